@@ -1,0 +1,67 @@
+"""Who is asking: the person behind an update, and role checks done on the server."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.context import BotContext
+from bot.domain import Person, Role
+from bot.i18n import t
+
+R = TypeVar("R")
+Callback = Callable[[Update, BotContext], Awaitable[Any]]
+
+
+async def current_person(update: Update, context: BotContext) -> Person | None:
+    """The registered, active person behind the update (cached for this update)."""
+    if context.person_loaded:
+        return context.person
+    person = None
+    user = update.effective_user
+    if user is not None:
+        person = await context.repos.people.by_tg(user.id)
+        if user.id in context.settings.admin_ids and (person is None or person.role != Role.ADMIN):
+            person = await context.repos.people.ensure_bootstrap_admin(
+                user.id, user.full_name, context.now()
+            )
+    context.person = person
+    context.person_loaded = True
+    return person
+
+
+async def refuse(update: Update, key: str = "auth.denied") -> None:
+    """Tells the sender, politely and in one message, that this is not for them."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(t(key), show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(t(key))
+
+
+def require_role(*roles: Role) -> Callable[[Callback], Callback]:
+    """Runs the callback only for people with one of the roles; others get auth.denied."""
+
+    def decorator(func: Callback) -> Callback:
+        @functools.wraps(func)
+        async def wrapper(update: Update, context: BotContext) -> Any:
+            person = await current_person(update, context)
+            if person is None or person.role not in roles:
+                await refuse(update)
+                return ConversationHandler.END
+            return await func(update, context)
+
+        return wrapper
+
+    return decorator
+
+
+async def person_of(update: Update, context: BotContext) -> Person:
+    """The person behind an update a require_role callback is handling (never None there)."""
+    person = await current_person(update, context)
+    if person is None:  # pragma: no cover - require_role ran first
+        raise PermissionError("no person")
+    return person

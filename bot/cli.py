@@ -1,0 +1,203 @@
+"""Command line: run the bot, make invitations, import people, maintain counties and organisations.
+
+Every message an operator reads comes from the catalogue ([cli]); errors are one line on
+stderr with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings
+from bot.db import Database
+from bot.db.repos import Repos
+from bot.domain import Role
+from bot.i18n import normalize_input, t_plain
+from bot.logs import setup_logging
+from bot.services.counties import add_county, rename_county, seed_counties
+from bot.services.onboarding import create_invite, import_people, revoke_token
+from bot.tabular import TableError
+
+EXIT_USAGE = 2
+Command = Callable[[argparse.Namespace, Settings, Repos], Awaitable[int]]
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand (python -m bot --help lists them)."""
+    p = argparse.ArgumentParser(prog="python -m bot", description="Nazer bot")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot with long polling (the default)")
+
+    inv = sub.add_parser("invite", help="create or revoke a one-time invitation")
+    inv.add_argument("--role", choices=[r.value for r in Role])
+    inv.add_argument("--county", help="county name (deputy)")
+    inv.add_argument("--org", help="organisation name (member)")
+    inv.add_argument("--name", help="the person's name, used in the greeting")
+    inv.add_argument("--days", type=int, help="days until it expires (default INVITE_TTL_DAYS)")
+    inv.add_argument("--revoke", metavar="TOKEN", help="revoke an unused invitation")
+
+    imp = sub.add_parser("import-people", help="pre-register people from CSV or XLSX")
+    imp.add_argument("file", type=Path)
+
+    cty = sub.add_parser("counties", help="list, add or rename counties")
+    cty.add_argument("action", choices=["list", "add", "rename"])
+    cty.add_argument("names", nargs="*")
+
+    org = sub.add_parser("organisations", help="list or add organisations")
+    org.add_argument("action", choices=["list", "add"])
+    org.add_argument("name", nargs="?")
+    org.add_argument("--county")
+    org.add_argument("--kind", choices=["ngo", "office"], default="ngo")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"nazer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging(settings.log_level, settings.bot_token)
+    if args.command in (None, "run"):
+        return run_bot(settings)
+    handler = COMMANDS[args.command]
+    return asyncio.run(_with_repos(handler, args, settings))
+
+
+def run_bot(settings: Settings) -> int:
+    """Long polling until interrupted."""
+    from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
+
+    from bot.app import build_application  # noqa: PLC0415
+
+    app = build_application(settings)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+async def _with_repos(handler: Command, args: argparse.Namespace, settings: Settings) -> int:
+    db = await Database(settings.database_path).open()
+    repos = Repos.over(db)
+    try:
+        await seed_counties(repos, SystemClock().now())
+        return await handler(args, settings, repos)
+    finally:
+        await db.close()
+
+
+def fail(key: str, **values: object) -> int:
+    """Prints a catalogue message to stderr and returns the usage exit code."""
+    print(t_plain(key, **values), file=sys.stderr)
+    return EXIT_USAGE
+
+
+async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Prints the token on its own line, then the t.me link."""
+    now = SystemClock().now()
+    if args.revoke:
+        if await revoke_token(repos, now, args.revoke, None):
+            print(t_plain("cli.invite_revoked"))
+            return 0
+        return fail("cli.invite_not_revocable")
+    if not args.role:
+        return fail("cli.invite_needs_role")
+    role = Role(args.role)
+    scope: dict[str, int] = {}
+    if role is Role.DEPUTY:
+        county = await repos.counties.by_name(normalize_input(args.county or ""))
+        if county is None:
+            return fail("cli.unknown_county", name=args.county or "")
+        scope["county_id"] = county.id
+    if role is Role.MEMBER:
+        org = await repos.organisations.by_name(normalize_input(args.org or ""))
+        if org is None:
+            return fail("cli.unknown_organisation", name=args.org or "")
+        scope["organisation_id"] = org.id
+    days = args.days or settings.invite_ttl_days
+    new = await create_invite(
+        repos, now, role=role, name=args.name, ttl=timedelta(days=days), **scope
+    )
+    print(new.token)
+    username = settings.bot_username or await _bot_username(settings)
+    if username:
+        print(f"https://t.me/{username}?start={new.token}")
+    else:
+        print(t_plain("cli.no_username"), file=sys.stderr)
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    from telegram import Bot  # noqa: PLC0415
+    from telegram.error import TelegramError  # noqa: PLC0415
+
+    bot = Bot(settings.bot_token, base_url=settings.base_url, base_file_url=settings.base_file_url)
+    try:
+        async with asyncio.timeout(10):
+            me = await bot.get_me()
+    except (TelegramError, TimeoutError, OSError):
+        return None
+    return me.username
+
+
+async def cmd_import_people(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Pre-registers people and reports each rejected line."""
+    try:
+        report = await import_people(repos, SystemClock().now(), args.file)
+    except TableError as exc:
+        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+    for line, key, values in report.errors:
+        print(t_plain("cli.line_error", line=line, reason=t_plain(key, **values)), file=sys.stderr)
+    print(t_plain("cli.import_done", added=report.added, updated=report.updated,
+                  rejected=len(report.errors)))
+    return 0 if not report.errors else 1
+
+
+async def cmd_counties(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Lists, adds or renames counties."""
+    now = SystemClock().now()
+    if args.action == "list":
+        for county in await repos.counties.all():
+            print(county.name)
+        return 0
+    if args.action == "add" and len(args.names) == 1:
+        county = await add_county(repos, now, args.names[0], None)
+        return 0 if county else fail("cli.county_name_taken", name=args.names[0])
+    if args.action == "rename" and len(args.names) == 2:
+        county = await repos.counties.by_name(normalize_input(args.names[0]))
+        if county is None:
+            return fail("cli.unknown_county", name=args.names[0])
+        ok = await rename_county(repos, now, county.id, args.names[1], None)
+        return 0 if ok else fail("cli.county_name_taken", name=args.names[1])
+    return fail("cli.counties_usage")
+
+
+async def cmd_organisations(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Lists or adds organisations."""
+    if args.action == "list":
+        for org in await repos.organisations.all():
+            print(f"{org.name}\t{org.kind}")
+        return 0
+    county = await repos.counties.by_name(normalize_input(args.county or ""))
+    if county is None:
+        return fail("cli.unknown_county", name=args.county or "")
+    name = normalize_input(args.name or "")
+    if not name:
+        return fail("cli.organisations_usage")
+    org = await repos.organisations.add(name, county.id, SystemClock().now(), kind=args.kind)
+    return 0 if org else fail("cli.organisation_name_taken", name=name)
+
+
+COMMANDS: dict[str, Command] = {
+    "invite": cmd_invite,
+    "import-people": cmd_import_people,
+    "counties": cmd_counties,
+    "organisations": cmd_organisations,
+}

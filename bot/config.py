@@ -1,0 +1,122 @@
+"""Settings from the environment (and an optional .env file); stdlib only."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
+# Telegram tokens look like 123456789:AA...; a loose check catches copy-paste accidents.
+TOKEN_RE = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    base_url: str = DEFAULT_BASE_URL
+    base_file_url: str = DEFAULT_FILE_URL
+    database_path: Path = Path("data/nazer.sqlite3")
+    media_dir: Path = Path("data/media")
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    timezone: str = "Asia/Tehran"
+    reminder_time: time = time(8, 0)
+    log_level: str = "INFO"
+    error_chat_id: int | None = None
+    bot_username: str | None = None
+    invite_ttl_days: int = 7
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
+        """Reads the settings; raises ConfigError with a one-line reason on bad input."""
+        values = dict(read_dotenv(dotenv or Path(".env")))
+        values.update(os.environ if env is None else env)
+        token = values.get("BOT_TOKEN", "").strip()
+        if not token:
+            raise ConfigError("BOT_TOKEN is not set (put it in the environment or in .env)")
+        if not TOKEN_RE.match(token):
+            raise ConfigError("BOT_TOKEN is malformed (expected digits, a colon, then the key)")
+        return cls(
+            bot_token=token,
+            base_url=values.get("BOT_API_BASE_URL", "").strip() or DEFAULT_BASE_URL,
+            base_file_url=values.get("BOT_API_FILE_URL", "").strip() or DEFAULT_FILE_URL,
+            database_path=Path(values.get("DATABASE_PATH", "").strip() or "data/nazer.sqlite3"),
+            media_dir=Path(values.get("MEDIA_DIR", "").strip() or "data/media"),
+            admin_ids=_parse_ids(values.get("ADMIN_IDS", "")),
+            timezone=_parse_tz(values.get("BOT_TIMEZONE", "").strip() or "Asia/Tehran"),
+            reminder_time=_parse_time(values.get("REMINDER_TIME", "").strip() or "08:00"),
+            log_level=(values.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            error_chat_id=_parse_optional_int("ERROR_CHAT_ID", values.get("ERROR_CHAT_ID", "")),
+            bot_username=(values.get("BOT_USERNAME", "").strip().lstrip("@") or None),
+            invite_ttl_days=_parse_positive("INVITE_TTL_DAYS", values.get("INVITE_TTL_DAYS", "7")),
+        )
+
+
+def read_dotenv(path: Path) -> list[tuple[str, str]]:
+    """Parses KEY=VALUE lines of a .env file; comments and blank lines are skipped."""
+    if not path.is_file():
+        return []
+    pairs = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        pairs.append((key.strip().removeprefix("export ").strip(), value))
+    return pairs
+
+
+def _parse_ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(" ", "").split(","):
+        if part:
+            if not part.lstrip("-").isdigit():
+                raise ConfigError(f"ADMIN_IDS must be comma-separated user ids, got {part!r}")
+            ids.add(int(part))
+    return frozenset(ids)
+
+
+def _parse_optional_int(name: str, raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise ConfigError(f"{name} must be a number, got {raw!r}")
+    return int(raw)
+
+
+def _parse_positive(name: str, raw: str) -> int:
+    value = _parse_optional_int(name, raw)
+    if value is None or value <= 0:
+        raise ConfigError(f"{name} must be a positive number")
+    return value
+
+
+def _parse_time(raw: str) -> time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", raw)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ConfigError(f"REMINDER_TIME must look like 08:00, got {raw!r}")
+    return time(int(match[1]), int(match[2]))
+
+
+def _parse_tz(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"BOT_TIMEZONE is not a known time zone: {raw!r}") from exc
+    return raw

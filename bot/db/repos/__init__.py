@@ -1,0 +1,42 @@
+"""Repositories: the only place SQL lives. One module per aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db.connection import Database
+from bot.db.repos.audit import AuditRepo
+from bot.db.repos.counties import CountyRepo
+from bot.db.repos.invites import InviteRepo
+from bot.db.repos.organisations import OrganisationRepo
+from bot.db.repos.outbox import OutboxRepo
+from bot.db.repos.people import PeopleRepo
+from bot.db.repos.state import StateRepo
+
+
+@dataclass(frozen=True)
+class Repos:
+    """Every repository over one Database; reached in handlers as context.repos."""
+
+    db: Database
+    people: PeopleRepo
+    counties: CountyRepo
+    organisations: OrganisationRepo
+    invites: InviteRepo
+    audit: AuditRepo
+    outbox: OutboxRepo
+    state: StateRepo
+
+    @classmethod
+    def over(cls, db: Database) -> Repos:
+        """Builds every repository on the same database."""
+        return cls(
+            db=db,
+            people=PeopleRepo(db),
+            counties=CountyRepo(db),
+            organisations=OrganisationRepo(db),
+            invites=InviteRepo(db),
+            audit=AuditRepo(db),
+            outbox=OutboxRepo(db),
+            state=StateRepo(db),
+        )

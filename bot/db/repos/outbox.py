@@ -1,0 +1,143 @@
+"""The durable outbox: what the bot owes people, written before it is sent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import to_db
+from bot.db.connection import Database
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    chat_id: int
+    kind: str
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    batch_id: int | None
+
+
+def _item(r: aiosqlite.Row) -> OutboxItem:
+    return OutboxItem(
+        r["id"], r["chat_id"], r["kind"], r["method"], json.loads(r["payload"]), r["attempts"],
+        r["batch_id"],
+    )
+
+
+class OutboxRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    async def enqueue_in(
+        conn: aiosqlite.Connection,
+        now: datetime,
+        *,
+        chat_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        dedup_key: str | None = None,
+        method: str = "send_message",
+        not_before: datetime | None = None,
+        batch_id: int | None = None,
+    ) -> int | None:
+        """Queues one message in the caller's transaction; None if dedup_key was queued before."""
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO outbox (chat_id, kind, dedup_key, method, payload, not_before,"
+            " created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, kind, dedup_key, method, json.dumps(payload, ensure_ascii=False),
+             to_db(not_before or now), to_db(now), batch_id),
+        )
+        return int(cursor.lastrowid) if cursor.rowcount == 1 and cursor.lastrowid else None
+
+    async def enqueue(self, now: datetime, **kwargs: Any) -> int | None:
+        """Queues one message in its own transaction (see enqueue_in)."""
+        async with self.db.transaction() as conn:
+            return await self.enqueue_in(conn, now, **kwargs)
+
+    async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """Marks up to limit due rows as sending and returns them, oldest first."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, chat_id, kind, method, payload, attempts, batch_id FROM outbox"
+                " WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+                (to_db(now), limit),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+            if rows:
+                marks = ",".join("?" * len(rows))
+                await conn.execute(
+                    f"UPDATE outbox SET status = 'sending', attempts = attempts + 1"
+                    f" WHERE id IN ({marks})",
+                    [r["id"] for r in rows],
+                )
+        return [_item(r) for r in rows]
+
+    async def mark_sent(self, item_id: int, now: datetime, message_id: int | None) -> None:
+        """Records a delivered message."""
+        await self.db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL"
+            " WHERE id = ?",
+            (to_db(now), message_id, item_id),
+        )
+
+    async def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None:
+        """Puts a row back in the queue for a later attempt."""
+        await self.db.execute(
+            "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",
+            (to_db(not_before), error[:500], item_id),
+        )
+
+    async def mark_final(self, item_id: int, status: str, error: str) -> None:
+        """Gives up on a row: 'failed' (after retries) or 'blocked' (the person blocked us)."""
+        await self.db.execute(
+            "UPDATE outbox SET status = ?, last_error = ? WHERE id = ?",
+            (status, error[:500], item_id),
+        )
+
+    async def cancel_pending_for(self, chat_id: int) -> int:
+        """Drops what is still queued for a chat that cannot be reached; returns how many."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'blocked', last_error = 'recipient unreachable'"
+                " WHERE chat_id = ? AND status = 'pending'",
+                (chat_id,),
+            )
+            return cursor.rowcount
+
+    async def requeue_in_flight(self) -> int:
+        """After a crash, rows left 'sending' go back to the queue (one may be sent twice)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+            )
+            return cursor.rowcount
+
+    async def counts(self, batch_id: int | None = None) -> dict[str, int]:
+        """Rows per status, for everything or one batch."""
+        if batch_id is None:
+            rows = await self.db.fetchall(
+                "SELECT status, count(*) AS n FROM outbox GROUP BY status"
+            )
+        else:
+            rows = await self.db.fetchall(
+                "SELECT status, count(*) AS n FROM outbox WHERE batch_id = ? GROUP BY status",
+                (batch_id,),
+            )
+        return {r["status"]: r["n"] for r in rows}
+
+    async def items(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Every row (optionally of one kind), oldest first: for tests, exports and the CLI."""
+        sql = "SELECT * FROM outbox"
+        params: tuple[Any, ...] = ()
+        if kind is not None:
+            sql += " WHERE kind = ?"
+            params = (kind,)
+        return [dict(r) for r in await self.db.fetchall(sql + " ORDER BY id", params)]

@@ -1,0 +1,183 @@
+"""People: admins, deputies and organisation members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.clock import to_db
+from bot.db.connection import Database
+from bot.domain import Person, Role
+
+_COLUMNS = (
+    "id, tg_user_id, name, role, county_id, organisation_id, phone, active, reachable"
+)
+
+
+def person_from_row(r: aiosqlite.Row) -> Person:
+    """Builds a Person from a row selected with the people columns."""
+    return Person(
+        id=r["id"],
+        tg_user_id=r["tg_user_id"],
+        name=r["name"],
+        role=Role(r["role"]),
+        county_id=r["county_id"],
+        organisation_id=r["organisation_id"],
+        phone=r["phone"],
+        active=bool(r["active"]),
+        reachable=bool(r["reachable"]),
+    )
+
+
+class PeopleRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def by_tg(self, tg_user_id: int) -> Person | None:
+        """The active person behind a Telegram user id, if any."""
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM people WHERE tg_user_id = ? AND active = 1", (tg_user_id,)
+        )
+        return person_from_row(row) if row else None
+
+    async def get(self, person_id: int) -> Person | None:
+        """One person by id, active or not."""
+        row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM people WHERE id = ?", (person_id,))
+        return person_from_row(row) if row else None
+
+    async def by_phone(self, phone: str) -> Person | None:
+        """The person pre-registered with a normalised phone number."""
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM people WHERE phone = ? AND active = 1", (phone,)
+        )
+        return person_from_row(row) if row else None
+
+    async def active(
+        self,
+        role: Role | None = None,
+        *,
+        county_id: int | None = None,
+        organisation_id: int | None = None,
+        reachable_only: bool = False,
+    ) -> list[Person]:
+        """Active people who have come in (have a Telegram id), optionally filtered."""
+        sql = f"SELECT {_COLUMNS} FROM people WHERE active = 1 AND tg_user_id IS NOT NULL"
+        params: list[object] = []
+        if role is not None:
+            sql += " AND role = ?"
+            params.append(role.value)
+        if county_id is not None:
+            sql += " AND county_id = ?"
+            params.append(county_id)
+        if organisation_id is not None:
+            sql += " AND organisation_id = ?"
+            params.append(organisation_id)
+        if reachable_only:
+            sql += " AND reachable = 1"
+        rows = await self.db.fetchall(sql + " ORDER BY id", params)
+        return [person_from_row(r) for r in rows]
+
+    async def deputy_of(self, county_id: int) -> Person | None:
+        """The active deputy of a county who has come in (the newest if several)."""
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM people WHERE role = 'deputy' AND county_id = ?"
+            " AND active = 1 AND tg_user_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (county_id,),
+        )
+        return person_from_row(row) if row else None
+
+    @staticmethod
+    async def upsert_registered_in(
+        conn: aiosqlite.Connection,
+        now: datetime,
+        *,
+        tg_user_id: int,
+        name: str,
+        role: Role,
+        county_id: int | None,
+        organisation_id: int | None,
+    ) -> int:
+        """Registers (or re-scopes) the person with this Telegram id; returns the person id."""
+        async with conn.execute(
+            "SELECT id FROM people WHERE tg_user_id = ?", (tg_user_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row:
+            await conn.execute(
+                "UPDATE people SET name = ?, role = ?, county_id = ?, organisation_id = ?,"
+                " active = 1, reachable = 1, updated_at = ? WHERE id = ?",
+                (name, role.value, county_id, organisation_id, to_db(now), row["id"]),
+            )
+            return int(row["id"])
+        cursor = await conn.execute(
+            "INSERT INTO people (tg_user_id, name, role, county_id, organisation_id,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (tg_user_id, name, role.value, county_id, organisation_id, to_db(now), to_db(now)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    async def ensure_bootstrap_admin(self, tg_user_id: int, name: str, now: datetime) -> Person:
+        """Makes a configured ADMIN_IDS user an admin (first contact or role drift)."""
+        async with self.db.transaction() as conn:
+            await self.upsert_registered_in(
+                conn, now, tg_user_id=tg_user_id, name=name, role=Role.ADMIN,
+                county_id=None, organisation_id=None,
+            )
+        person = await self.by_tg(tg_user_id)
+        assert person is not None
+        return person
+
+    async def link_phone_match(self, person_id: int, tg_user_id: int, now: datetime) -> bool:
+        """Ties a pre-registered person to the Telegram user who shared that phone."""
+        async with self.db.transaction() as conn:
+            # A Telegram account that was registered before (say, by invitation) gives way.
+            await conn.execute(
+                "UPDATE people SET tg_user_id = NULL, active = 0, updated_at = ?"
+                " WHERE tg_user_id = ? AND id != ?",
+                (to_db(now), tg_user_id, person_id),
+            )
+            cursor = await conn.execute(
+                "UPDATE people SET tg_user_id = ?, updated_at = ? WHERE id = ?"
+                " AND active = 1 AND tg_user_id IS NULL",
+                (tg_user_id, to_db(now), person_id),
+            )
+            return cursor.rowcount == 1
+
+    async def preregister_many(
+        self, rows: list[tuple[str, str, Role, int | None, int | None]], now: datetime
+    ) -> tuple[int, int]:
+        """Inserts or updates (phone, name, role, county, org); returns (added, updated)."""
+        added = updated = 0
+        async with self.db.transaction() as conn:
+            for phone, name, role, county_id, org_id in rows:
+                cursor = await conn.execute(
+                    "UPDATE people SET name = ?, role = ?, county_id = ?, organisation_id = ?,"
+                    " updated_at = ? WHERE phone = ?",
+                    (name, role.value, county_id, org_id, to_db(now), phone),
+                )
+                if cursor.rowcount:
+                    updated += 1
+                    continue
+                await conn.execute(
+                    "INSERT INTO people (phone, name, role, county_id, organisation_id,"
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (phone, name, role.value, county_id, org_id, to_db(now), to_db(now)),
+                )
+                added += 1
+        return added, updated
+
+    async def set_reachable(self, tg_user_id: int, reachable: bool, now: datetime) -> None:
+        """Marks whether the bot can write to this person (403 means blocked)."""
+        await self.db.execute(
+            "UPDATE people SET reachable = ?, updated_at = ? WHERE tg_user_id = ?",
+            (int(reachable), to_db(now), tg_user_id),
+        )
+
+    async def count_active(self) -> int:
+        """How many active people have come in."""
+        return int(
+            await self.db.scalar(
+                "SELECT count(*) FROM people WHERE active = 1 AND tg_user_id IS NOT NULL"
+            )
+        )

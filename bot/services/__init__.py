@@ -1,0 +1,1 @@
+"""Domain services: combine repositories, never touch Telegram objects."""

@@ -1,0 +1,44 @@
+"""Adding and renaming counties, with the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db.repos import Repos
+from bot.domain import County
+from bot.i18n import normalize_input, t_list
+
+MAX_NAME = 60
+
+
+def clean_name(raw: str) -> str | None:
+    """A usable county name (normalised), or None when empty or too long."""
+    name = normalize_input(raw)
+    return name if 0 < len(name) <= MAX_NAME and not name.startswith("/") else None
+
+
+async def seed_counties(repos: Repos, now: datetime) -> int:
+    """Adds the province's default counties on first start; returns how many were added."""
+    if await repos.counties.count():
+        return 0
+    return await repos.counties.seed(t_list("seed.counties"), now)
+
+
+async def add_county(repos: Repos, now: datetime, raw: str, actor_id: int | None) -> County | None:
+    """Adds a county; None when the name is unusable or taken."""
+    name = clean_name(raw)
+    county = await repos.counties.add(name, now) if name else None
+    if county is not None:
+        await repos.audit.record(now, actor_id, "county.add", f"county:{county.id}", name=name)
+    return county
+
+
+async def rename_county(
+    repos: Repos, now: datetime, county_id: int, raw: str, actor_id: int | None
+) -> bool:
+    """Renames a county; False when the name is unusable or taken, or the id unknown."""
+    name = clean_name(raw)
+    if name is None or not await repos.counties.rename(county_id, name):
+        return False
+    await repos.audit.record(now, actor_id, "county.rename", f"county:{county_id}", name=name)
+    return True

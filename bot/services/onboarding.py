@@ -1,0 +1,234 @@
+"""Invitations, registration by token or by shared phone number, and pre-registration."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+from bot.db.repos import Repos
+from bot.domain import Invite, Person, Role
+from bot.i18n import normalize_input, raw
+from bot.phones import normalize_phone
+from bot.tabular import read_table
+
+# 32 url-safe characters = 192 random bits; Telegram allows 64 in a /start parameter.
+TOKEN_BYTES = 24
+# Wrong tokens per person before they must wait, and how long.
+MAX_BAD_TOKENS = 5
+BAD_TOKEN_WINDOW = timedelta(minutes=10)
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 under which a token is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    token: str
+    invite: Invite
+
+
+class Redeem(StrEnum):
+    OK = "ok"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class RedeemResult:
+    status: Redeem
+    person: Person | None = None
+
+
+@dataclass
+class TokenThrottle:
+    """Slows down guessing: after MAX_BAD_TOKENS misses in the window, tokens are refused."""
+
+    misses: dict[int, list[datetime]] = field(default_factory=dict)
+
+    def blocked(self, tg_user_id: int, now: datetime) -> bool:
+        """True while this person has too many recent misses."""
+        recent = [m for m in self.misses.get(tg_user_id, []) if now - m < BAD_TOKEN_WINDOW]
+        self.misses[tg_user_id] = recent
+        return len(recent) >= MAX_BAD_TOKENS
+
+    def miss(self, tg_user_id: int, now: datetime) -> None:
+        """Counts one wrong token."""
+        self.misses.setdefault(tg_user_id, []).append(now)
+
+
+async def create_invite(
+    repos: Repos,
+    now: datetime,
+    *,
+    role: Role,
+    county_id: int | None = None,
+    organisation_id: int | None = None,
+    name: str | None = None,
+    created_by: int | None = None,
+    ttl: timedelta = timedelta(days=7),
+) -> NewInvite:
+    """Creates a single-use invitation and records it in the audit log."""
+    if role is Role.DEPUTY and county_id is None:
+        raise ValueError("a deputy invitation needs a county")
+    if role is Role.MEMBER and organisation_id is None:
+        raise ValueError("a member invitation needs an organisation")
+    if role is not Role.DEPUTY:
+        county_id = None
+    if role is not Role.MEMBER:
+        organisation_id = None
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    async with repos.db.transaction() as conn:
+        invite_id = await repos.invites.insert_in(
+            conn, token_hash=hash_token(token), hint=token[:6], role=role, county_id=county_id,
+            organisation_id=organisation_id, name=name, created_by=created_by, now=now,
+            expires_at=now + ttl,
+        )
+        await repos.audit.record_in(
+            conn, now, created_by, "invite.create", f"invite:{invite_id}", role=role.value,
+            county_id=county_id, organisation_id=organisation_id,
+        )
+    invite = await repos.invites.get(invite_id)
+    assert invite is not None
+    return NewInvite(token, invite)
+
+
+async def redeem_invite(
+    repos: Repos,
+    now: datetime,
+    token: str,
+    *,
+    tg_user_id: int,
+    tg_name: str,
+    throttle: TokenThrottle,
+) -> RedeemResult:
+    """Registers the sender with the invitation's role and scope, once."""
+    if throttle.blocked(tg_user_id, now):
+        return RedeemResult(Redeem.THROTTLED)
+    invite = await repos.invites.by_hash(hash_token(token.strip()))
+    if invite is None:
+        throttle.miss(tg_user_id, now)
+        return RedeemResult(Redeem.UNKNOWN)
+    if invite.revoked_at is not None:
+        return RedeemResult(Redeem.REVOKED)
+    if invite.used_at is not None:
+        return RedeemResult(Redeem.USED)
+    if invite.expires_at <= now:
+        return RedeemResult(Redeem.EXPIRED)
+    try:
+        async with repos.db.transaction() as conn:
+            person_id = await repos.people.upsert_registered_in(
+                conn, now, tg_user_id=tg_user_id, name=invite.name or tg_name, role=invite.role,
+                county_id=invite.county_id, organisation_id=invite.organisation_id,
+            )
+            if not await repos.invites.claim_in(conn, invite.id, person_id, now):
+                raise _RaceLostError  # another tap of the same link won; roll back ours
+            await repos.audit.record_in(
+                conn, now, person_id, "invite.use", f"invite:{invite.id}", role=invite.role.value
+            )
+    except _RaceLostError:
+        return RedeemResult(Redeem.USED)
+    return RedeemResult(Redeem.OK, await repos.people.get(person_id))
+
+
+class _RaceLostError(Exception):
+    pass
+
+
+async def revoke_invite(repos: Repos, now: datetime, invite_id: int, actor_id: int | None) -> bool:
+    """Revokes an unused invitation; False when it was already used or revoked."""
+    async with repos.db.transaction() as conn:
+        done = await repos.invites.revoke_in(conn, invite_id, now)
+        if done:
+            await repos.audit.record_in(conn, now, actor_id, "invite.revoke", f"invite:{invite_id}")
+    return done
+
+
+async def revoke_token(repos: Repos, now: datetime, token: str, actor_id: int | None) -> bool:
+    """Revokes by the token itself (the CLI's way)."""
+    invite = await repos.invites.by_hash(hash_token(token.strip()))
+    return invite is not None and await revoke_invite(repos, now, invite.id, actor_id)
+
+
+async def match_contact(
+    repos: Repos, now: datetime, *, phone: str, tg_user_id: int
+) -> Person | None:
+    """Ties the sender to the person pre-registered with this phone number, if any."""
+    normalised = normalize_phone(phone)
+    if normalised is None:
+        return None
+    person = await repos.people.by_phone(normalised)
+    if person is None:
+        return None
+    if person.tg_user_id not in (None, tg_user_id):
+        return None
+    if person.tg_user_id is None:
+        if not await repos.people.link_phone_match(person.id, tg_user_id, now):
+            return None
+        await repos.audit.record(now, person.id, "people.phone_match", f"person:{person.id}")
+    return await repos.people.by_tg(tg_user_id)
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
+
+
+async def import_people(repos: Repos, now: datetime, path: Path) -> ImportReport:
+    """Pre-registers people from CSV/XLSX (phone, name, role, county, organisation)."""
+    report = ImportReport()
+    rows = read_table(path, "people", {"phone", "name", "role"})
+    counties = {c.name: c.id for c in await repos.counties.all()}
+    orgs = {o.name: o.id for o in await repos.organisations.all()}
+    roles = role_aliases()
+    valid: list[tuple[str, str, Role, int | None, int | None]] = []
+    for row in rows:
+        v = row.values
+        phone = normalize_phone(v.get("phone", ""))
+        role = roles.get(v.get("role", "").lower())
+        county_id = counties.get(v.get("county", ""))
+        org_id = orgs.get(v.get("organisation", ""))
+        if phone is None:
+            report.errors.append((row.line, "import.bad_phone", {"value": v.get("phone", "")}))
+        elif not v.get("name"):
+            report.errors.append((row.line, "import.missing_name", {}))
+        elif role is None:
+            report.errors.append((row.line, "import.bad_role", {"value": v.get("role", "")}))
+        elif role is Role.DEPUTY and county_id is None:
+            report.errors.append((row.line, "import.unknown_county", {"value": v.get("county", "")}))
+        elif role is Role.MEMBER and org_id is None:
+            report.errors.append(
+                (row.line, "import.unknown_organisation", {"value": v.get("organisation", "")})
+            )
+        else:
+            valid.append((
+                phone, v["name"], role,
+                county_id if role is Role.DEPUTY else None,
+                org_id if role is Role.MEMBER else None,
+            ))
+    if valid:
+        report.added, report.updated = await repos.people.preregister_many(valid, now)
+        await repos.audit.record(
+            now, None, "people.import", str(path.name), added=report.added, updated=report.updated
+        )
+    return report
+
+
+def role_aliases() -> dict[str, Role]:
+    """Accepted spellings of each role in import files (Latin and the catalogue's Persian)."""
+    aliases: dict[str, Role] = {}
+    for role in Role:
+        aliases[role.value] = role
+        for spelling in raw(f"headers.role_values.{role.value}"):
+            aliases[normalize_input(spelling).lower()] = role
+    return aliases

@@ -1,0 +1,31 @@
+"""All handlers in one ordered list. Note: order matters!
+
+Group -1 holds the gate (private chats only; strangers only with an invitation or contact).
+Group 0 holds, in order: onboarding (/start TOKEN, contact), conversations, plain commands,
+and last the catch-all that answers what nobody claimed. Within a group the first handler
+that matches wins, so conversations come before the catch-all.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import BaseHandler
+
+from handlers import admin_counties, admin_invite, common, gate, onboarding
+
+
+def all_handlers() -> dict[int, list[BaseHandler]]:
+    """Handlers by group, in the order they must be tried."""
+    return {
+        -1: gate.build_handlers(),
+        0: [
+            *onboarding.build_handlers(),
+            # Conversations (one flow per module).
+            admin_invite.build_handler(),
+            admin_counties.build_handler(),
+            # Commands and buttons that are not conversations.
+            *admin_invite.build_handlers(),
+            *common.build_handlers(),
+            # Last: anything no one else claimed.
+            *common.last_resort(),
+        ],
+    }

@@ -1,0 +1,153 @@
+"""/invite: an admin makes a one-time invitation (role → county or organisation → link).
+
+/invites lists the pending ones with a revoke button each.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
+
+from bot.auth import person_of, require_role
+from bot.context import BotContext
+from bot.domain import ROLE_LABEL_KEYS, Invite, Role
+from bot.i18n import Safe, t, t_plain
+from bot.jalali import format_datetime
+from bot.services.onboarding import create_invite, revoke_invite
+from handlers.common import cancel, cancel_handlers
+from handlers.keyboards import grid
+from handlers.menus import menu_button
+
+CHOOSE_ROLE, CHOOSE_SCOPE = range(2)
+
+
+@require_role(Role.ADMIN)
+async def ask_role(update: Update, context: BotContext) -> int:
+    """Asks which role the invitation is for."""
+    buttons = [(t_plain(ROLE_LABEL_KEYS[r]), f"inv:role:{r.value}") for r in Role]
+    await update.effective_message.reply_text(
+        t("invite.ask_role"), reply_markup=grid(buttons, 3, [(t_plain("common.cancel_button"), "inv:cancel")])
+    )
+    return CHOOSE_ROLE
+
+
+@require_role(Role.ADMIN)
+async def role_chosen(update: Update, context: BotContext) -> int:
+    """Creates an admin invitation at once, or asks for the county or organisation."""
+    query = update.callback_query
+    await query.answer()
+    role = Role(query.data.split(":")[2])
+    if role is Role.ADMIN:
+        return await _created(update, context, role)
+    if role is Role.DEPUTY:
+        items = [(c.name, f"inv:county:{c.id}") for c in await context.repos.counties.all()]
+        await query.edit_message_text(t("invite.ask_county"), reply_markup=grid(items, 3))
+        return CHOOSE_SCOPE
+    items = [(o.name, f"inv:org:{o.id}") for o in await context.repos.organisations.all()]
+    if not items:
+        await query.edit_message_text(t("invite.no_organisations"))
+        return ConversationHandler.END
+    await query.edit_message_text(t("invite.ask_organisation"), reply_markup=grid(items, 2))
+    return CHOOSE_SCOPE
+
+
+@require_role(Role.ADMIN)
+async def scope_chosen(update: Update, context: BotContext) -> int:
+    """Checks the chosen county or organisation exists, then creates the invitation."""
+    query = update.callback_query
+    await query.answer()
+    _, kind, raw_id = query.data.split(":")
+    if kind == "county" and await context.repos.counties.get(int(raw_id)):
+        return await _created(update, context, Role.DEPUTY, county_id=int(raw_id))
+    if kind == "org" and await context.repos.organisations.get(int(raw_id)):
+        return await _created(update, context, Role.MEMBER, organisation_id=int(raw_id))
+    await query.edit_message_text(t("invite.scope_gone"))
+    return ConversationHandler.END
+
+
+async def _created(update: Update, context: BotContext, role: Role, **scope: int) -> int:
+    admin = await person_of(update, context)
+    new = await create_invite(
+        context.repos, context.now(), role=role, created_by=admin.id,
+        ttl=timedelta(days=context.settings.invite_ttl_days), **scope,
+    )
+    await update.callback_query.edit_message_text(
+        await describe(context, new.invite, new.token),
+        reply_markup=grid([], extra=[(t_plain("invite.revoke_button"), f"inv:revoke:{new.invite.id}")]),
+    )
+    return ConversationHandler.END
+
+
+async def describe(context: BotContext, invite: Invite, token: str | None = None) -> str:
+    """The invitation as an admin reads it: for whom, until when, and the link if known."""
+    scope = ""
+    if invite.county_id is not None:
+        county = await context.repos.counties.get(invite.county_id)
+        scope = t_plain("common.scope_county", county=county.name if county else "?")
+    elif invite.organisation_id is not None:
+        org = await context.repos.organisations.get(invite.organisation_id)
+        scope = t_plain("common.scope_organisation", organisation=org.name if org else "?")
+    details = t(
+        "invite.details", role=t_plain(ROLE_LABEL_KEYS[invite.role]), scope=scope,
+        hint=invite.hint, expires=format_datetime(invite.expires_at, context.settings.tz),
+    )
+    if token is None:
+        return details
+    link = invite_link(context.settings.bot_username or context.bot.username, token)
+    return t("invite.created", details=Safe(details), token=token, link=link)
+
+
+def invite_link(username: str | None, token: str) -> str:
+    """The t.me deep link that opens the bot with /start TOKEN."""
+    return f"https://t.me/{username}?start={token}" if username else ""
+
+
+@require_role(Role.ADMIN)
+async def list_pending(update: Update, context: BotContext) -> None:
+    """Lists invitations still usable, each with a revoke button."""
+    pending = await context.repos.invites.pending(context.now())
+    if not pending:
+        await update.effective_message.reply_text(t("invite.none_pending"))
+        return
+    for invite in pending[:20]:
+        await update.effective_message.reply_text(
+            await describe(context, invite),
+            reply_markup=grid([], extra=[(t_plain("invite.revoke_button"), f"inv:revoke:{invite.id}")]),
+        )
+
+
+@require_role(Role.ADMIN)
+async def revoke(update: Update, context: BotContext) -> None:
+    """Revokes the invitation behind the button and says so in place."""
+    query = update.callback_query
+    admin = await person_of(update, context)
+    done = await revoke_invite(context.repos, context.now(), int(query.data.split(":")[2]), admin.id)
+    await query.answer()
+    await query.edit_message_text(t("invite.revoked" if done else "invite.not_revocable"))
+
+
+def build_handler() -> ConversationHandler:
+    """The /invite conversation."""
+    return ConversationHandler(
+        entry_points=[CommandHandler("invite", ask_role), MessageHandler(menu_button("menu.invite"), ask_role)],
+        states={
+            CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=r"^inv:role:(admin|deputy|member)$")],
+            CHOOSE_SCOPE: [CallbackQueryHandler(scope_chosen, pattern=r"^inv:(county|org):\d{1,9}$")],
+        },
+        fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel, pattern=r"^inv:cancel$")],
+        name="admin_invite",
+        persistent=True,
+        allow_reentry=True,
+        conversation_timeout=timedelta(minutes=30),
+    )
+
+
+def build_handlers() -> list:
+    """Invitation handlers outside the conversation."""
+    return [
+        CommandHandler("invites", list_pending),
+        MessageHandler(menu_button("menu.invites"), list_pending),
+        CallbackQueryHandler(revoke, pattern=r"^inv:revoke:\d{1,9}$"),
+    ]

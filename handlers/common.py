@@ -1,0 +1,122 @@
+"""/start for registered people, /help, /whoami, the shared /cancel, and the last-resort reply."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.auth import current_person, person_of, require_role
+from bot.context import BotContext
+from bot.domain import ROLE_LABEL_KEYS, Person, Role
+from bot.i18n import t, t_plain
+from handlers.menus import COMMANDS, bot_commands, command_name, main_menu, menu_button
+
+log = logging.getLogger(__name__)
+ALL_ROLES = tuple(Role)
+
+
+async def scope_text(context: BotContext, person: Person) -> str:
+    """«شهرستان رفسنجان», «سمن …» or «استان» for the person's scope."""
+    if person.role is Role.DEPUTY and person.county_id is not None:
+        county = await context.repos.counties.get(person.county_id)
+        return t_plain("common.scope_county", county=county.name if county else "?")
+    if person.role is Role.MEMBER and person.organisation_id is not None:
+        org = await context.repos.organisations.get(person.organisation_id)
+        return t_plain("common.scope_organisation", organisation=org.name if org else "?")
+    return t_plain("common.scope_province")
+
+
+async def set_commands(app: Application, chat_id: int, role: Role) -> None:
+    """Shows the role's command list in this person's chat (Persian descriptions)."""
+    try:
+        await app.bot.set_my_commands(
+            bot_commands(COMMANDS[role]), scope=BotCommandScopeChat(chat_id)
+        )
+    except TelegramError:
+        log.warning("set_my_commands failed for chat %s", chat_id)
+
+
+async def greet(update: Update, context: BotContext, person: Person, key: str) -> None:
+    """Greets by name with the role's menu and command list."""
+    await update.effective_message.reply_text(
+        t(key, name=person.name, role=t_plain(ROLE_LABEL_KEYS[person.role]),
+          scope=await scope_text(context, person)),
+        reply_markup=main_menu(person.role),
+    )
+    await set_commands(context.application, update.effective_chat.id, person.role)
+
+
+@require_role(*ALL_ROLES)
+async def start(update: Update, context: BotContext) -> None:
+    """Greets a registered person again and restores their menu."""
+    await greet(update, context, await person_of(update, context), "common.welcome_back")
+
+
+@require_role(*ALL_ROLES)
+async def help_command(update: Update, context: BotContext) -> None:
+    """Shows the help of the person's role, with its commands."""
+    person = await person_of(update, context)
+    lines = [f"/{command_name(key)} — {t(key)}" for key in COMMANDS[person.role]]
+    await update.effective_message.reply_text(
+        t(HELP_KEYS[person.role], commands="\n".join(lines)),
+        reply_markup=main_menu(person.role),
+    )
+
+
+HELP_KEYS = {Role.ADMIN: "help.admin", Role.DEPUTY: "help.deputy", Role.MEMBER: "help.member"}
+
+
+@require_role(*ALL_ROLES)
+async def whoami(update: Update, context: BotContext) -> None:
+    """Shows name, role and scope."""
+    person = await person_of(update, context)
+    await update.effective_message.reply_text(
+        t("common.whoami", name=person.name, role=t_plain(ROLE_LABEL_KEYS[person.role]),
+          scope=await scope_text(context, person)),
+        reply_markup=main_menu(person.role),
+    )
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Ends whatever flow is running and shows the menu again."""
+    context.user_data.clear()
+    person = await current_person(update, context)
+    markup = main_menu(person.role) if person else None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await update.effective_message.reply_text(t("common.cancelled"), reply_markup=markup)
+    return ConversationHandler.END
+
+
+def cancel_handlers() -> list:
+    """The /cancel command and menu-free fallbacks every conversation shares."""
+    return [CommandHandler("cancel", cancel), MessageHandler(menu_button("menu.cancel"), cancel)]
+
+
+@require_role(*ALL_ROLES)
+async def not_understood(update: Update, context: BotContext) -> None:
+    """Answers anything no flow claimed, pointing at the menu."""
+    person = await person_of(update, context)
+    await update.effective_message.reply_text(
+        t("common.not_understood"), reply_markup=main_menu(person.role)
+    )
+
+
+def build_handlers() -> list:
+    """Commands that are not conversations."""
+    return [
+        CommandHandler("start", start, filters=filters.ChatType.PRIVATE, has_args=False),
+        CommandHandler("help", help_command),
+        MessageHandler(menu_button("menu.help"), help_command),
+        CommandHandler("whoami", whoami),
+        MessageHandler(menu_button("menu.whoami"), whoami),
+        *cancel_handlers(),
+    ]
+
+
+def last_resort() -> list:
+    """The catch-all, registered after every flow."""
+    return [MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, not_understood)]

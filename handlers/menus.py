@@ -1,0 +1,60 @@
+"""Each role's reply-keyboard menu and command list; a new flow adds its entries here.
+
+Menu entries are catalogue keys under [menu]; commands are catalogue keys under [commands],
+whose last part is the Latin command name Telegram routes on.
+"""
+
+from __future__ import annotations
+
+from telegram import BotCommand, KeyboardButton, ReplyKeyboardMarkup
+from telegram.ext import filters
+
+from bot.domain import Role
+from bot.i18n import t_plain
+
+MENU_ROWS: dict[Role, list[list[str]]] = {
+    Role.ADMIN: [
+        ["menu.invite", "menu.invites"],
+        ["menu.counties", "menu.whoami"],
+        ["menu.help"],
+    ],
+    Role.DEPUTY: [
+        ["menu.whoami", "menu.help"],
+    ],
+    Role.MEMBER: [
+        ["menu.whoami", "menu.help"],
+    ],
+}
+
+COMMANDS: dict[Role, list[str]] = {
+    Role.ADMIN: [
+        "commands.invite", "commands.invites", "commands.counties",
+        "commands.whoami", "commands.help", "commands.cancel",
+    ],
+    Role.DEPUTY: ["commands.whoami", "commands.help", "commands.cancel"],
+    Role.MEMBER: ["commands.whoami", "commands.help", "commands.cancel"],
+}
+
+STRANGER_COMMANDS = ["commands.start"]
+
+
+def command_name(key: str) -> str:
+    """«commands.invite» → «invite»."""
+    return key.rsplit(".", 1)[-1]
+
+
+def bot_commands(keys: list[str]) -> list[BotCommand]:
+    """Telegram command objects with Persian descriptions."""
+    return [BotCommand(command_name(key), t_plain(key)) for key in keys]
+
+
+def main_menu(role: Role) -> ReplyKeyboardMarkup:
+    """The role's persistent reply keyboard."""
+    rows = [[KeyboardButton(t_plain(key)) for key in row] for row in MENU_ROWS[role]]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def menu_button(key: str) -> filters.BaseFilter:
+    """Matches a private text message that is exactly the menu entry's label."""
+    return filters.ChatType.PRIVATE & filters.Text([t_plain(key)])
+

@@ -1,0 +1,1 @@
+"""The message catalogues; locales/fa/*.toml holds every string a person reads."""

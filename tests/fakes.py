@@ -1,0 +1,298 @@
+"""A fake Bot API that records every call and answers like Telegram, and a chat simulator.
+
+FakeBotAPI replaces python-telegram-bot's network layer (BaseRequest), so the real
+Application, handlers and database run end to end. ChatSim builds real Telegram JSON
+updates for one person and feeds them to app.process_update.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Nazer", "username": "nazer_test_bot"}
+
+
+@dataclass
+class Call:
+    endpoint: str
+    params: dict[str, Any]
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+
+# (status, body) to answer instead of success; returned by a fault hook.
+Fault = tuple[int, dict[str, Any]]
+
+
+class FakeBotAPI(BaseRequest):
+    """Records (endpoint, parameters); answers getMe, send*, edit*, getFile and file downloads."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.files: dict[str, bytes] = {}
+        self.updates: list[dict[str, Any]] = []
+        self.fault: Callable[[Call], Fault | None] | None = None
+        self._message_ids = itertools.count(5000)
+        self.now: Callable[[], int] = lambda: 1_790_000_000
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: float | None = None,
+        write_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        pool_timeout: float | None = None,
+    ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            path = url.split("/file/bot", 1)[1].split("/", 1)[1]
+            if path in self.files:
+                return 200, self.files[path]
+            return 404, b"not found"
+        endpoint = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        call = Call(endpoint, params)
+        self.calls.append(call)
+        if self.fault is not None and (fault := self.fault(call)) is not None:
+            return fault[0], json.dumps(fault[1]).encode()
+        result = self.answer(call)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def answer(self, call: Call) -> Any:
+        """What Telegram would return for the call."""
+        ep = call.endpoint
+        if ep == "getMe":
+            return BOT_USER
+        if ep == "getUpdates":
+            pending, self.updates = self.updates, []
+            return pending
+        if ep == "getFile":
+            file_id = call.params["file_id"]
+            data = self.files.get(f"files/{file_id}", b"")
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                    "file_path": f"files/{file_id}"}
+        if ep.startswith(("send", "edit", "copy", "forward")):
+            message = {
+                "message_id": next(self._message_ids),
+                "date": self.now(),
+                "chat": {"id": call.chat_id or 0, "type": "private"},
+                "from": BOT_USER,
+            }
+            if "text" in call.params:
+                message["text"] = call.params["text"]
+            return message
+        return True
+
+    # Reading what the bot did -------------------------------------------------------------
+    def to(self, chat_id: int, endpoints: tuple[str, ...] = ("sendMessage", "editMessageText",
+           "sendPhoto", "sendDocument", "sendMediaGroup", "editMessageReplyMarkup")) -> list[Call]:
+        """Calls addressed to one chat that show something to the person."""
+        return [c for c in self.calls if c.chat_id == chat_id and c.endpoint in endpoints]
+
+    def named(self, endpoint: str) -> list[Call]:
+        """Every call to one endpoint."""
+        return [c for c in self.calls if c.endpoint == endpoint]
+
+
+def _buttons(markup: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not markup:
+        return []
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    out = []
+    for row in rows:
+        for button in row:
+            if isinstance(button, dict):
+                out.append((button.get("text", ""), button.get("callback_data", "")))
+            else:
+                out.append((str(button), ""))
+    return out
+
+
+class ChatSim:
+    """One person in a private chat with the bot (aiogram_dialog's BotClient, for PTB)."""
+
+    _update_ids = itertools.count(1)
+    _message_ids = itertools.count(1)
+
+    def __init__(
+        self, app: Application, api: FakeBotAPI, user_id: int, first_name: str = "Test",
+        chat_type: str = "private", chat_id: int | None = None,
+    ) -> None:
+        self.app = app
+        self.api = api
+        self.user_id = user_id
+        self.first_name = first_name
+        self.chat_type = chat_type
+        self.chat_id = chat_id if chat_id is not None else user_id
+        self._seen = len(api.calls)
+
+    # Building updates -----------------------------------------------------------------------
+    def _user(self) -> dict[str, Any]:
+        return {"id": self.user_id, "is_bot": False, "first_name": self.first_name,
+                "language_code": "fa"}
+
+    def _chat(self) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": self.chat_id, "type": self.chat_type}
+        if self.chat_type == "private":
+            chat["first_name"] = self.first_name
+        else:
+            chat["title"] = "group"
+        return chat
+
+    def _date(self) -> int:
+        return int(self.app.bot_data["clock"].now().timestamp())
+
+    def message(self, **content: Any) -> dict[str, Any]:
+        """A message dict from this person with the given content fields."""
+        return {"message_id": next(self._message_ids), "date": self._date(),
+                "chat": self._chat(), "from": self._user(), **content}
+
+    async def feed(self, update: dict[str, Any]) -> list[Call]:
+        """Processes one raw update; returns the calls the bot made in response."""
+        self._seen = len(self.api.calls)
+        update = {"update_id": next(self._update_ids), **update}
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        return self.api.calls[self._seen :]
+
+    async def send(self, text: str) -> list[Call]:
+        """Types and sends text (a /command gets its bot_command entity)."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        return await self.feed({"message": self.message(**content)})
+
+    async def send_contact(self, phone: str, user_id: int | None = None) -> list[Call]:
+        """Shares a contact card (by default the person's own)."""
+        contact = {"phone_number": phone, "first_name": self.first_name,
+                   "user_id": self.user_id if user_id is None else user_id}
+        return await self.feed({"message": self.message(contact=contact)})
+
+    async def send_photo(self, file_id: str, data: bytes = b"\xff\xd8photo", size: int | None = None,
+                         caption: str | None = None, media_group_id: str | None = None) -> list[Call]:
+        """Sends a photo whose bytes the fake API will serve for download."""
+        self.api.files[f"files/{file_id}"] = data
+        photo = [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 1280,
+                  "height": 960, "file_size": size if size is not None else len(data)}]
+        content: dict[str, Any] = {"photo": photo}
+        if caption:
+            content["caption"] = caption
+        if media_group_id:
+            content["media_group_id"] = media_group_id
+        return await self.feed({"message": self.message(**content)})
+
+    async def send_document(self, file_id: str, file_name: str, mime_type: str,
+                            data: bytes = b"%PDF-1.4", size: int | None = None) -> list[Call]:
+        """Sends a file as a document."""
+        self.api.files[f"files/{file_id}"] = data
+        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                    "mime_type": mime_type, "file_size": size if size is not None else len(data)}
+        return await self.feed({"message": self.message(document=document)})
+
+    async def send_location(self, latitude: float, longitude: float, *, forwarded: bool = False,
+                            age_seconds: int = 0) -> list[Call]:
+        """Sends a location, optionally forwarded or sent some seconds ago."""
+        message = self.message(location={"latitude": latitude, "longitude": longitude})
+        message["date"] -= age_seconds
+        if forwarded:
+            message["forward_origin"] = {"type": "user", "date": message["date"] - 3600,
+                                         "sender_user": {"id": 42, "is_bot": False, "first_name": "X"}}
+        return await self.feed({"message": message})
+
+    async def send_voice(self, file_id: str, duration: int = 5) -> list[Call]:
+        """Sends a voice note."""
+        self.api.files[f"files/{file_id}"] = b"OggS"
+        voice = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": duration,
+                 "mime_type": "audio/ogg", "file_size": 4}
+        return await self.feed({"message": self.message(voice=voice)})
+
+    async def send_sticker(self) -> list[Call]:
+        """Sends a sticker (something no flow expects)."""
+        sticker = {"file_id": "stk", "file_unique_id": "ustk", "width": 512, "height": 512,
+                   "is_animated": False, "is_video": False, "type": "regular"}
+        return await self.feed({"message": self.message(sticker=sticker)})
+
+    async def click(self, data: str, message_id: int | None = None) -> list[Call]:
+        """Presses an inline button with this callback_data (forged data is allowed)."""
+        message = {"message_id": message_id or self.last_bot_message_id(), "date": self._date(),
+                   "chat": self._chat(), "from": BOT_USER, "text": "..."}
+        query = {"id": str(next(self._update_ids)), "from": self._user(),
+                 "chat_instance": str(self.chat_id), "data": data, "message": message}
+        return await self.feed({"callback_query": query})
+
+    async def press(self, label: str) -> list[Call]:
+        """Presses the inline button with this label on the latest keyboard."""
+        for text, data in self.buttons():
+            if text == label:
+                return await self.click(data)
+        raise AssertionError(f"no button {label!r} in {self.buttons()}")
+
+    # Reading replies ------------------------------------------------------------------------
+    def calls(self) -> list[Call]:
+        """Everything the bot sent or edited in this chat, oldest first."""
+        return self.api.to(self.chat_id)
+
+    def texts(self) -> list[str]:
+        """Texts (and captions) of everything shown in this chat."""
+        return [c.text for c in self.calls() if c.text]
+
+    def last_text(self) -> str:
+        texts = self.texts()
+        return texts[-1] if texts else ""
+
+    def last_markup(self) -> dict[str, Any] | None:
+        for call in reversed(self.calls()):
+            if call.params.get("reply_markup"):
+                return call.params["reply_markup"]
+        return None
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of the latest inline keyboard in this chat."""
+        for call in reversed(self.calls()):
+            markup = call.params.get("reply_markup")
+            if markup and "inline_keyboard" in markup:
+                return _buttons(markup)
+        return []
+
+    def keyboard(self) -> list[str]:
+        """Labels of the latest reply keyboard (the menu) in this chat."""
+        for call in reversed(self.calls()):
+            markup = call.params.get("reply_markup")
+            if markup and "keyboard" in markup:
+                return [label for label, _ in _buttons(markup)]
+        return []
+
+    def last_bot_message_id(self) -> int:
+        return 1
+
+
+def texts_of(calls: list[Call]) -> list[str]:
+    """Texts of a list of calls."""
+    return [c.text for c in calls if c.text]
