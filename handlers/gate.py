@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.auth import current_person
 from bot.context import BotContext
-from bot.i18n import t
+from bot.i18n import t, t_plain
 from handlers.keyboards import share_contact
 
 
@@ -30,6 +30,12 @@ async def gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     if chat.type != ChatType.PRIVATE:
         await _tell_group_once(update, context)
+        raise ApplicationHandlerStop
+    query = update.callback_query
+    if query is not None and not query.data and not query.game_short_name:
+        # A press without data (only a modified client sends one): PTB hands such a query to
+        # every CallbackQueryHandler whatever its pattern, so no flow may see it.
+        await query.answer(t_plain("common.stale_button"), show_alert=True)
         raise ApplicationHandlerStop
     if await current_person(update, context) is not None:
         return
