@@ -224,3 +224,23 @@ async def test_typed_steps_matrix(world):
                                allowed=role in allowed_roles, must_not_change=False,
                                must_answer=role in allowed_roles)
     cells.assert_clean()
+
+
+async def test_a_press_without_data_is_refused_at_every_step(world):
+    """A modified client can press with no callback data; PTB would hand that to every
+    CallbackQueryHandler whatever its pattern, so the gate must stop it for everyone."""
+    cells = Cells()
+    steps = [(None, None)] + [(conv, state) for conv in conversations(world.bot.app) for state in conv.states]
+    for conv, state in steps:
+        for role in ROLES:
+            uid = USER_IDS[role]
+
+            async def action(chat, conv=conv, state=state, uid=uid):
+                if conv is not None:
+                    force_state(conv, uid, uid, state)
+                return await chat.click("")
+
+            where = f"{conv.name}:{state}" if conv is not None else "outside flows"
+            await run_cell(world, cells, role, f"empty data at {where} as {role}", action,
+                           allowed=False, must_not_change=True, must_answer=False)
+    cells.assert_clean()
