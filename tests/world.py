@@ -110,3 +110,63 @@ async def build_world(bot: Harness) -> World:
         await seeder(world)
     world.errors = record_errors(bot.app)
     return world
+
+
+# Reaching every step ----------------------------------------------------------------------------
+Action = tuple[Any, ...]  # ("send", text) | ("click", data) | ("photo",) | ("location", lat, lon)
+PROBES: list[Action] = [("send", "Probe 12"), ("send", "12"), ("photo",), ("location", 30.28, 57.07)]
+
+
+async def act(chat: ChatSim, action: Action) -> list[Call]:
+    """Performs one recorded action in a chat."""
+    if action[0] == "send":
+        return await chat.send(action[1])
+    if action[0] == "click":
+        return await chat.click(action[1])
+    if action[0] == "photo":
+        return await chat.send_photo("probe-photo")
+    return await chat.send_location(action[1], action[2])
+
+
+async def replay(world: World, role: str, path: list[Action]) -> None:
+    world.reset(role)
+    for action in path:
+        await act(world.chats[role], action)
+
+
+def _steps_of(world: World, role: str) -> set[tuple[str, object]]:
+    from tests.introspect import conversations, state_of  # noqa: PLC0415
+
+    uid = USER_IDS[role]
+    found = set()
+    for conv in conversations(world.bot.app):
+        step = state_of(conv, uid, uid)
+        if step is not None:
+            found.add((conv.name, step))
+    return found
+
+
+async def explore(world: World, max_depth: int = 6) -> dict[tuple[str, object], tuple[str, list[Action]]]:
+    """A shortest known way (role, actions) to every step any role can reach, found by opening
+    each conversation with each entry command and trying the buttons on screen and a few
+    typical inputs (text, a number, a photo, a location) at every new step."""
+    from tests.introspect import conversations, entry_commands  # noqa: PLC0415
+
+    paths: dict[tuple[str, object], tuple[str, list[Action]]] = {}
+    for conv in conversations(world.bot.app):
+        for command in sorted(entry_commands(conv)):
+            for role in sorted(REGISTERED):
+                frontier = [[("send", f"/{command}")]]
+                while frontier:
+                    path = frontier.pop(0)
+                    await replay(world, role, path[:-1])
+                    await act(world.chats[role], path[-1])
+                    chat = world.chats[role]
+                    buttons = [("click", d) for _, d in chat.buttons() if d]
+                    for step in _steps_of(world, role) - set(paths):
+                        paths[step] = (role, path)
+                        if len(path) < max_depth:
+                            frontier += [[*path, a] for a in buttons[:8] + PROBES]
+    for role in ROLES:
+        world.reset(role)
+    return paths
