@@ -6,6 +6,7 @@ callback data is plain ASCII we re-check on every press anyway.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -22,31 +23,50 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
             update_interval=5,
         )
         self.state = state
+        # What the database holds, so an update that changed nothing writes nothing (PTB
+        # hands over every person's user_data and every touched step after each update).
+        self._users: dict[int, str] = {}
+        self._steps: dict[tuple[str, ConversationKey], object] = {}
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         """Loads every person's scratch data at start-up."""
-        return await self.state.all_user_data()
+        data = await self.state.all_user_data()
+        self._users = {user_id: _fingerprint(value) for user_id, value in data.items()}
+        return data
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        """Stores one person's scratch data."""
+        """Stores one person's scratch data (nothing to do when it did not change)."""
+        fingerprint = _fingerprint(data)
+        if self._users.get(user_id, _fingerprint({})) == fingerprint:
+            return
         await self.state.set_user_data(user_id, data)
+        self._users[user_id] = fingerprint
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forgets one person's scratch data."""
         await self.state.set_user_data(user_id, None)
+        self._users.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         """Nothing to refresh: this process is the only writer."""
 
     async def get_conversations(self, name: str) -> ConversationDict:
         """Loads the stored steps of one conversation handler."""
-        return await self.state.conversations(name)
+        steps = await self.state.conversations(name)
+        self._steps.update({(name, key): step for key, step in steps.items()})
+        return steps
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        """Stores (or clears) the step a person is at in a conversation."""
+        """Stores (or clears) the step a person is at in a conversation, if it changed."""
+        if self._steps.get((name, key)) == new_state:
+            return
         await self.state.set_conversation(name, key, new_state)
+        if new_state is None:
+            self._steps.pop((name, key), None)
+        else:
+            self._steps[(name, key)] = new_state
 
     async def get_chat_data(self) -> dict[int, dict[str, Any]]:
         """Chat data is not kept."""
@@ -80,3 +100,8 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
 
     async def flush(self) -> None:
         """Every write is committed as it happens."""
+
+
+def _fingerprint(data: dict[str, Any] | None) -> str:
+    """A comparable form of user_data (what StateRepo would store; {} and None alike)."""
+    return json.dumps(data or {}, sort_keys=True, ensure_ascii=False, default=repr)
