@@ -1,0 +1,114 @@
+"""Update handling: updates per second through a whole Nazer flow (database writes included)
+against a bare python-telegram-bot echo bot, both through the same fake Bot API transport,
+in the same process. Target: Nazer at least 0.7 of the echo bot.
+
+    python -m bench.updates [--flow NAME] [--iterations N] [--rounds R]
+
+Both bots get real Telegram JSON updates (de_json included) through Application.process_update
+and answer through tests.fakes.FakeBotAPI; Nazer also stores each conversation step (its
+persistence flushes after every update) and the flow's own rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bench.common import ADMIN_ID, START, TOKEN, best_of, settings_for, stopwatch
+from bot.app import build_application
+from bot.clock import FixedClock
+from tests.fakes import ChatSim, FakeBotAPI
+
+# A flow: (set-up returning the per-iteration driver, updates per iteration, description).
+Driver = Callable[[ChatSim], Awaitable[None]]
+
+
+async def invite_flow(app, chat: ChatSim) -> tuple[Driver, int, str]:
+    """/invite → role deputy → a county: three updates, an invitation row and its audit row."""
+    county = (await app.bot_data["repos"].counties.all())[0]
+
+    async def run(chat: ChatSim) -> None:
+        await chat.send("/invite")
+        await chat.click("inv:role:deputy")
+        await chat.click(f"inv:county:{county.id}")
+
+    return run, 3, "/invite: command, role button, county button (writes the invitation)"
+
+
+FLOWS = {"invite": invite_flow}
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(update.effective_message.text)
+
+
+async def measure_echo(iterations: int, per_iteration: int) -> float:
+    api = FakeBotAPI()
+    app = ApplicationBuilder().token(TOKEN).request(api).get_updates_request(api).build()
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.bot_data["clock"] = FixedClock(START)
+    await app.initialize()
+    chat = ChatSim(app, api, ADMIN_ID)
+    count = iterations * per_iteration
+    began = stopwatch()
+    for i in range(count):
+        await chat.send(f"echo {i}")
+    elapsed = stopwatch() - began
+    await app.shutdown()
+    assert len(api.named("sendMessage")) == count
+    return count / elapsed
+
+
+async def measure_nazer(flow: str, iterations: int, directory: Path) -> tuple[float, int, str]:
+    api = FakeBotAPI()
+    app = build_application(settings_for(directory), request=api, clock=FixedClock(START))
+    await app.initialize()
+    await app.post_init(app)
+    chat = ChatSim(app, api, ADMIN_ID, "Admin")
+    run, per_iteration, what = await FLOWS[flow](app, chat)
+    await run(chat)  # warm-up: first contact stores the bootstrap admin
+    began = stopwatch()
+    for _ in range(iterations):
+        await run(chat)
+    elapsed = stopwatch() - began
+    await app.shutdown()
+    await app.post_shutdown(app)
+    return iterations * per_iteration / elapsed, per_iteration, what
+
+
+async def main(flow: str, iterations: int, rounds: int) -> None:
+    nazer_rounds, echo_rounds = [], []
+    per_iteration, what = 0, ""
+    for r in range(rounds):  # interleaved, so both bots see the same machine load
+        with tempfile.TemporaryDirectory() as tmp:
+            ups, per_iteration, what = await measure_nazer(flow, iterations, Path(tmp) / str(r))
+        nazer_rounds.append(ups)
+        echo_rounds.append(await measure_echo(iterations, per_iteration))
+    ratios = sorted(n / e for n, e in zip(nazer_rounds, echo_rounds, strict=True))
+    ratio = statistics.median(ratios)
+    print(f"flow: {flow} — {what}")
+    print(f"updates per round and bot: {iterations * per_iteration}, rounds: {rounds}")
+    print(f"nazer:    best {best_of(nazer_rounds):6.0f} updates/s   rounds: {_list(nazer_rounds)}")
+    print(f"echo bot: best {best_of(echo_rounds):6.0f} updates/s   rounds: {_list(echo_rounds)}")
+    print(f"ratio nazer/echo per round: {', '.join(f'{x:.2f}' for x in ratios)}")
+    print(f"ratio (median): {ratio:.2f}   target >= 0.70   {'MET' if ratio >= 0.7 else 'NOT MET'}")
+
+
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{v:.0f}" for v in values)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--flow", choices=sorted(FLOWS), default=sorted(FLOWS)[-1])
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(main(args.flow, args.iterations, args.rounds))
