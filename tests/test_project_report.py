@@ -38,7 +38,7 @@ async def test_report_review_revision_acceptance(bot):
     await bot.deliver()
     sent = [c.endpoint for c in w.deputy.calls()][-3:]
     assert sent == ["sendPhoto", "sendDocument", "sendMessage"]
-    assert ("✅ پذیرش", f"rv:ok:{first.id}") in w.deputy.buttons()
+    assert (t("review.accept_button"), f"rv:ok:{first.id}") in w.deputy.buttons()
 
     # Returned with a typed reason; the member hears at once with a revise button.
     await w.deputy.click(f"rv:ret:{first.id}")
