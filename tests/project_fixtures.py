@@ -27,12 +27,12 @@ class World:
 
 
 async def make_world(bot: Harness, *, budget: int = 10_000_000,
-                     start: date = date(2026, 11, 21)) -> World:
+                     start: date = date(2026, 11, 21), deadline: date | None = None) -> World:
     """An NGO in Rafsanjan, its member, the county's deputy, and one active project."""
     org = await add_organisation(bot, "NGO Rafsanjan", RAFSANJAN)
     project_id = await add_project(
         bot.repos, bot.clock.now(), organisation_id=org.id, title="Sport for kids",
-        domain="sport", budget=budget, start=start, deadline=None, actor_id=None,
+        domain="sport", budget=budget, start=start, deadline=deadline, actor_id=None,
     )
     assert project_id is not None
     member, member_person = await register(bot, MEMBER_ID, Role.MEMBER,
