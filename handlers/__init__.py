@@ -18,6 +18,7 @@ from handlers import (
     gate,
     member_projects,
     member_report,
+    office_report,
     onboarding,
 )
 
@@ -33,6 +34,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             admin_counties.build_handler(),
             member_report.build_handler(),
             deputy_review.build_handler(),
+            office_report.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
             *member_projects.build_handlers(),

@@ -40,7 +40,7 @@ COMMANDS: dict[Role, list[str]] = {
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.MEMBER: [
-        "commands.report", "commands.projects",
+        "commands.report", "commands.projects", "commands.office_report",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
 }
