@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler
 from handlers import (
     admin_counties,
     admin_invite,
+    admin_projects,
     common,
     deputy_review,
     gate,
@@ -32,6 +33,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             # Conversations (one flow per module).
             admin_invite.build_handler(),
             admin_counties.build_handler(),
+            admin_projects.build_handler(),
             member_report.build_handler(),
             deputy_review.build_handler(),
             office_report.build_handler(),

@@ -16,6 +16,7 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
     Role.ADMIN: [
         ["menu.invite", "menu.invites"],
         ["menu.projects", "menu.review"],
+        ["menu.add_organisation", "menu.add_project"],
         ["menu.counties", "menu.whoami"],
         ["menu.help"],
     ],
@@ -32,7 +33,8 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
         "commands.invite", "commands.invites", "commands.counties",
-        "commands.projects", "commands.review",
+        "commands.projects", "commands.review", "commands.add_organisation",
+        "commands.add_project",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.DEPUTY: [

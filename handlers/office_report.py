@@ -27,6 +27,7 @@ from bot.services.amounts import parse_count
 from bot.services.offices import MAX_NARRATIVE, office_of, reportable_months, submit_office_report
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
+from handlers.member_report import expect_text, use_buttons
 from handlers.menus import main_menu, menu_button
 
 CHOOSE_MONTH, ASK_COUNT, ASK_NARRATIVE, CONFIRM = range(4)
@@ -148,16 +149,6 @@ async def confirmed(update: Update, context: BotContext) -> int:
         await update.effective_message.reply_text(
             t("office_report.stored", code=code), reply_markup=main_menu(person.role))
     return ConversationHandler.END
-
-
-async def use_buttons(update: Update, context: BotContext) -> None:
-    """Text where a button is expected."""
-    await update.effective_message.reply_text(t("office_report.use_buttons"))
-
-
-async def expect_text(update: Update, context: BotContext) -> None:
-    """Anything but text where text is expected."""
-    await update.effective_message.reply_text(t("report.expect_text"))
 
 
 def build_handler() -> ConversationHandler:
