@@ -41,6 +41,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *admin_invite.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
+            *member_report.build_handlers(),
             *common.build_handlers(),
             # Last: anything no one else claimed.
             *common.last_resort(),

@@ -479,6 +479,12 @@ async def expect_file(update: Update, context: BotContext) -> None:
                                               reply_markup=_files_keyboard())
 
 
+@require_role(*Role)
+async def stale(update: Update, context: BotContext) -> None:
+    """A button of a step that is over (or of another session): says so, changes nothing."""
+    await update.callback_query.answer(t_plain("report.stale"), show_alert=True)
+
+
 def build_handler() -> ConversationHandler:
     """The /report conversation."""
     text = filters.TEXT & ~filters.COMMAND
@@ -526,3 +532,9 @@ def build_handler() -> ConversationHandler:
         allow_reentry=True,
         conversation_timeout=timedelta(minutes=30),
     )
+
+
+def build_handlers() -> list:
+    """Answers presses on old buttons of the project flows, after every conversation."""
+    pattern = r"^((rep|ofr|adm):[a-z0-9:_-]{1,30}|rv:(why:\d{1,2}|cancel))$"
+    return [CallbackQueryHandler(stale, pattern=pattern)]

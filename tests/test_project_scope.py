@@ -71,5 +71,6 @@ async def test_forged_review_callbacks_change_nothing(bot):
     assert (await bot.repos.reports.get(report.id)).status == "returned"
     review = await bot.repos.reports.review_of(report.id)
     assert review.reason == review_reasons()[0]
-    await admin.click("rv:why:0")  # a stale button after the decision changes nothing
+    stale = await admin.click("rv:why:0")  # an old button after the decision changes nothing
+    assert [c.params.get("text") for c in stale] == [t("report.stale")]
     assert (await bot.repos.reports.review_of(report.id)).decision == "returned"
