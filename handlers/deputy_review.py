@@ -64,7 +64,7 @@ async def _tell(update: Update, context: BotContext, report_id: int, result: Dec
     report = await context.repos.reports.get(report_id)
     project = await context.repos.projects.get(report.project_id) if report else None
     if result is Decision.DENIED:
-        await refuse(update)
+        await update.effective_message.reply_text(t("auth.denied"))
         return
     if result is not Decision.DONE or report is None or project is None:
         await update.effective_message.reply_text(
@@ -86,8 +86,10 @@ async def accept(update: Update, context: BotContext) -> None:
     report_id = int(query.data.split(":")[2])
     person = await person_of(update, context)
     result = await decide(context.repos, context.now(), person, report_id, accept=True)
-    if result is not Decision.DENIED:
-        await query.answer()
+    if result is Decision.DENIED:
+        await refuse(update)
+        return
+    await query.answer()
     await _tell(update, context, report_id, result, "review.accepted")
 
 

@@ -1,15 +1,17 @@
-"""/report: project → percent (→ reason if lower) → what was done → files → spent → people →
-summary → confirm, change a step, or cancel. Revisions of returned reports start at the summary.
+"""/report: project → percent (→ reason if lower; → final? at 100) → what was done → files →
+spent (→ confirm if over budget) → people reached → summary → confirm, change a step, or cancel.
 
-Every answer is written to the person's draft row at once, so a restart resumes where they were.
+Every answer goes into the person's draft row at once (the database, not user_data, is the
+source of truth), so a restart resumes the step and /report offers to continue a draft.
+A returned report's revision opens at the summary with the old answers.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -30,68 +32,95 @@ from bot.services.progress import (
     MAX_FILES,
     render_report,
     start_revision,
-    store_media,
     submit,
     tracking_label,
 )
 from bot.services.projects import projects_for, visible_project
 from handlers.common import cancel_handlers
 from handlers.keyboards import grid
+from handlers.media import download, file_of, kind_of
 from handlers.menus import main_menu, menu_button
 
 (
     CHOOSE_PROJECT, ASK_PERCENT, ASK_BACK_REASON, ASK_FINAL, ASK_DONE, ASK_FILES, ASK_SPENT,
     CONFIRM_OVER, ASK_PEOPLE, SUMMARY,
 ) = range(10)
-EDITING = "rep_edit"  # user_data flag: go back to the summary after the step
+END = ConversationHandler.END
+EDITING = "rep_edit"  # user_data flag: after this step, back to the summary
 MAX_TEXT = 3000
 STEPS = ("percent", "done", "files", "spent", "people")
 
 
-async def _draft(update: Update, context: BotContext) -> Report | None:
-    """The sender's draft (the database is the source of truth, not user_data)."""
+async def _draft(update: Update, context: BotContext, **answers: Any) -> Report | None:
+    """The sender's draft, after writing any answers into it; None (and says so) if gone."""
     person = await person_of(update, context)
-    return await context.repos.reports.draft_of(person.id)
+    draft = await context.repos.reports.draft_of(person.id)
+    if draft is None:
+        await update.effective_message.reply_text(t("report.draft_gone"))
+        return None
+    if answers:
+        await context.repos.reports.update_draft(draft.id, person.id, context.now(), **answers)
+    return draft
 
 
-async def _gone(update: Update) -> int:
-    await update.effective_message.reply_text(t("report.draft_gone"))
-    return ConversationHandler.END
-
-
-async def _answer(update: Update) -> None:
+async def _ack(update: Update) -> None:
+    """Answers a pressed button (once, first thing in every button callback)."""
     if update.callback_query is not None:
         await update.callback_query.answer()
 
 
+async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replies in the chat."""
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+def _buttons(*keys_and_data: tuple[str, str]) -> InlineKeyboardMarkup:
+    return grid([], extra=[(t_plain(key), data) for key, data in keys_and_data])
+
+
+def _files_keyboard() -> InlineKeyboardMarkup:
+    return _buttons(("report.files_done_button", "rep:files:done"),
+                    ("report.files_clear_button", "rep:files:clear"))
+
+
+async def _next(update: Update, context: BotContext, step: str) -> int:
+    """Asks the step after `step`, or shows the summary when a single step was being changed."""
+    if context.user_data.get(EDITING):
+        return await show_summary(update, context)
+    following = {"percent": ask_done, "done": ask_files, "files": ask_spent,
+                 "spent": ask_people}[step]
+    return await following(update, context)
+
+
 @require_role(Role.MEMBER)
 async def start(update: Update, context: BotContext) -> int:
-    """Lists the organisation's open projects as buttons."""
+    """Lists the open projects as buttons, offering to continue an unfinished draft first."""
     person = await person_of(update, context)
     projects = await projects_for(context.repos, person, open_only=True)
     if not projects:
-        await update.effective_message.reply_text(t("report.no_projects"))
-        return ConversationHandler.END
+        await _say(update, t("report.no_projects"))
+        return END
     context.user_data.pop(EDITING, None)
+    extra = []
+    draft = await context.repos.reports.draft_of(person.id)
+    if draft is not None and any(p.id == draft.project_id for p in projects):
+        extra.append((t_plain("report.resume_button"), "rep:resume"))
+    extra.append((t_plain("report.cancel_button"), "rep:cancel"))
     items = [(p.title, f"rep:p:{p.id}") for p in projects]
-    await update.effective_message.reply_text(
-        t("report.choose_project"),
-        reply_markup=grid(items, 1, [(t_plain("report.cancel_button"), "rep:cancel")]),
-    )
+    await _say(update, t("report.choose_project"), grid(items, 1, extra))
     return CHOOSE_PROJECT
 
 
 @require_role(Role.MEMBER)
 async def project_chosen(update: Update, context: BotContext) -> int:
-    """Checks the project is the member's and open, opens a draft and asks the percent."""
-    await _answer(update)
+    """Checks the project is the member's and open, opens a new draft and asks the percent."""
+    await _ack(update)
     person = await person_of(update, context)
-    project = await visible_project(
-        context.repos, person, int(update.callback_query.data.split(":")[2])
-    )
+    project_id = int(update.callback_query.data.split(":")[2])
+    project = await visible_project(context.repos, person, project_id)
     if project is None or not project.is_open:
-        await update.effective_message.reply_text(t("report.project_gone"))
-        return ConversationHandler.END
+        await _say(update, t("report.project_gone"))
+        return END
     await context.repos.reports.start_draft(
         context.now(), project_id=project.id, author_id=person.id,
         previous_percent=project.progress,
@@ -100,16 +129,32 @@ async def project_chosen(update: Update, context: BotContext) -> int:
     return await ask_percent(update, context)
 
 
+@require_role(Role.MEMBER)
+async def resume(update: Update, context: BotContext) -> int:
+    """Continues the draft at its first unanswered step (or at the summary)."""
+    await _ack(update)
+    draft = await _draft(update, context)
+    if draft is None:
+        return END
+    context.user_data.pop(EDITING, None)
+    if draft.percent is None:
+        return await ask_percent(update, context)
+    files = await context.repos.reports.attachments(draft.id)
+    if draft.done_text is None and not any(f.kind == "voice" for f in files):
+        return await ask_done(update, context)
+    if draft.spent is None:
+        return await ask_files(update, context)
+    return await show_summary(update, context)
+
+
 async def ask_percent(update: Update, context: BotContext) -> int:
     """Asks the percent, showing the last reported one."""
     draft = await _draft(update, context)
     if draft is None:
-        return await _gone(update)
+        return END
     project = await context.repos.projects.get(draft.project_id)
-    await update.effective_message.reply_text(
-        t("report.ask_percent", title=project.title if project else "",
-          previous=draft.previous_percent or 0)
-    )
+    await _say(update, t("report.ask_percent", title=project.title if project else "",
+                         previous=draft.previous_percent or 0))
     return ASK_PERCENT
 
 
@@ -118,178 +163,139 @@ async def percent_received(update: Update, context: BotContext) -> int:
     """Stores the percent; lower than before asks a reason, 100 asks if this is the final report."""
     percent = parse_percent(update.effective_message.text)
     if percent is None:
-        await update.effective_message.reply_text(t("report.bad_percent"))
+        await _say(update, t("report.bad_percent"))
         return ASK_PERCENT
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
+    draft = await _draft(update, context, percent=percent, kind="progress")
     if draft is None:
-        return await _gone(update)
+        return END
     previous = draft.previous_percent or 0
-    fields: dict[str, object] = {"percent": percent, "kind": "progress"}
-    if percent >= previous:
-        fields["backwards_reason"] = None
-    await context.repos.reports.update_draft(draft.id, person.id, context.now(), **fields)
     if percent < previous:
-        await update.effective_message.reply_text(t("report.ask_back_reason", previous=previous))
+        await _say(update, t("report.ask_back_reason", previous=previous))
         return ASK_BACK_REASON
+    await _draft(update, context, backwards_reason=None)
     if percent == 100:
-        await update.effective_message.reply_text(
-            t("report.ask_final"),
-            reply_markup=grid([(t_plain("report.final_yes"), "rep:final:1"),
-                               (t_plain("report.final_no"), "rep:final:0")]),
-        )
+        await _say(update, t("report.ask_final"), grid([
+            (t_plain("report.final_yes"), "rep:final:1"), (t_plain("report.final_no"), "rep:final:0"),
+        ]))
         return ASK_FINAL
-    return await _after_percent(update, context)
+    return await _next(update, context, "percent")
 
 
 @require_role(Role.MEMBER)
 async def back_reason_received(update: Update, context: BotContext) -> int:
     """Stores why progress went down, then moves on."""
     reason = normalize_input(update.effective_message.text)[:MAX_TEXT]
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
-    if draft is None:
-        return await _gone(update)
     if not reason:
-        await update.effective_message.reply_text(t("report.expect_text"))
+        await _say(update, t("report.expect_text"))
         return ASK_BACK_REASON
-    await context.repos.reports.update_draft(draft.id, person.id, context.now(),
-                                             backwards_reason=reason)
-    return await _after_percent(update, context)
+    if await _draft(update, context, backwards_reason=reason) is None:
+        return END
+    return await _next(update, context, "percent")
 
 
 @require_role(Role.MEMBER)
 async def final_chosen(update: Update, context: BotContext) -> int:
-    """Marks the draft as the final report (or not), then moves on."""
-    await _answer(update)
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
-    if draft is None:
-        return await _gone(update)
+    """Marks the draft as the final report (a completion request) or not, then moves on."""
+    await _ack(update)
     final = update.callback_query.data.endswith(":1")
-    await context.repos.reports.update_draft(draft.id, person.id, context.now(),
-                                             kind="final" if final else "progress")
-    return await _after_percent(update, context)
+    if await _draft(update, context, kind="final" if final else "progress") is None:
+        return END
+    return await _next(update, context, "percent")
 
 
-async def _after_percent(update: Update, context: BotContext) -> int:
-    if context.user_data.get(EDITING):
-        return await show_summary(update, context)
-    await update.effective_message.reply_text(t("report.ask_done"))
+async def ask_done(update: Update, context: BotContext) -> int:
+    """Asks what was done."""
+    await _say(update, t("report.ask_done"))
     return ASK_DONE
 
 
 @require_role(Role.MEMBER)
 async def done_received(update: Update, context: BotContext) -> int:
-    """Stores what was done (text, or a voice note kept as an attachment) and asks for files."""
+    """Stores what was done: text, or a voice note kept as an attachment."""
     message = update.effective_message
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
-    if draft is None:
-        return await _gone(update)
     if message.voice is not None:
+        draft = await _draft(update, context, done_text=None)
+        if draft is None:
+            return END
         await context.repos.reports.clear_attachments(draft.id, ("voice",))
-        await _keep_file(context, draft.id, message, "voice")
-        await context.repos.reports.update_draft(draft.id, person.id, context.now(),
-                                                 done_text=None)
-    else:
-        text = normalize_input(message.text or "")[:MAX_TEXT]
-        if not text:
-            await message.reply_text(t("report.expect_text"))
-            return ASK_DONE
-        await context.repos.reports.update_draft(draft.id, person.id, context.now(),
-                                                 done_text=text)
-    if context.user_data.get(EDITING):
-        return await show_summary(update, context)
-    return await ask_files(update, context)
+        await _keep(context, draft.id, message)
+        return await _next(update, context, "done")
+    text = normalize_input(message.text or "")[:MAX_TEXT]
+    if not text:
+        await _say(update, t("report.expect_text"))
+        return ASK_DONE
+    if await _draft(update, context, done_text=text) is None:
+        return END
+    return await _next(update, context, "done")
 
 
 async def ask_files(update: Update, context: BotContext) -> int:
-    """Asks for photos or documents, with the done (and clear) buttons."""
-    await update.effective_message.reply_text(t("report.ask_files"), reply_markup=_files_keyboard())
+    """Asks for photos or documents, with the done and clear buttons."""
+    await _say(update, t("report.ask_files"), _files_keyboard())
     return ASK_FILES
-
-
-def _files_keyboard() -> InlineKeyboardMarkup:
-    return grid([], extra=[(t_plain("report.files_done_button"), "rep:files:done"),
-                           (t_plain("report.files_clear_button"), "rep:files:clear")])
 
 
 @require_role(Role.MEMBER)
 async def file_received(update: Update, context: BotContext) -> int:
     """Checks type, size and count, keeps the file (downloaded once) and asks for the next."""
     message = update.effective_message
+    item = file_of(message)
     draft = await _draft(update, context)
     if draft is None:
-        return await _gone(update)
-    kind = "photo" if message.photo else "document"
-    item = message.photo[-1] if message.photo else message.document
-    if kind == "document" and (message.document.mime_type or "") not in DOCUMENT_TYPES:
-        await message.reply_text(t("report.file_bad_type"), reply_markup=_files_keyboard())
-        return ASK_FILES
-    if (item.file_size or 0) > MAX_FILE_BYTES:
-        await message.reply_text(t("report.file_too_big"), reply_markup=_files_keyboard())
-        return ASK_FILES
+        return END
     files = [f for f in await context.repos.reports.attachments(draft.id) if f.kind != "voice"]
-    if len(files) >= MAX_FILES:
-        await message.reply_text(t("report.file_limit"), reply_markup=_files_keyboard())
+    if message.document and (message.document.mime_type or "") not in DOCUMENT_TYPES:
+        key = "report.file_bad_type"
+    elif (item.file_size or 0) > MAX_FILE_BYTES:
+        key = "report.file_too_big"
+    elif len(files) >= MAX_FILES:
+        key = "report.file_limit"
+    elif not await _keep(context, draft.id, message):
+        key = "report.file_duplicate"
+    else:
+        await _say(update, t("report.file_received", count=len(files) + 1), _files_keyboard())
         return ASK_FILES
-    if not await _keep_file(context, draft.id, message, kind):
-        await message.reply_text(t("report.file_duplicate"), reply_markup=_files_keyboard())
-        return ASK_FILES
-    await message.reply_text(t("report.file_received", count=len(files) + 1),
-                             reply_markup=_files_keyboard())
+    await _say(update, t(key), _files_keyboard())
     return ASK_FILES
 
 
-async def _keep_file(context: BotContext, report_id: int, message: Message, kind: str) -> bool:
-    """Stores the file's id and, when the download works, its bytes under MEDIA_DIR."""
-    item = {"photo": message.photo[-1] if message.photo else None, "document": message.document,
-            "voice": message.voice}[kind]
-    sha = None
-    try:
-        data = await (await context.bot.get_file(item.file_id)).download_as_bytearray()
-        sha = store_media(context.settings.media_dir, bytes(data))
-    except (TelegramError, OSError):
-        pass  # the file_id is kept; the bytes can be fetched later
+async def _keep(context: BotContext, report_id: int, message: Any) -> bool:
+    """Stores the message's file on the draft; False if that file is there already."""
+    item = file_of(message)
     return await context.repos.reports.add_attachment(
-        context.now(), report_id, kind=kind, file_id=item.file_id,
+        context.now(), report_id, kind=kind_of(message) or "document", file_id=item.file_id,
         file_unique_id=item.file_unique_id, file_name=getattr(item, "file_name", None),
-        mime_type=getattr(item, "mime_type", None), size=item.file_size, sha256=sha,
+        mime_type=getattr(item, "mime_type", None), size=item.file_size,
+        sha256=await download(context, item.file_id),
     )
 
 
 @require_role(Role.MEMBER)
 async def files_cleared(update: Update, context: BotContext) -> int:
     """Removes the draft's photos and documents and asks again."""
-    await _answer(update)
+    await _ack(update)
     draft = await _draft(update, context)
     if draft is None:
-        return await _gone(update)
+        return END
     await context.repos.reports.clear_attachments(draft.id, ("photo", "document"))
-    await update.effective_message.reply_text(t("report.files_cleared"),
-                                              reply_markup=_files_keyboard())
+    await _say(update, t("report.files_cleared"), _files_keyboard())
     return ASK_FILES
 
 
 @require_role(Role.MEMBER)
 async def files_done(update: Update, context: BotContext) -> int:
-    """Ends the file loop and asks the money spent so far."""
-    await _answer(update)
-    if context.user_data.get(EDITING):
-        return await show_summary(update, context)
-    return await ask_spent(update, context)
+    """Ends the file loop and moves on to the money spent."""
+    await _ack(update)
+    return await _next(update, context, "files")
 
 
 async def ask_spent(update: Update, context: BotContext) -> int:
     """Asks the total spent so far, showing the budget."""
     draft = await _draft(update, context)
     if draft is None:
-        return await _gone(update)
+        return END
     project = await context.repos.projects.get(draft.project_id)
-    await update.effective_message.reply_text(
-        t("report.ask_spent", budget=project.budget if project else 0)
-    )
+    await _say(update, t("report.ask_spent", budget=project.budget if project else 0))
     return ASK_SPENT
 
 
@@ -298,68 +304,50 @@ async def spent_received(update: Update, context: BotContext) -> int:
     """Stores the amount; more than the budget asks for an explicit confirmation."""
     amount = parse_amount(update.effective_message.text)
     if amount is None:
-        await update.effective_message.reply_text(t("report.bad_amount"))
+        await _say(update, t("report.bad_amount"))
         return ASK_SPENT
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
+    draft = await _draft(update, context, spent=amount, over_budget_ok=0)
     project = await context.repos.projects.get(draft.project_id) if draft else None
     if draft is None or project is None:
-        return await _gone(update)
-    await context.repos.reports.update_draft(draft.id, person.id, context.now(), spent=amount,
-                                             over_budget_ok=0)
+        return END
     if amount > project.budget:
-        await update.effective_message.reply_text(
-            t("report.confirm_over", spent=amount, budget=project.budget),
-            reply_markup=grid([(t_plain("report.over_yes"), "rep:over:yes"),
-                               (t_plain("report.over_no"), "rep:over:no")]),
-        )
+        await _say(update, t("report.confirm_over", spent=amount, budget=project.budget), grid([
+            (t_plain("report.over_yes"), "rep:over:yes"), (t_plain("report.over_no"), "rep:over:no"),
+        ]))
         return CONFIRM_OVER
-    return await _after_spent(update, context)
+    return await _next(update, context, "spent")
 
 
 @require_role(Role.MEMBER)
 async def over_budget_answered(update: Update, context: BotContext) -> int:
     """Yes records the confirmation and moves on; no asks the amount again."""
-    await _answer(update)
+    await _ack(update)
     if update.callback_query.data.endswith(":no"):
         return await ask_spent(update, context)
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
-    if draft is None:
-        return await _gone(update)
-    await context.repos.reports.update_draft(draft.id, person.id, context.now(), over_budget_ok=1)
-    return await _after_spent(update, context)
+    if await _draft(update, context, over_budget_ok=1) is None:
+        return END
+    return await _next(update, context, "spent")
 
 
-async def _after_spent(update: Update, context: BotContext) -> int:
-    if context.user_data.get(EDITING):
-        return await show_summary(update, context)
-    await update.effective_message.reply_text(
-        t("report.ask_people"),
-        reply_markup=grid([], extra=[(t_plain("report.people_skip"), "rep:people:skip")]),
-    )
+async def ask_people(update: Update, context: BotContext) -> int:
+    """Asks how many people were reached, with a skip button."""
+    await _say(update, t("report.ask_people"), _buttons(("report.people_skip", "rep:people:skip")))
     return ASK_PEOPLE
 
 
 @require_role(Role.MEMBER)
 async def people_received(update: Update, context: BotContext) -> int:
-    """Stores how many people were reached (or none) and shows the summary."""
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
-    if draft is None:
-        return await _gone(update)
+    """Stores how many people were reached (or none when skipped) and shows the summary."""
+    await _ack(update)
     count = None
     if update.callback_query is None:
         count = parse_count(update.effective_message.text)
         if count is None:
-            await update.effective_message.reply_text(
-                t("report.bad_count"),
-                reply_markup=grid([], extra=[(t_plain("report.people_skip"), "rep:people:skip")]),
-            )
+            await _say(update, t("report.bad_count"),
+                       _buttons(("report.people_skip", "rep:people:skip")))
             return ASK_PEOPLE
-    await _answer(update)
-    await context.repos.reports.update_draft(draft.id, person.id, context.now(),
-                                             people_reached=count)
+    if await _draft(update, context, people_reached=count) is None:
+        return END
     return await show_summary(update, context)
 
 
@@ -370,101 +358,89 @@ async def show_summary(update: Update, context: BotContext) -> int:
     draft = await _draft(update, context)
     project = await context.repos.projects.get(draft.project_id) if draft else None
     if draft is None or project is None:
-        return await _gone(update)
+        return END
     files = await context.repos.reports.attachments(draft.id)
     card = render_report(draft, project, files, person.name)
-    await update.effective_message.reply_text(
-        t("report.summary", card=Safe(card)),
-        reply_markup=grid([], extra=[(t_plain("report.confirm_button"), "rep:ok"),
-                                     (t_plain("report.edit_button"), "rep:edit"),
-                                     (t_plain("report.cancel_button"), "rep:cancel")]),
-    )
+    await _say(update, t("report.summary", card=Safe(card)), _buttons(
+        ("report.confirm_button", "rep:ok"), ("report.edit_button", "rep:edit"),
+        ("report.cancel_button", "rep:cancel"),
+    ))
     return SUMMARY
 
 
 @require_role(Role.MEMBER)
 async def confirmed(update: Update, context: BotContext) -> int:
-    """Submits the report, shows the tracking number and the menu."""
-    await _answer(update)
+    """Submits the report (the deputy's copy goes through the outbox) and shows the code."""
+    await _ack(update)
     person = await person_of(update, context)
     draft = await _draft(update, context)
     if draft is None:
-        return await _gone(update)
+        return END
     code = await submit(context.repos, context.now(), person, draft.id)
     if code is None:
-        await update.effective_message.reply_text(t("report.not_stored"))
-        return ConversationHandler.END
+        await _say(update, t("report.not_stored"))
+        return END
     await update.effective_message.reply_text(
         t("report.stored", code=tracking_label(code)), reply_markup=main_menu(person.role)
     )
-    return ConversationHandler.END
+    return END
 
 
 @require_role(Role.MEMBER)
 async def choose_step(update: Update, context: BotContext) -> int:
     """Offers the steps that can be changed."""
-    await _answer(update)
+    await _ack(update)
     items = [(t_plain(f"report.step_{s}"), f"rep:step:{s}") for s in STEPS]
-    await update.effective_message.reply_text(t("report.which_step"), reply_markup=grid(items, 2))
+    await _say(update, t("report.which_step"), grid(items, 2))
     return SUMMARY
 
 
 @require_role(Role.MEMBER)
 async def step_chosen(update: Update, context: BotContext) -> int:
     """Asks the chosen step again; afterwards the summary comes back."""
-    await _answer(update)
+    await _ack(update)
     if await _draft(update, context) is None:
-        return await _gone(update)
-    context.user_data[EDITING] = True
+        return END
     step = update.callback_query.data.split(":")[2]
-    if step == "percent":
-        return await ask_percent(update, context)
-    if step == "done":
-        await update.effective_message.reply_text(t("report.ask_done"))
-        return ASK_DONE
-    if step == "files":
-        return await ask_files(update, context)
-    if step == "spent":
-        return await ask_spent(update, context)
-    context.user_data.pop(EDITING, None)  # people is the last step: the summary follows anyway
-    return await _after_spent(update, context)
+    context.user_data[EDITING] = True
+    asks = {"percent": ask_percent, "done": ask_done, "files": ask_files, "spent": ask_spent,
+            "people": ask_people}
+    return await asks[step](update, context)
 
 
 @require_role(Role.MEMBER)
 async def cancelled(update: Update, context: BotContext) -> int:
     """Discards the draft and shows the menu."""
-    await _answer(update)
     person = await person_of(update, context)
-    draft = await _draft(update, context)
+    draft = await context.repos.reports.draft_of(person.id)
     if draft is not None:
         await context.repos.reports.discard(draft.id, person.id, context.now())
     context.user_data.pop(EDITING, None)
+    await _ack(update)
     await update.effective_message.reply_text(t("report.cancelled"),
                                               reply_markup=main_menu(person.role))
-    return ConversationHandler.END
+    return END
 
 
 @require_role(Role.MEMBER)
 async def revise(update: Update, context: BotContext) -> int:
     """Opens a revision of a returned report (checked on the server) at the summary."""
-    await _answer(update)
+    await _ack(update)
     person = await person_of(update, context)
     old_id = int(update.callback_query.data.split(":")[2])
     new_id = await start_revision(context.repos, context.now(), person, old_id)
     new = await context.repos.reports.get(new_id) if new_id else None
     if new is None:
-        await update.effective_message.reply_text(t("report.revise_refused"))
-        return ConversationHandler.END
-    old = await context.repos.reports.get(old_id)
-    await update.effective_message.reply_text(
-        t("report.revise_start", code=tracking_label(old.tracking_code if old else ""),
-          version=new.version)
-    )
+        await _say(update, t("report.revise_refused"))
+        return END
+    old_code = f"{new.root_id}-{new.version - 1}"  # the returned version's tracking code
+    await _say(update, t("report.revise_start", code=tracking_label(old_code),
+                         version=new.version))
     return await show_summary(update, context)
 
 
 async def use_buttons(update: Update, context: BotContext) -> None:
-    """Text where a button is expected: asks to press one (the buttons are above)."""
+    """Text or anything else where a button is expected: asks to press one above."""
     await update.effective_message.reply_text(t("report.use_buttons"))
 
 
@@ -489,44 +465,45 @@ def build_handler() -> ConversationHandler:
     """The /report conversation."""
     text = filters.TEXT & ~filters.COMMAND
     other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~text
-    media = filters.PHOTO | filters.Document.ALL
-    buttons_expected = [MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, use_buttons)]
+    anything = filters.UpdateType.MESSAGE & ~filters.COMMAND
+    buttons = [MessageHandler(anything, use_buttons)]
+
+    def typed(callback: Any, *extra: Any) -> list:
+        return [MessageHandler(text, callback), *extra, MessageHandler(other, expect_text)]
+
+    def press(callback: Any, pattern: str) -> CallbackQueryHandler:
+        return CallbackQueryHandler(callback, pattern=pattern)
+
     return ConversationHandler(
         entry_points=[
             CommandHandler("report", start),
             MessageHandler(menu_button("menu.report"), start),
-            CallbackQueryHandler(project_chosen, pattern=r"^rep:p:\d{1,9}$"),
-            CallbackQueryHandler(revise, pattern=r"^rep:rev:\d{1,9}$"),
+            press(project_chosen, r"^rep:p:\d{1,9}$"),
+            press(revise, r"^rep:rev:\d{1,9}$"),
         ],
         states={
-            CHOOSE_PROJECT: buttons_expected,
-            ASK_PERCENT: [MessageHandler(text, percent_received), MessageHandler(other, expect_text)],
-            ASK_BACK_REASON: [MessageHandler(text, back_reason_received),
-                              MessageHandler(other, expect_text)],
-            ASK_FINAL: [CallbackQueryHandler(final_chosen, pattern=r"^rep:final:[01]$"),
-                        *buttons_expected],
-            ASK_DONE: [MessageHandler(text | filters.VOICE, done_received),
-                       MessageHandler(other, expect_text)],
+            CHOOSE_PROJECT: [press(resume, r"^rep:resume$"), *buttons],
+            ASK_PERCENT: typed(percent_received),
+            ASK_BACK_REASON: typed(back_reason_received),
+            ASK_FINAL: [press(final_chosen, r"^rep:final:[01]$"), *buttons],
+            ASK_DONE: [MessageHandler(filters.VOICE, done_received), *typed(done_received)],
             ASK_FILES: [
-                MessageHandler(media, file_received),
-                CallbackQueryHandler(files_done, pattern=r"^rep:files:done$"),
-                CallbackQueryHandler(files_cleared, pattern=r"^rep:files:clear$"),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_file),
+                MessageHandler(filters.PHOTO | filters.Document.ALL, file_received),
+                press(files_done, r"^rep:files:done$"),
+                press(files_cleared, r"^rep:files:clear$"),
+                MessageHandler(anything, expect_file),
             ],
-            ASK_SPENT: [MessageHandler(text, spent_received), MessageHandler(other, expect_text)],
-            CONFIRM_OVER: [CallbackQueryHandler(over_budget_answered, pattern=r"^rep:over:(yes|no)$"),
-                           *buttons_expected],
-            ASK_PEOPLE: [MessageHandler(text, people_received),
-                         CallbackQueryHandler(people_received, pattern=r"^rep:people:skip$"),
-                         MessageHandler(other, expect_text)],
+            ASK_SPENT: typed(spent_received),
+            CONFIRM_OVER: [press(over_budget_answered, r"^rep:over:(yes|no)$"), *buttons],
+            ASK_PEOPLE: typed(people_received, press(people_received, r"^rep:people:skip$")),
             SUMMARY: [
-                CallbackQueryHandler(confirmed, pattern=r"^rep:ok$"),
-                CallbackQueryHandler(choose_step, pattern=r"^rep:edit$"),
-                CallbackQueryHandler(step_chosen, pattern=r"^rep:step:(percent|done|files|spent|people)$"),
-                *buttons_expected,
+                press(confirmed, r"^rep:ok$"),
+                press(choose_step, r"^rep:edit$"),
+                press(step_chosen, r"^rep:step:(percent|done|files|spent|people)$"),
+                *buttons,
             ],
         },
-        fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancelled, pattern=r"^rep:cancel$")],
+        fallbacks=[*cancel_handlers(), press(cancelled, r"^rep:cancel$")],
         name="member_report",
         persistent=True,
         allow_reentry=True,
@@ -535,6 +512,6 @@ def build_handler() -> ConversationHandler:
 
 
 def build_handlers() -> list:
-    """Answers presses on old buttons of the project flows, after every conversation."""
+    """Answers presses on old buttons of the project flows; registered after every flow."""
     pattern = r"^((rep|ofr|adm):[a-z0-9:_-]{1,30}|rv:(why:\d{1,2}|cancel))$"
     return [CallbackQueryHandler(stale, pattern=pattern)]

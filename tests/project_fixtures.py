@@ -40,3 +40,9 @@ async def make_world(bot: Harness, *, budget: int = 10_000_000,
     deputy, deputy_person = await register(bot, DEPUTY_ID, Role.DEPUTY, county=RAFSANJAN,
                                            name="Reza")
     return World(member, member_person, deputy, deputy_person, project_id, org.id)
+
+
+def answered_once(bot: Harness) -> bool:
+    """Every button press was answered at most once (Telegram refuses a second answer)."""
+    ids = [c.params["callback_query_id"] for c in bot.api.named("answerCallbackQuery")]
+    return len(ids) == len(set(ids))

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.i18n import t
 from tests.conftest import ADMIN_ID
-from tests.project_fixtures import RAFSANJAN, make_world
+from tests.project_fixtures import RAFSANJAN, answered_once, make_world
 
 
 async def test_admin_adds_organisation_then_project(bot):
@@ -43,6 +43,7 @@ async def test_admin_adds_organisation_then_project(bot):
     project = await bot.repos.projects.by_title(org.id, "Street football")
     assert (project.budget, project.start_date, project.deadline, project.status) == (
         20_000_000, date(2027, 2, 4), date(2027, 5, 5), "active")
+    assert answered_once(bot)
 
 
 async def test_only_admins_add(bot):
@@ -52,3 +53,4 @@ async def test_only_admins_add(bot):
     await w.member.send("/add_organisation")
     assert w.member.last_text() == t("auth.denied")
     assert await bot.repos.projects.count() == 1
+    assert answered_once(bot)

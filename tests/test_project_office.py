@@ -8,7 +8,7 @@ from bot.domain import Role
 from bot.i18n import t
 from bot.jalali import JalaliMonth
 from tests.people import add_organisation, register
-from tests.project_fixtures import KERMAN, make_world
+from tests.project_fixtures import KERMAN, answered_once, make_world
 
 NOW_MONTH = JalaliMonth(1405, 9)  # the test clock starts on 8 Azar 1405
 
@@ -43,12 +43,14 @@ async def test_monthly_report_end_to_end(bot):
     await chat.send("/office_report")
     await chat.click("ofr:m:1404-01")
     assert chat.last_text() == t("office_report.not_stored")
+    assert answered_once(bot)
 
 
 async def test_ngo_member_is_not_an_office(bot):
     w = await make_world(bot)
     await w.member.send("/office_report")
     assert w.member.last_text() == t("office_report.not_office")
+    assert answered_once(bot)
 
 
 async def test_reminder_from_the_fifth_when_missing(bot):
@@ -74,3 +76,4 @@ async def test_reminder_from_the_fifth_when_missing(bot):
     await chat.send("Done")
     await chat.click("ofr:ok")
     assert await bot.repos.reports.office_report(org.id, "1405-09") is not None
+    assert answered_once(bot)

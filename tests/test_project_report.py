@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import t
-from tests.project_fixtures import make_world
+from tests.project_fixtures import answered_once, make_world
 
 
 async def _report(chat, project_id: int, *, percent: str = "۴۵", spent: str = "۳ میلیون"):
@@ -78,6 +78,7 @@ async def test_report_review_revision_acceptance(bot):
     assert w.deputy.last_text() == t("review.already")
     project = await bot.repos.projects.get(w.project_id)
     assert (project.progress, project.spent, project.status) == (45, 3_500_000, "active")
+    assert answered_once(bot)
 
 
 async def test_completion_with_final_report(bot):
@@ -107,6 +108,7 @@ async def test_completion_with_final_report(bot):
     # A completed project takes no more reports.
     await w.member.send("/report")
     assert w.member.last_text() == t("report.no_projects")
+    assert answered_once(bot)
 
 
 async def test_restart_in_the_middle_resumes(bot):
@@ -126,6 +128,7 @@ async def test_restart_in_the_middle_resumes(bot):
     [report] = await bot.repos.reports.of_project(w.project_id)
     assert (report.percent, report.done_text, report.spent, report.people_reached) == (
         30, "Venue rented", 2_000_000, 15)
+    assert answered_once(bot)
 
 
 async def test_backwards_needs_reason_and_over_budget_needs_confirmation(bot):
@@ -162,6 +165,7 @@ async def test_backwards_needs_reason_and_over_budget_needs_confirmation(bot):
     assert (latest.percent, latest.previous_percent, latest.spent, latest.over_budget_ok) == (
         40, 50, 1_500_000, True)
     assert latest.backwards_reason == "Part of the work had to be redone"
+    assert answered_once(bot)
 
 
 async def test_cancel_discards_draft(bot):
@@ -176,3 +180,27 @@ async def test_cancel_discards_draft(bot):
     await w.member.click(f"rep:p:{w.project_id}")
     await w.member.send("/cancel")
     assert w.member.last_text() == t("common.cancelled")
+    assert answered_once(bot)
+
+
+async def test_unfinished_draft_can_be_continued(bot):
+    w = await make_world(bot)
+    await w.member.send("/report")
+    await w.member.click(f"rep:p:{w.project_id}")
+    await w.member.send("30")
+    await w.member.send("/cancel")  # the flow ends; the draft stays to be continued
+    await w.member.send(t("menu.report"))
+    assert (t("report.resume_button"), "rep:resume") in w.member.buttons()
+    await w.member.click("rep:resume")
+    assert w.member.last_text() == t("report.ask_done")
+    await w.member.send("Posters printed")
+    await w.member.click("rep:files:done")
+    await w.member.send("۵۰۰ هزار")
+    await w.member.send("40")
+    await w.member.click("rep:ok")
+    [report] = await bot.repos.reports.of_project(w.project_id)
+    assert (report.percent, report.done_text, report.spent) == (30, "Posters printed", 500_000)
+    # Choosing a project instead of continuing starts afresh.
+    await w.member.send("/report")
+    assert (t("report.resume_button"), "rep:resume") not in w.member.buttons()
+    assert answered_once(bot)

@@ -8,7 +8,13 @@ from bot.i18n import t
 from bot.services.progress import review_reasons
 from tests.conftest import ADMIN_ID
 from tests.people import add_organisation, register
-from tests.project_fixtures import KERMAN, OTHER_DEPUTY_ID, OTHER_MEMBER_ID, make_world
+from tests.project_fixtures import (
+    KERMAN,
+    OTHER_DEPUTY_ID,
+    OTHER_MEMBER_ID,
+    answered_once,
+    make_world,
+)
 from tests.test_project_report import _report
 
 
@@ -42,6 +48,7 @@ async def test_other_organisation_cannot_report_or_see(bot):
     await w.member.send("/projects")
     assert "Sport for kids" in w.member.last_text()
     assert w.member.buttons() == [(t("projects.report_button"), f"rep:p:{w.project_id}")]
+    assert answered_once(bot)
 
 
 async def test_forged_review_callbacks_change_nothing(bot):
@@ -74,3 +81,4 @@ async def test_forged_review_callbacks_change_nothing(bot):
     stale = await admin.click("rv:why:0")  # an old button after the decision changes nothing
     assert [c.params.get("text") for c in stale] == [t("report.stale")]
     assert (await bot.repos.reports.review_of(report.id)).decision == "returned"
+    assert answered_once(bot)
