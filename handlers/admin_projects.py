@@ -8,6 +8,7 @@ Jalali months) → summary → confirm. Answers so far are small values in user_
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -36,7 +37,7 @@ from bot.services.projects import (
 )
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
-from handlers.member_report import expect_text, use_buttons
+from handlers.prompts import expect_text, reask
 from handlers.menus import main_menu, menu_button
 
 (
@@ -55,9 +56,13 @@ def _skip_keyboard():  # noqa: ANN202 - InlineKeyboardMarkup
     return grid([], extra=[(t_plain("admin_projects.skip_button"), "adm:skip"), *_cancel_row()])
 
 
-async def _reply(update: Update, text: str, markup=None) -> None:  # noqa: ANN001
+async def _ack(update: Update) -> None:
+    """Answers a pressed button (once, first thing in a callback that may take one)."""
     if update.callback_query is not None:
         await update.callback_query.answer()
+
+
+async def _reply(update: Update, text: str, markup=None) -> None:  # noqa: ANN001
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
@@ -78,6 +83,11 @@ async def org_name(update: Update, context: BotContext) -> int:
         await _reply(update, t("admin_projects.bad_org_name"))
         return ORG_NAME
     context.user_data[DRAFT] = {"name": name}
+    return await ask_kind(update, context)
+
+
+async def ask_kind(update: Update, context: BotContext) -> int:
+    """Asks whether it is an NGO or a facilitation office."""
     kinds = [(t_plain(f"admin_projects.kind_{k}"), f"adm:k:{k}") for k in ("ngo", "office")]
     await _reply(update, t("admin_projects.ask_kind"), grid(kinds, 2, _cancel_row()))
     return ORG_KIND
@@ -86,7 +96,13 @@ async def org_name(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def org_kind(update: Update, context: BotContext) -> int:
     """Keeps the kind and asks the county."""
+    await _ack(update)
     context.user_data[DRAFT]["kind"] = update.callback_query.data.split(":")[2]
+    return await ask_county(update, context)
+
+
+async def ask_county(update: Update, context: BotContext) -> int:
+    """Asks the organisation's county."""
     counties = [(c.name, f"adm:c:{c.id}") for c in await context.repos.counties.all()]
     await _reply(update, t("admin_projects.ask_county"), grid(counties, 3, _cancel_row()))
     return ORG_COUNTY
@@ -95,6 +111,7 @@ async def org_kind(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def org_county(update: Update, context: BotContext) -> int:
     """Checks the county exists and asks the registration number."""
+    await _ack(update)
     county = await context.repos.counties.get(int(update.callback_query.data.split(":")[2]))
     if county is None:
         await _reply(update, t("admin_projects.gone"))
@@ -107,6 +124,7 @@ async def org_county(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def org_registration(update: Update, context: BotContext) -> int:
     """Keeps the registration number (or none) and asks the contact."""
+    await _ack(update)
     if update.callback_query is None:
         context.user_data[DRAFT]["reg"] = clean_text(update.effective_message.text, 60)
     await _reply(update, t("admin_projects.ask_contact"), _skip_keyboard())
@@ -116,6 +134,7 @@ async def org_registration(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def org_contact(update: Update, context: BotContext) -> int:
     """Registers the organisation and says so."""
+    await _ack(update)
     draft = context.user_data.pop(DRAFT, {})
     contact = None
     if update.callback_query is None:
@@ -148,6 +167,7 @@ async def project_start(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def project_org(update: Update, context: BotContext) -> int:
     """Checks the organisation exists and asks the title."""
+    await _ack(update)
     org = await context.repos.organisations.get(int(update.callback_query.data.split(":")[2]))
     if org is None:
         await _reply(update, t("admin_projects.gone"))
@@ -166,6 +186,11 @@ async def project_title(update: Update, context: BotContext) -> int:
         await _reply(update, t("admin_projects.bad_title"))
         return PRJ_TITLE
     draft["title"] = title
+    return await ask_domain(update, context)
+
+
+async def ask_domain(update: Update, context: BotContext) -> int:
+    """Asks the project's domain."""
     items = [(domain_label(d), f"adm:d:{d}") for d in DOMAINS]
     await _reply(update, t("admin_projects.ask_domain"), grid(items, 2, _cancel_row()))
     return PRJ_DOMAIN
@@ -174,6 +199,7 @@ async def project_title(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def project_domain(update: Update, context: BotContext) -> int:
     """Keeps the domain and asks the budget."""
+    await _ack(update)
     context.user_data[DRAFT]["domain"] = update.callback_query.data.split(":")[2]
     await _reply(update, t("admin_projects.ask_budget"))
     return PRJ_BUDGET
@@ -195,6 +221,7 @@ async def project_budget(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def project_start_date(update: Update, context: BotContext) -> int:
     """Keeps the start (typed Jalali date or today) and offers the default deadline."""
+    await _ack(update)
     if update.callback_query is not None:
         start = local_date(context.now(), context.settings.tz)
     else:
@@ -214,6 +241,7 @@ async def project_start_date(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def project_deadline(update: Update, context: BotContext) -> int:
     """Keeps the deadline and shows the summary."""
+    await _ack(update)
     draft = context.user_data[DRAFT]
     start = date.fromisoformat(draft["start"])
     deadline = (default_deadline(start) if update.callback_query is not None
@@ -222,6 +250,15 @@ async def project_deadline(update: Update, context: BotContext) -> int:
         await _reply(update, t("admin_projects.bad_date"))
         return PRJ_DEADLINE
     draft["deadline"] = deadline.isoformat()
+    return await show_summary(update, context)
+
+
+async def show_summary(update: Update, context: BotContext) -> int:
+    """Shows the project as it will be registered, with confirm / cancel."""
+    draft = context.user_data.get(DRAFT, {})
+    if "deadline" not in draft:
+        return await cancel(update, context)
+    start, deadline = date.fromisoformat(draft["start"]), date.fromisoformat(draft["deadline"])
     summary = t("admin_projects.summary", organisation=draft["org"], title=draft["title"],
                 domain=domain_label(draft["domain"]), budget=draft["budget"],
                 start=format_date(start), deadline=format_date(deadline))
@@ -233,6 +270,7 @@ async def project_deadline(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def project_confirmed(update: Update, context: BotContext) -> int:
     """Creates the project and says so."""
+    await _ack(update)
     draft = context.user_data.pop(DRAFT, {})
     admin = await person_of(update, context)
     project_id = None
@@ -252,7 +290,9 @@ def build_handler() -> ConversationHandler:
     """The /add_organisation and /add_project conversation."""
     text = filters.TEXT & ~filters.COMMAND
     other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~text
-    buttons = [MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, use_buttons)]
+
+    def buttons(ask: Any) -> MessageHandler:
+        return MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, reask(ask))
 
     def typed(callback, *extra) -> list:  # noqa: ANN001
         return [MessageHandler(text, callback), *extra, MessageHandler(other, expect_text)]
@@ -266,21 +306,25 @@ def build_handler() -> ConversationHandler:
         ],
         states={
             ORG_NAME: typed(org_name),
-            ORG_KIND: [CallbackQueryHandler(org_kind, pattern=r"^adm:k:(ngo|office)$"), *buttons],
-            ORG_COUNTY: [CallbackQueryHandler(org_county, pattern=r"^adm:c:\d{1,9}$"), *buttons],
+            ORG_KIND: [CallbackQueryHandler(org_kind, pattern=r"^adm:k:(ngo|office)$"),
+                       buttons(ask_kind)],
+            ORG_COUNTY: [CallbackQueryHandler(org_county, pattern=r"^adm:c:\d{1,9}$"),
+                         buttons(ask_county)],
             ORG_REG: typed(org_registration, CallbackQueryHandler(org_registration, pattern=r"^adm:skip$")),
             ORG_CONTACT: typed(org_contact, CallbackQueryHandler(org_contact, pattern=r"^adm:skip$")),
-            PRJ_ORG: [CallbackQueryHandler(project_org, pattern=r"^adm:o:\d{1,9}$"), *buttons],
+            PRJ_ORG: [CallbackQueryHandler(project_org, pattern=r"^adm:o:\d{1,9}$"),
+                      buttons(project_start)],
             PRJ_TITLE: typed(project_title),
             PRJ_DOMAIN: [CallbackQueryHandler(project_domain,
                                               pattern=rf"^adm:d:({'|'.join(DOMAINS)})$"),
-                         *buttons],
+                         buttons(ask_domain)],
             PRJ_BUDGET: typed(project_budget),
             PRJ_START: typed(project_start_date,
                              CallbackQueryHandler(project_start_date, pattern=r"^adm:today$")),
             PRJ_DEADLINE: typed(project_deadline,
                                 CallbackQueryHandler(project_deadline, pattern=r"^adm:def$")),
-            PRJ_CONFIRM: [CallbackQueryHandler(project_confirmed, pattern=r"^adm:ok$"), *buttons],
+            PRJ_CONFIRM: [CallbackQueryHandler(project_confirmed, pattern=r"^adm:ok$"),
+                          buttons(show_summary)],
         },
         fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel, pattern=r"^adm:cancel$")],
         name="admin_projects",

@@ -40,6 +40,7 @@ from handlers.common import cancel_handlers
 from handlers.keyboards import grid
 from handlers.media import download, file_of, kind_of
 from handlers.menus import main_menu, menu_button
+from handlers.prompts import expect_text, reask
 
 (
     CHOOSE_PROJECT, ASK_PERCENT, ASK_BACK_REASON, ASK_FINAL, ASK_DONE, ASK_FILES, ASK_SPENT,
@@ -174,11 +175,16 @@ async def percent_received(update: Update, context: BotContext) -> int:
         return ASK_BACK_REASON
     await _draft(update, context, backwards_reason=None)
     if percent == 100:
-        await _say(update, t("report.ask_final"), grid([
-            (t_plain("report.final_yes"), "rep:final:1"), (t_plain("report.final_no"), "rep:final:0"),
-        ]))
-        return ASK_FINAL
+        return await ask_final(update, context)
     return await _next(update, context, "percent")
+
+
+async def ask_final(update: Update, context: BotContext) -> int:
+    """At 100 percent: asks whether this is the final report (a request to complete)."""
+    await _say(update, t("report.ask_final"), grid([
+        (t_plain("report.final_yes"), "rep:final:1"), (t_plain("report.final_no"), "rep:final:0"),
+    ]))
+    return ASK_FINAL
 
 
 @require_role(Role.MEMBER)
@@ -311,11 +317,20 @@ async def spent_received(update: Update, context: BotContext) -> int:
     if draft is None or project is None:
         return END
     if amount > project.budget:
-        await _say(update, t("report.confirm_over", spent=amount, budget=project.budget), grid([
-            (t_plain("report.over_yes"), "rep:over:yes"), (t_plain("report.over_no"), "rep:over:no"),
-        ]))
-        return CONFIRM_OVER
+        return await ask_over(update, context)
     return await _next(update, context, "spent")
+
+
+async def ask_over(update: Update, context: BotContext) -> int:
+    """Asks the member to confirm an amount above the budget."""
+    draft = await _draft(update, context)
+    project = await context.repos.projects.get(draft.project_id) if draft else None
+    if draft is None or project is None:
+        return END
+    await _say(update, t("report.confirm_over", spent=draft.spent or 0, budget=project.budget),
+               grid([(t_plain("report.over_yes"), "rep:over:yes"),
+                     (t_plain("report.over_no"), "rep:over:no")]))
+    return CONFIRM_OVER
 
 
 @require_role(Role.MEMBER)
@@ -439,16 +454,6 @@ async def revise(update: Update, context: BotContext) -> int:
     return await show_summary(update, context)
 
 
-async def use_buttons(update: Update, context: BotContext) -> None:
-    """Text or anything else where a button is expected: asks to press one above."""
-    await update.effective_message.reply_text(t("report.use_buttons"))
-
-
-async def expect_text(update: Update, context: BotContext) -> None:
-    """A sticker, photo or the like where text is expected."""
-    await update.effective_message.reply_text(t("report.expect_text"))
-
-
 async def expect_file(update: Update, context: BotContext) -> None:
     """Text or anything else where files are expected."""
     await update.effective_message.reply_text(t("report.expect_file"),
@@ -466,7 +471,9 @@ def build_handler() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~text
     anything = filters.UpdateType.MESSAGE & ~filters.COMMAND
-    buttons = [MessageHandler(anything, use_buttons)]
+
+    def buttons(ask: Any) -> MessageHandler:
+        return MessageHandler(anything, reask(ask))
 
     def typed(callback: Any, *extra: Any) -> list:
         return [MessageHandler(text, callback), *extra, MessageHandler(other, expect_text)]
@@ -482,10 +489,10 @@ def build_handler() -> ConversationHandler:
             press(revise, r"^rep:rev:\d{1,9}$"),
         ],
         states={
-            CHOOSE_PROJECT: [press(resume, r"^rep:resume$"), *buttons],
+            CHOOSE_PROJECT: [press(resume, r"^rep:resume$"), buttons(start)],
             ASK_PERCENT: typed(percent_received),
             ASK_BACK_REASON: typed(back_reason_received),
-            ASK_FINAL: [press(final_chosen, r"^rep:final:[01]$"), *buttons],
+            ASK_FINAL: [press(final_chosen, r"^rep:final:[01]$"), buttons(ask_final)],
             ASK_DONE: [MessageHandler(filters.VOICE, done_received), *typed(done_received)],
             ASK_FILES: [
                 MessageHandler(filters.PHOTO | filters.Document.ALL, file_received),
@@ -494,13 +501,14 @@ def build_handler() -> ConversationHandler:
                 MessageHandler(anything, expect_file),
             ],
             ASK_SPENT: typed(spent_received),
-            CONFIRM_OVER: [press(over_budget_answered, r"^rep:over:(yes|no)$"), *buttons],
+            CONFIRM_OVER: [press(over_budget_answered, r"^rep:over:(yes|no)$"),
+                           buttons(ask_over)],
             ASK_PEOPLE: typed(people_received, press(people_received, r"^rep:people:skip$")),
             SUMMARY: [
                 press(confirmed, r"^rep:ok$"),
                 press(choose_step, r"^rep:edit$"),
                 press(step_chosen, r"^rep:step:(percent|done|files|spent|people)$"),
-                *buttons,
+                buttons(show_summary),
             ],
         },
         fallbacks=[*cancel_handlers(), press(cancelled, r"^rep:cancel$")],

@@ -27,7 +27,7 @@ from bot.services.amounts import parse_count
 from bot.services.offices import MAX_NARRATIVE, office_of, reportable_months, submit_office_report
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
-from handlers.member_report import expect_text, use_buttons
+from handlers.prompts import expect_text, reask
 from handlers.menus import main_menu, menu_button
 
 CHOOSE_MONTH, ASK_COUNT, ASK_NARRATIVE, CONFIRM = range(4)
@@ -115,8 +115,15 @@ async def narrative_received(update: Update, context: BotContext) -> int:
         await update.effective_message.reply_text(t("report.expect_text"))
         return ASK_NARRATIVE
     draft["narrative"] = text
-    person = await person_of(update, context)
-    office = await office_of(context.repos, person)
+    return await show_summary(update, context)
+
+
+async def show_summary(update: Update, context: BotContext) -> int:
+    """Shows the counts and the narrative with confirm / cancel."""
+    draft = context.user_data.get(DRAFT)
+    if not isinstance(draft, dict) or "narrative" not in draft:
+        return await cancel(update, context)
+    office = await office_of(context.repos, await person_of(update, context))
     lines = "\n".join(
         t("office_report.line", service=t_plain(f"office_report.services.{s}"),
           count=draft["counts"][s])
@@ -124,7 +131,7 @@ async def narrative_received(update: Update, context: BotContext) -> int:
     )
     await update.effective_message.reply_text(
         t("office_report.summary", office=office.name if office else "",
-          month=_month_label(draft["period"]), lines=Safe(lines), narrative=text),
+          month=_month_label(draft["period"]), lines=Safe(lines), narrative=draft["narrative"]),
         reply_markup=grid([], extra=[(t_plain("office_report.confirm_button"), "ofr:ok"),
                                      (t_plain("common.cancel_button"), "ofr:cancel")]),
     )
@@ -164,12 +171,12 @@ def build_handler() -> ConversationHandler:
         ],
         states={
             CHOOSE_MONTH: [CallbackQueryHandler(month_chosen, pattern=r"^ofr:m:\d{4}-\d{2}$"),
-                           MessageHandler(anything, use_buttons)],
+                           MessageHandler(anything, reask(start))],
             ASK_COUNT: [MessageHandler(text, count_received), MessageHandler(other, expect_text)],
             ASK_NARRATIVE: [MessageHandler(text, narrative_received),
                             MessageHandler(other, expect_text)],
             CONFIRM: [CallbackQueryHandler(confirmed, pattern=r"^ofr:ok$"),
-                      MessageHandler(anything, use_buttons)],
+                      MessageHandler(anything, reask(show_summary))],
         },
         fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel, pattern=r"^ofr:cancel$")],
         name="office_report",

@@ -156,6 +156,10 @@ async def test_backwards_needs_reason_and_over_budget_needs_confirmation(bot):
     assert w.member.last_text() == t("report.bad_amount")
     await w.member.send("۱٫۲ میلیون")
     assert w.member.last_text() == t("report.confirm_over", spent=1_200_000, budget=1_000_000)
+    await w.member.send("yes")  # typed where a button is expected: asked again with buttons
+    assert w.member.texts()[-2:] == [
+        t("report.use_buttons"), t("report.confirm_over", spent=1_200_000, budget=1_000_000)]
+    assert w.member.buttons()[0][1] == "rep:over:yes"
     await w.member.click("rep:over:no")
     await w.member.send("1.5 میلیون")
     await w.member.click("rep:over:yes")
