@@ -48,11 +48,13 @@ async def remind_project(
 ) -> int:
     """Queues the deadline reminder and the no-report nudge due today; returns how many rows."""
     queued = 0
-    members = await _members(repos, project)
     left = (project.deadline - today).days
     threshold = due_threshold(left, thresholds) if project.status == "active" else None
     last_day = local_date(project.last_report_at) if project.last_report_at else project.start_date
     quiet = silence_round(today, last_day)
+    if threshold is None and quiet is None:
+        return 0
+    members = await _members(repos, project)
     async with repos.db.transaction() as conn:
         for person in members:
             chat = person.tg_user_id
