@@ -78,6 +78,12 @@ async def test_report_review_revision_acceptance(bot):
     assert w.deputy.last_text() == t("review.already")
     project = await bot.repos.projects.get(w.project_id)
     assert (project.progress, project.spent, project.status) == (45, 3_500_000, "active")
+    # The history keeps both versions and the reason the first went back.
+    await w.deputy.click(f"prj:h:{w.project_id}")
+    lines = w.deputy.last_text().split("\n")[1:]
+    assert len(lines) == 2
+    assert t("report_status.accepted") in lines[0]
+    assert "Receipts are unreadable" in lines[1] and t("report_status.returned") in lines[1]
     assert answered_once(bot)
 
 

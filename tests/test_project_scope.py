@@ -47,7 +47,10 @@ async def test_other_organisation_cannot_report_or_see(bot):
     assert "Sport for kids" in w.deputy.last_text()
     await w.member.send("/projects")
     assert "Sport for kids" in w.member.last_text()
-    assert w.member.buttons() == [(t("projects.report_button"), f"rep:p:{w.project_id}")]
+    assert w.member.buttons() == [(t("projects.report_button"), f"rep:p:{w.project_id}"),
+                                  (t("projects.history_button"), f"prj:h:{w.project_id}")]
+    assert _denied(await outsider.click(f"prj:h:{w.project_id}"))
+    assert _denied(await other_deputy.click(f"prj:h:{w.project_id}"))
     assert answered_once(bot)
 
 
