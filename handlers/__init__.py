@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram.ext import BaseHandler
 
-from handlers import admin_counties, admin_invite, common, gate, onboarding
+from handlers import admin_counties, admin_invite, common, deputy_checkin, gate, onboarding
 
 
 def all_handlers() -> dict[int, list[BaseHandler]]:
@@ -22,8 +22,10 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             # Conversations (one flow per module).
             admin_invite.build_handler(),
             admin_counties.build_handler(),
+            deputy_checkin.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
+            *deputy_checkin.build_handlers(),
             *common.build_handlers(),
             # Last: anything no one else claimed.
             *common.last_resort(),

@@ -15,10 +15,11 @@ from bot.i18n import t_plain
 MENU_ROWS: dict[Role, list[list[str]]] = {
     Role.ADMIN: [
         ["menu.invite", "menu.invites"],
-        ["menu.counties", "menu.whoami"],
-        ["menu.help"],
+        ["menu.counties", "menu.plan"],
+        ["menu.whoami", "menu.help"],
     ],
     Role.DEPUTY: [
+        ["menu.inspect", "menu.month"],
         ["menu.whoami", "menu.help"],
     ],
     Role.MEMBER: [
@@ -28,10 +29,13 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
 
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
-        "commands.invite", "commands.invites", "commands.counties",
+        "commands.invite", "commands.invites", "commands.counties", "commands.plan",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
-    Role.DEPUTY: ["commands.whoami", "commands.help", "commands.cancel"],
+    Role.DEPUTY: [
+        "commands.inspect", "commands.month",
+        "commands.whoami", "commands.help", "commands.cancel",
+    ],
     Role.MEMBER: ["commands.whoami", "commands.help", "commands.cancel"],
 }
 
