@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from bot.db.repos import Repos
 from bot.i18n import parse_int, raw
+from bot.services.onboarding import ImportReport
 from bot.tabular import read_table
 
 
@@ -30,13 +30,6 @@ async def seed_inspection_defaults(repos: Repos) -> int:
                 )
                 await repos.programmes.replace_checklist_in(conn, t_id, kind["items"])
     return len(data["programme_order"])
-
-
-@dataclass
-class ImportReport:
-    added: int = 0
-    updated: int = 0
-    errors: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
 
 
 async def import_checklists(repos: Repos, now: datetime, path: Path) -> ImportReport:

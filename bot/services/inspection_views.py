@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.clock import from_db
 from bot.db.repos import Repos
 from bot.db.repos.inspections import Draft
 from bot.i18n import Safe, fa_number, t, t_plain
@@ -26,7 +25,7 @@ def checklist_text(items: list[ChecklistItem], answers: dict[str, str], facility
 
 
 def distance_text(distance: float | None) -> str:
-    """«۱۲۰ متر» / «۲٫۴ کیلومتر» for a distance in metres."""
+    """Metres below a kilometre, else kilometres with one decimal, in Persian digits."""
     if distance is None:
         return t_plain("inspections.distance_unknown")
     if distance < 1000:
@@ -64,8 +63,3 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
         findings=d.get("findings") or t_plain("inspections.no_findings_text"),
         severity=t_plain(f"inspections.severity_{d['severity']}"),
     )
-
-
-def when_text(moment_db: str, tz: ZoneInfo) -> str:
-    """A stored UTC time as Persian date and time."""
-    return format_datetime(from_db(moment_db), tz)
