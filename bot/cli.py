@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bot import cli_inspections
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.db import Database
@@ -54,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     org.add_argument("name", nargs="?")
     org.add_argument("--county")
     org.add_argument("--kind", choices=["ngo", "office"], default="ngo")
+    cli_inspections.add_parsers(sub)
     return p
 
 
@@ -200,4 +202,5 @@ COMMANDS: dict[str, Command] = {
     "import-people": cmd_import_people,
     "counties": cmd_counties,
     "organisations": cmd_organisations,
+    **cli_inspections.COMMANDS,
 }
