@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from telegram.ext import BaseHandler
 
-from handlers import admin_counties, admin_invite, common, deputy_checkin, gate, onboarding
+from handlers import (
+    admin_counties,
+    admin_invite,
+    admin_plan,
+    common,
+    deputy_checkin,
+    deputy_month,
+    gate,
+    onboarding,
+)
 
 
 def all_handlers() -> dict[int, list[BaseHandler]]:
@@ -23,9 +32,12 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             admin_invite.build_handler(),
             admin_counties.build_handler(),
             deputy_checkin.build_handler(),
+            deputy_month.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
             *deputy_checkin.build_handlers(),
+            *deputy_month.build_handlers(),
+            *admin_plan.build_handlers(),
             *common.build_handlers(),
             # Last: anything no one else claimed.
             *common.last_resort(),
