@@ -27,6 +27,7 @@ from bot.db.repos.inspections import Draft
 from bot.domain import Role
 from bot.i18n import normalize_input, t, t_plain
 from bot.inspection_domain import Answer, Severity
+from bot.jalali import format_datetime
 from bot.services import inspections as svc
 from bot.services.evidence import store_media
 from bot.services.inspection_views import checklist_text, distance_text, summary_text
@@ -35,8 +36,8 @@ from handlers.menus import main_menu, menu_button
 
 (
     CHOOSE_PROGRAMME, CHOOSE_TYPE, CHOOSE_FACILITY, NEW_NAME, NEW_ADDRESS, ASK_LOCATION,
-    ASK_SKIP_REASON, ASK_PHOTOS, CHECKLIST, ASK_FINDINGS, ASK_SEVERITY, SUMMARY,
-) = range(12)
+    ASK_SKIP_REASON, ASK_PHOTOS, CHECKLIST, ASK_FINDINGS, ASK_SEVERITY, SUMMARY, RESUME,
+) = range(13)
 END = ConversationHandler.END
 ANSWERS = {"y": Answer.YES, "n": Answer.NO, "x": Answer.NA}
 CANCEL_BUTTON = ("common.cancel_button", "ci:x")
@@ -186,10 +187,34 @@ async def ask_severity(update: Update) -> int:
 # Callbacks, in state order ----------------------------------------------------------------------
 @require_role(Role.DEPUTY)
 async def begin(update: Update, context: BotContext) -> int:
-    """Starts a new draft and asks for the programme."""
+    """Offers to resume an unfinished check-in, or starts a new one."""
+    draft = await svc.draft_of(context.repos, await person_of(update, context))
+    if draft is not None:
+        await _say(update, t("inspections.ask_resume",
+                             started=format_datetime(draft.started_at, context.settings.tz)),
+                   grid([(t_plain("inspections.resume_button"), "ci:resume"),
+                         (t_plain("inspections.fresh_button"), "ci:fresh")], 2, _cancel_row()))
+        return RESUME
+    return await start_fresh(update, context)
+
+
+@require_role(Role.DEPUTY)
+async def start_fresh(update: Update, context: BotContext) -> int:
+    """Starts a new draft (dropping any earlier one) and asks for the programme."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     await svc.start(context.repos, context.now(), await person_of(update, context))
     await _say(update, t("inspections.intro"), ReplyKeyboardRemove())
     return await ask_programme(update, context)
+
+
+@require_role(Role.DEPUTY)
+async def resume(update: Update, context: BotContext) -> int:
+    """Continues the unfinished check-in at its first missing step."""
+    if (draft := await _draft(update, context)) is None:
+        return END
+    await update.callback_query.answer()
+    return await advance(update, context, draft)
 
 
 @require_role(Role.DEPUTY)
@@ -497,6 +522,12 @@ async def reask(update: Update, context: BotContext) -> int:
 
 
 @require_role(Role.DEPUTY)
+async def reask_resume(update: Update, context: BotContext) -> int:
+    """Text where «continue» or «start over» is expected: asks again."""
+    return await begin(update, context)
+
+
+@require_role(Role.DEPUTY)
 async def text_expected(update: Update, context: BotContext) -> None:
     """Stickers, voice, files where text is expected: says that text is needed."""
     await _say(update, t("inspections.text_expected"))
@@ -521,14 +552,19 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 def build_handler() -> ConversationHandler:
     """The /inspect conversation."""
-    text = filters.TEXT & ~filters.COMMAND
-    other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~text
-    anything = filters.UpdateType.MESSAGE & ~filters.COMMAND
+    # State handlers are tried before fallbacks, so the menu's cancel label is kept out of them.
+    cancel_label = menu_button("menu.cancel")
+    text = filters.TEXT & ~filters.COMMAND & ~cancel_label
+    other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT
+    anything = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~cancel_label
     image = filters.PHOTO | filters.Document.IMAGE
     skip = filters.Text([t_plain("inspections.skip_location_button")])
     return ConversationHandler(
         entry_points=[CommandHandler("inspect", begin), MessageHandler(menu_button("menu.inspect"), begin)],
         states={
+            RESUME: [CallbackQueryHandler(resume, pattern=r"^ci:resume$"),
+                     CallbackQueryHandler(start_fresh, pattern=r"^ci:fresh$"),
+                     MessageHandler(anything, reask_resume)],
             CHOOSE_PROGRAMME: [CallbackQueryHandler(programme_chosen, pattern=r"^ci:p:\d{1,9}$"),
                                MessageHandler(anything, reask)],
             CHOOSE_TYPE: [CallbackQueryHandler(type_chosen, pattern=r"^ci:t:\d{1,9}$"),

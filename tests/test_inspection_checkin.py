@@ -187,3 +187,44 @@ async def test_only_deputies_may_inspect(bot):
     admin = bot.chat(ADMIN_ID)
     await admin.send("/inspect")
     assert admin.last_text() == t("auth.denied")
+
+
+async def test_inspect_again_offers_to_resume_or_start_over(bot):
+    chat, deputy = await register(bot, 2005, Role.DEPUTY, county="رفسنجان")
+    facility = await add_facility(bot, "رفسنجان", "کشتارگاه رفسنجان")
+    await pick_facility(bot, chat, facility)
+    draft = await bot.repos.inspections.draft(deputy.id)
+    await chat.send("/inspect")
+    assert [data for _, data in chat.buttons()] == ["ci:resume", "ci:fresh", "ci:x"]
+    await chat.send("چی؟")  # text where a button is expected: asked again
+    assert [data for _, data in chat.buttons()] == ["ci:resume", "ci:fresh", "ci:x"]
+    await chat.click("ci:resume")
+    assert chat.last_text() == t("inspections.ask_location")
+    await chat.send("/inspect")
+    await chat.click("ci:fresh")
+    assert chat.last_text() == t("inspections.ask_programme")
+    fresh = await bot.repos.inspections.draft(deputy.id)
+    assert fresh.id != draft.id and "facility_id" not in fresh.data
+
+
+async def test_menu_cancel_label_cancels_at_text_steps(bot):
+    chat, deputy = await register(bot, 2006, Role.DEPUTY, county="رفسنجان")
+    facility = await add_facility(bot, "رفسنجان", "کشتارگاه رفسنجان")
+    await pick_facility(bot, chat, facility)
+    await chat.send(t("menu.cancel"))  # the location keyboard's cancel button
+    assert chat.last_text() == t("inspections.cancelled")
+    assert await bot.repos.inspections.draft(deputy.id) is None
+
+
+async def test_two_visits_in_a_row_get_consecutive_tracking_numbers(bot):
+    chat, deputy = await register(bot, 2007, Role.DEPUTY, county="رفسنجان")
+    facility = await add_facility(bot, "رفسنجان", "کشتارگاه رفسنجان")
+    await full_checkin(bot, chat, deputy, facility)
+    first_ok = confirm_data(chat)
+    await chat.click(first_ok)
+    await full_checkin(bot, chat, deputy, facility)
+    await chat.click(confirm_data(chat))
+    await chat.click(first_ok)  # an old confirm button: tells the first number again
+    visits = await bot.repos.inspections.of_period("1405-09")
+    assert [v.tracking for v in visits] == ["ب-140509-0001", "ب-140509-0002"]
+    assert chat.last_text() == t("inspections.already_stored", tracking=fa_digits(visits[0].tracking))

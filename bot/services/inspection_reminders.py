@@ -185,15 +185,22 @@ async def run_reminders(
     if local_now.date() == month.first_day:
         previous = await statuses(repos, month.prev(), deputies, programmes)
     dues = due_reminders(local_now, reminder_time, holidays, current, previous)
-    if not dues:
-        return 0
     by_person = {p.id: p for p in deputies}
     admins = await repos.people.active(Role.ADMIN)
+
+    def recipients_of(due: Due) -> list[Person]:
+        return admins if due.person_id is None else [by_person[due.person_id]]
+
+    keys = [due.dedup_key(p.id) for due in dues for p in recipients_of(due)]
+    sent = await repos.outbox.existing_keys(keys)
+    dues = [d for d in dues if any(d.dedup_key(p.id) not in sent for p in recipients_of(d))]
+    if not dues:
+        return 0
     state = {s.person_id: s for s in (previous + current)}
     queued = 0
     async with repos.db.transaction() as conn:
         for due in dues:
-            recipients = admins if due.person_id is None else [by_person[due.person_id]]
+            recipients = recipients_of(due)
             source = previous if due.kind is Kind.CLOSE else current
             status = next((s for s in source if s.person_id == due.person_id), None)
             text = await _render(repos, due, status or state.get(due.person_id or 0),

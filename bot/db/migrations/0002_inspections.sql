@@ -74,8 +74,10 @@ CREATE TABLE inspection_plans (
 CREATE INDEX inspection_plans_day ON inspection_plans(planned_day);
 
 -- One check-in being built per deputy; data is JSON (steps done so far). Deleted on confirm.
+-- AUTOINCREMENT: a draft id is never reused, since inspections.draft_id remembers it (a second
+-- tap on an old confirm button must find the visit it made, not a newer draft).
 CREATE TABLE inspection_drafts (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     person_id  INTEGER NOT NULL UNIQUE REFERENCES people(id),
     data       TEXT NOT NULL,
     started_at TEXT NOT NULL,
