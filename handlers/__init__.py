@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler
 
 from handlers import (
     admin_counties,
+    admin_holidays,
     admin_invite,
     admin_plan,
     common,
@@ -38,6 +39,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *deputy_checkin.build_handlers(),
             *deputy_month.build_handlers(),
             *admin_plan.build_handlers(),
+            *admin_holidays.build_handlers(),
             *common.build_handlers(),
             # Last: anything no one else claimed.
             *common.last_resort(),

@@ -30,6 +30,7 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
         "commands.invite", "commands.invites", "commands.counties", "commands.plan",
+        "commands.holidays",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.DEPUTY: [

@@ -84,3 +84,23 @@ async def test_plan_for_admins_only(bot):
     await deputy_chat.send("/month")
     for plan in plans:  # deputies never see the secret days
         assert format_date(plan.planned_day) not in deputy_chat.last_text()
+
+
+async def test_admin_maintains_holidays(bot):
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await admin.send("/start")
+    await admin.send("/holidays add ۱۴۰۵/۰۹/۳۰ شب یلدا")
+    day = (await bot.repos.programmes.holidays(bot.clock.now().date(),
+                                                bot.clock.now().date().replace(year=2027)))
+    assert list(day.values()) == ["شب یلدا"]
+    [when] = day
+    assert admin.last_text() == t("holidays.added", date=format_date(when, weekday=True))
+    await admin.send("/holidays")
+    assert "شب یلدا" in admin.last_text()
+    await admin.send("/holidays add 1405-99-01")
+    assert admin.last_text() == t("holidays.usage")
+    await admin.send("/holidays remove 1405-09-30")
+    assert admin.last_text() == t("holidays.removed", date=format_date(when, weekday=True))
+    deputy, _ = await register(bot, 4003, Role.DEPUTY, county="انار")
+    await deputy.send("/holidays add 1405-09-29")
+    assert deputy.last_text() == t("auth.denied")

@@ -95,6 +95,12 @@ async def month_holidays(repos: Repos, month: JalaliMonth) -> set[date]:
     return set(await repos.programmes.holidays(month.first_day, month.last_day))
 
 
+async def upcoming_holidays(repos: Repos, now: datetime, tz: ZoneInfo) -> dict[date, str]:
+    """Holidays from today to a year ahead, with their names."""
+    today = local_date(now, tz)
+    return await repos.programmes.holidays(today, today + timedelta(days=366))
+
+
 async def ensure_plans(
     repos: Repos, now: datetime, tz: ZoneInfo, reminder_after: bool, rng: random.Random
 ) -> int:
