@@ -10,7 +10,13 @@ from __future__ import annotations
 import mimetypes
 from datetime import timedelta
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
@@ -26,7 +32,7 @@ from bot.context import BotContext
 from bot.db.repos.inspections import Draft
 from bot.domain import Role
 from bot.i18n import normalize_input, t, t_plain
-from bot.inspection_domain import Answer, Severity
+from bot.inspection_domain import Answer, ChecklistItem, Severity
 from bot.jalali import format_datetime
 from bot.services import inspections as svc
 from bot.services.evidence import store_media
@@ -39,6 +45,7 @@ from handlers.menus import main_menu, menu_button
     ASK_SKIP_REASON, ASK_PHOTOS, CHECKLIST, ASK_FINDINGS, ASK_SEVERITY, SUMMARY, RESUME,
 ) = range(13)
 END = ConversationHandler.END
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 ANSWERS = {"y": Answer.YES, "n": Answer.NO, "x": Answer.NA}
 CANCEL_BUTTON = ("common.cancel_button", "ci:x")
 
@@ -57,7 +64,7 @@ async def _draft(update: Update, context: BotContext) -> Draft | None:
     return draft
 
 
-async def _say(update: Update, text: str, markup=None) -> None:  # noqa: ANN001
+async def _say(update: Update, text: str, markup: Markup | None = None) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
@@ -136,14 +143,15 @@ async def ask_location(update: Update) -> int:
 
 
 async def ask_photos(update: Update, count: int) -> int:
-    """Asks for 1–10 photos, with a «done» button once there is one."""
+    """Asks for 1 to 10 photos, with a «done» button once there is one."""
     extra = [(t_plain("inspections.photos_done_button"), "ci:pd")] if count else []
-    await _say(update, t("inspections.ask_photos" if not count else "inspections.photo_count",
-                         count=count, max=svc.MAX_PHOTOS), grid([], extra=[*extra, *_cancel_row()]))
+    key = "inspections.photo_count" if count else "inspections.ask_photos"
+    await _say(update, t(key, count=count, max=svc.MAX_PHOTOS),
+               grid([], extra=[*extra, *_cancel_row()]))
     return ASK_PHOTOS
 
 
-def checklist_markup(items, answers: dict[str, str]):  # noqa: ANN001, ANN201
+def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> InlineKeyboardMarkup:
     """Three buttons per item (yes / no / n.a.), the chosen one marked, then «continue»."""
     rows = []
     for n, item in enumerate(items, start=1):
@@ -237,7 +245,8 @@ async def type_chosen(update: Update, context: BotContext) -> int:
     query = update.callback_query
     if (draft := await _draft(update, context)) is None:
         return END
-    if await svc.pick_type(context.repos, context.now(), draft, int(query.data.split(":")[2])) is None:
+    type_id = int(query.data.split(":")[2])
+    if await svc.pick_type(context.repos, context.now(), draft, type_id) is None:
         await refuse(update, "inspections.invalid_choice")
         return CHOOSE_TYPE
     await query.answer()
@@ -268,7 +277,8 @@ async def facility_search(update: Update, context: BotContext) -> int:
         return END
     if not draft.data.get("type_id"):
         return await advance(update, context, draft)
-    return await ask_facility(update, context, draft, normalize_input(update.effective_message.text))
+    search = normalize_input(update.effective_message.text)
+    return await ask_facility(update, context, draft, search)
 
 
 @require_role(Role.DEPUTY)
@@ -303,8 +313,8 @@ async def new_address(update: Update, context: BotContext) -> int:
     else:
         address = normalize_input(update.effective_message.text)[: svc.MAX_TEXT] or None
     name = context.user_data.pop("ci_new_name", "")
-    facility = await svc.add_facility(context.repos, context.now(), await person_of(update, context),
-                                      draft, name, address)
+    person = await person_of(update, context)
+    facility = await svc.add_facility(context.repos, context.now(), person, draft, name, address)
     if facility is None:
         return await advance(update, context, draft)
     await _say(update, t("inspections.facility_added", facility=facility.name))
@@ -550,6 +560,9 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(t_plain("inspections.stale_button"), show_alert=True)
 
 
+STEP_PATTERN = r"^ci:go:(facility|location|photos|checklist|findings)$"
+
+
 def build_handler() -> ConversationHandler:
     """The /inspect conversation."""
     # State handlers are tried before fallbacks, so the menu's cancel label is kept out of them.
@@ -560,7 +573,8 @@ def build_handler() -> ConversationHandler:
     image = filters.PHOTO | filters.Document.IMAGE
     skip = filters.Text([t_plain("inspections.skip_location_button")])
     return ConversationHandler(
-        entry_points=[CommandHandler("inspect", begin), MessageHandler(menu_button("menu.inspect"), begin)],
+        entry_points=[CommandHandler("inspect", begin),
+                      MessageHandler(menu_button("menu.inspect"), begin)],
         states={
             RESUME: [CallbackQueryHandler(resume, pattern=r"^ci:resume$"),
                      CallbackQueryHandler(start_fresh, pattern=r"^ci:fresh$"),
@@ -595,8 +609,7 @@ def build_handler() -> ConversationHandler:
                            MessageHandler(anything, reask)],
             SUMMARY: [CallbackQueryHandler(confirmed, pattern=r"^ci:ok:\d{1,9}$"),
                       CallbackQueryHandler(change, pattern=r"^ci:ch$"),
-                      CallbackQueryHandler(
-                          redo_step, pattern=r"^ci:go:(facility|location|photos|checklist|findings)$"),
+                      CallbackQueryHandler(redo_step, pattern=STEP_PATTERN),
                       MessageHandler(anything, reask)],
         },
         fallbacks=[

@@ -125,7 +125,8 @@ def build_handler() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(ask_note, pattern=r"^fu:c:\d{1,9}$")],
         states={
-            ASK_NOTE: [MessageHandler(text, note_received), MessageHandler(anything, text_expected)],
+            ASK_NOTE: [MessageHandler(text, note_received),
+                       MessageHandler(anything, text_expected)],
             ASK_PHOTO: [MessageHandler(filters.PHOTO | filters.Document.IMAGE, photo_received),
                         MessageHandler(anything, photo_expected)],
         },
@@ -139,4 +140,5 @@ def build_handler() -> ConversationHandler:
 
 def build_handlers() -> list:
     """/month and its menu entry."""
-    return [CommandHandler("month", show_month), MessageHandler(menu_button("menu.month"), show_month)]
+    return [CommandHandler("month", show_month),
+            MessageHandler(menu_button("menu.month"), show_month)]

@@ -35,7 +35,8 @@ def calls():
 @pytest.mark.parametrize(("module", "key", "given"), list(calls()))
 def test_key_exists_and_fields_are_given(module, key, given):
     template = raw(key)
-    assert isinstance(template, str) and template.strip()
+    assert isinstance(template, str)
+    assert template.strip()
     assert placeholders(template) <= given, f"{module}: {key} needs {placeholders(template)}"
 
 

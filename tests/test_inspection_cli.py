@@ -64,7 +64,7 @@ def test_import_checklists_replaces_items_and_requirement(env, capsys):
 
 
 def test_holidays(env, capsys):
-    assert main(["holidays", "add", "۱۴۰۵/۰۱/۱۳", "سیزده", "بدر"]) == 0
+    assert main(["holidays", "add", "۱۴۰۵/۰۱/۱۳", "سیزده", "بدر"]) == 0  # noqa: RUF001
     assert main(["holidays", "add", "1405-01-13", "روز طبیعت"]) == 0
     assert query(env, "SELECT day, name FROM holidays") == [("2026-04-02", "روز طبیعت")]
     assert main(["holidays", "add", "1405-13-01"]) == 2

@@ -25,10 +25,11 @@ async def _serious_visit(bot):
 
 
 async def test_month_status_and_closing_a_follow_up(bot, settings):
-    admin, chat, deputy, visit = await _serious_visit(bot)
+    _admin, chat, deputy, visit = await _serious_visit(bot)
     await chat.send("/month")
     text = chat.last_text()
-    assert "آذر ۱۴۰۵" in text and fa_digits(visit.tracking) in text
+    assert "آذر ۱۴۰۵" in text
+    assert fa_digits(visit.tracking) in text
     assert "کشتارگاه سیرجان" in text
     [item] = await bot.repos.inspections.open_follow_ups(deputy.county_id)
     assert chat.buttons() == [(t("insp_month.close_button", tracking=fa_digits(visit.tracking)),
@@ -42,16 +43,18 @@ async def test_month_status_and_closing_a_follow_up(bot, settings):
     await chat.send_photo("fix1", data=b"fixed")
     assert chat.last_text() == t("follow_ups.closed", tracking=fa_digits(visit.tracking))
     closed = await bot.repos.inspections.follow_up(item.id)
-    assert closed.status == "closed" and closed.closed_at == bot.clock.now()
+    assert closed.status == "closed"
+    assert closed.closed_at == bot.clock.now()
     assert await bot.repos.inspections.open_follow_ups() == []
     [alert] = await bot.repos.outbox.items("follow_up.closed")
-    assert alert["chat_id"] == ADMIN_ID and "دامپزشک ناظر مستقر شد" in alert["payload"]
+    assert alert["chat_id"] == ADMIN_ID
+    assert "دامپزشک ناظر مستقر شد" in alert["payload"]
     await chat.send("/month")
     assert t("insp_month.no_follow_ups") in chat.last_text()
 
 
 async def test_other_county_cannot_close_or_see(bot):
-    admin, chat, deputy, visit = await _serious_visit(bot)
+    admin, _chat, _deputy, visit = await _serious_visit(bot)
     [item] = await bot.repos.inspections.open_follow_ups()
     other, _ = await register(bot, 4001, Role.DEPUTY, county="بم")
     calls = await other.click(f"fu:c:{item.id}")
@@ -76,7 +79,8 @@ async def test_plan_for_admins_only(bot):
     assert len(plans) == 3
     for plan in plans:
         assert format_date(plan.planned_day, weekday=True) in admin.last_text()
-    assert "راور" in admin.last_text() and "Hamid" in admin.last_text()
+    assert "راور" in admin.last_text()
+    assert "Hamid" in admin.last_text()
     await admin.send("/plan 1405-13")
     assert admin.last_text() == t("insp_plan.bad_month")
     await deputy_chat.send("/plan")

@@ -11,7 +11,13 @@ import jdatetime
 from bot.domain import Role
 from bot.i18n import t
 from bot.jalali import JalaliMonth
-from bot.services.inspection_reminders import DeputyStatus, Due, Kind, due_reminders, outstanding_day
+from bot.services.inspection_reminders import (
+    DeputyStatus,
+    Due,
+    Kind,
+    due_reminders,
+    outstanding_day,
+)
 from bot.services.planner import working_days
 from scheduler.inspection_reminders import RNG_KEY
 from tests.conftest import ADMIN_ID
@@ -77,11 +83,12 @@ async def _admin_and_deputy(bot):
 
 
 async def test_day_one_reminders_once_across_restarts(bot):
-    admin, chat, deputy = await _admin_and_deputy(bot)
+    _admin, chat, deputy = await _admin_and_deputy(bot)
     bot.clock.set(at(1405, 10, 1, 7, 0))
     await bot.tick()
     plans = await bot.repos.inspections.plans("1405-10", deputy.id)
-    assert len(plans) == 3 and await bot.repos.outbox.items() == []
+    assert len(plans) == 3
+    assert await bot.repos.outbox.items() == []
     bot.clock.set(at(1405, 10, 1, 14, 0))  # the bot was down at 08:00: catch up the same day
     await bot.tick()
     kinds = sorted(r["kind"] for r in await bot.repos.outbox.items())
@@ -100,7 +107,7 @@ async def test_day_one_reminders_once_across_restarts(bot):
 
 
 async def test_planned_day_reminder_and_no_reminder_once_done(bot):
-    admin, chat, deputy = await _admin_and_deputy(bot)
+    _admin, chat, deputy = await _admin_and_deputy(bot)
     facility = await add_facility(bot, "کرمان", "کشتارگاه کرمان")
     bot.clock.set(at(1405, 10, 1, 7, 0))
     await bot.tick()
@@ -113,7 +120,8 @@ async def test_planned_day_reminder_and_no_reminder_once_done(bot):
     await bot.tick()
     today = [r for r in await bot.repos.outbox.items("insp.today")
              if r["dedup_key"].split(":")[2] == str(food.id)]
-    assert len(today) == 1 and "کشتارگاه کرمان" in today[0]["payload"]
+    assert len(today) == 1
+    assert "کشتارگاه کرمان" in today[0]["payload"]
     # The next day nothing more for that day; a visit makes the programme done.
     bot.clock.set(datetime.combine(day + timedelta(days=1), time(9, 0), TEHRAN))
     chat = bot.chat(3000)
@@ -125,7 +133,7 @@ async def test_planned_day_reminder_and_no_reminder_once_done(bot):
 
 
 async def test_visit_before_planned_day_cancels_that_reminder(bot):
-    admin, chat, deputy = await _admin_and_deputy(bot)
+    _admin, chat, deputy = await _admin_and_deputy(bot)
     facility = await add_facility(bot, "کرمان", "کشتارگاه کرمان")
     bot.clock.set(at(1405, 10, 1, 7, 0))
     await bot.tick()
@@ -143,7 +151,7 @@ async def test_visit_before_planned_day_cancels_that_reminder(bot):
 async def test_deputy_joining_mid_month_is_planned_from_the_next_day(bot):
     bot.app.bot_data[RNG_KEY] = random.Random(1)
     bot.clock.set(at(1405, 10, 15, 10, 0))
-    chat, deputy = await register(bot, 3001, Role.DEPUTY, county="بافت")
+    _chat, deputy = await register(bot, 3001, Role.DEPUTY, county="بافت")
     await bot.tick()
     plans = await bot.repos.inspections.plans("1405-10", deputy.id)
     assert len(plans) == 3
@@ -152,11 +160,12 @@ async def test_deputy_joining_mid_month_is_planned_from_the_next_day(bot):
 
 
 async def test_outstanding_list_and_month_close_text(bot):
-    admin, chat, deputy = await _admin_and_deputy(bot)
+    _admin, _chat, _deputy = await _admin_and_deputy(bot)
     day = outstanding_day(JalaliMonth(1405, 10), set())
     bot.clock.set(datetime.combine(day, time(8, 0), TEHRAN))
     await bot.tick()
     [row] = await bot.repos.outbox.items("insp.outstanding")
     assert row["chat_id"] == 3000
     await bot.deliver()
-    assert bot.chat(3000).last_text().startswith(t("insp_reminders.outstanding", days=3, lines="")[:20])
+    expected = t("insp_reminders.outstanding", days=3, lines="")
+    assert bot.chat(3000).last_text().startswith(expected[:20])

@@ -25,7 +25,8 @@ async def test_migrate_from_core_to_inspections(tmp_path):
     async with aiosqlite.connect(tmp_path / "m.db", isolation_level=None) as conn:
         assert await migrate(conn, target=1) == 1
         await conn.execute("INSERT INTO counties (name, created_at) VALUES ('x', '2026-01-01')")
-        assert await migrate(conn) >= 2 and await schema_version(conn) >= 2
+        assert await migrate(conn) >= 2
+        assert await schema_version(conn) >= 2
         for table, columns in EXPECTED.items():
             async with conn.execute(f"PRAGMA table_info({table})") as cursor:
                 found = {row[1] for row in await cursor.fetchall()}

@@ -32,7 +32,8 @@ def g(y: int, m: int, d: int) -> date:
 def test_working_days_and_plannable_days(month, days):
     assert month.days == days
     working = working_days(month)
-    assert working[0] >= month.first_day and working[-1] <= month.last_day
+    assert working[0] >= month.first_day
+    assert working[-1] <= month.last_day
     assert all(d.weekday() in (5, 6, 0, 1, 2) for d in working)
     assert len(working) == sum(1 for d in month.dates() if d.weekday() not in (3, 4))
     assert plannable_days(month) == working[:-2]
@@ -73,7 +74,8 @@ def test_deputy_joining_mid_month_gets_days_from_joining():
         [entry] = plan_deputy(month, 1, 1, [ProgrammeChoices(1, [4], [])], set(),
                               random.Random(seed), earliest, earliest)
         assert earliest <= entry.planned_day <= working_days(month)[-3]
-        assert entry.facility_type_id == 4 and entry.facility_id is None
+        assert entry.facility_type_id == 4
+        assert entry.facility_id is None
 
 
 def test_joining_after_the_last_plannable_day_gets_a_final_working_day_or_none():

@@ -58,7 +58,8 @@ class Due:
 
     def dedup_key(self, recipient_id: int) -> str:
         """(kind, person, programme, day): the unit that may be sent only once."""
-        return f"{self.kind.value}:{recipient_id}:{self.programme_id or '-'}:{self.day.isoformat()}"
+        programme = self.programme_id or "-"
+        return f"{self.kind.value}:{recipient_id}:{programme}:{self.day.isoformat()}"
 
 
 def outstanding_day(month: JalaliMonth, holidays: set[date]) -> date | None:

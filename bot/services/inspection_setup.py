@@ -12,7 +12,7 @@ from bot.tabular import read_table
 
 
 async def seed_inspection_defaults(repos: Repos) -> int:
-    """Writes the shipped programmes, facility types and checklists once; returns programmes added."""
+    """Writes the shipped programmes, types and checklists once; returns programmes added."""
     if await repos.programmes.count():
         return 0
     data = raw("checklists")
@@ -78,7 +78,7 @@ async def import_checklists(repos: Repos, now: datetime, path: Path) -> ImportRe
     return report
 
 
-def _coordinate(text: str, limit: float) -> float | None | str:
+def _coordinate(text: str, limit: float) -> float | str | None:
     """A latitude/longitude cell: a float, None when empty, or "bad"."""
     if not text:
         return None
@@ -101,9 +101,11 @@ async def import_facilities(repos: Repos, now: datetime, path: Path) -> ImportRe
         lat = _coordinate(v.get("latitude", ""), 90)
         lon = _coordinate(v.get("longitude", ""), 180)
         if v.get("county", "") not in counties:
-            report.errors.append((row.line, "import.unknown_county", {"value": v.get("county", "")}))
+            report.errors.append(
+                (row.line, "import.unknown_county", {"value": v.get("county", "")}))
         elif v.get("type", "") not in types:
-            report.errors.append((row.line, "inspect_cli.unknown_type", {"value": v.get("type", "")}))
+            report.errors.append(
+                (row.line, "inspect_cli.unknown_type", {"value": v.get("type", "")}))
         elif not v.get("name"):
             report.errors.append((row.line, "import.missing_name", {}))
         elif lat == "bad" or lon == "bad" or (lat is None) != (lon is None):

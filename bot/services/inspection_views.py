@@ -21,8 +21,8 @@ def checklist_text(items: list[ChecklistItem], answers: dict[str, str], facility
     lines = []
     for n, item in enumerate(items, start=1):
         mark = answers.get(str(item.id))
-        lines.append(t("inspections.checklist_line", n=n, text=item.text,
-                       mark=t_plain(ANSWER_MARKS[mark]) if mark else t_plain("inspections.mark_open")))
+        label = t_plain(ANSWER_MARKS[mark] if mark else "inspections.mark_open")
+        lines.append(t("inspections.checklist_line", n=n, text=item.text, mark=label))
     return t("inspections.checklist", facility=facility, lines=Safe("\n".join(lines)))
 
 
@@ -38,7 +38,8 @@ def distance_text(distance: float | None) -> str:
 def location_text(location: dict) -> str:
     """What the summary says about the location."""
     if location.get("status") == "live":
-        return t_plain("inspections.location_live", distance=distance_text(location.get("distance_m")))
+        distance = distance_text(location.get("distance_m"))
+        return t_plain("inspections.location_live", distance=distance)
     return t_plain("inspections.location_skipped", reason=location.get("note", ""))
 
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiosqlite
+
 from bot.clock import from_db, to_db
 from bot.db.repos import Repos
 from bot.db.repos.inspections import Draft
@@ -21,6 +23,7 @@ from bot.i18n import fa_digits, t, t_plain
 from bot.inspection_domain import (
     Answer,
     ChecklistItem,
+    Evidence,
     Facility,
     FacilityType,
     Inspection,
@@ -121,7 +124,9 @@ async def reopen(repos: Repos, now: datetime, draft: Draft, step: Step) -> None:
 
 
 # Programme, type, facility ------------------------------------------------------------------
-async def pick_programme(repos: Repos, now: datetime, draft: Draft, programme_id: int) -> Programme | None:
+async def pick_programme(
+    repos: Repos, now: datetime, draft: Draft, programme_id: int
+) -> Programme | None:
     """Sets the programme; None when it does not exist."""
     programme = await repos.programmes.programme(programme_id)
     if programme is None:
@@ -131,7 +136,9 @@ async def pick_programme(repos: Repos, now: datetime, draft: Draft, programme_id
     return programme
 
 
-async def pick_type(repos: Repos, now: datetime, draft: Draft, type_id: int) -> FacilityType | None:
+async def pick_type(
+    repos: Repos, now: datetime, draft: Draft, type_id: int
+) -> FacilityType | None:
     """Sets the facility type; None unless it belongs to the chosen programme."""
     kind = await repos.programmes.facility_type(type_id)
     if kind is None or kind.programme_id != draft.data.get("programme_id"):
@@ -281,7 +288,8 @@ async def set_severity(repos: Repos, now: datetime, draft: Draft, severity: Seve
 # Confirm --------------------------------------------------------------------------------------
 def tracking_code(month: JalaliMonth, sequence: int) -> str:
     """«<letter>-140509-0042», stored with Latin digits; show it with fa_digits()."""
-    return f"{t_plain('inspections.tracking_prefix')}-{month.year:04d}{month.month:02d}-{sequence:04d}"
+    prefix = t_plain("inspections.tracking_prefix")
+    return f"{prefix}-{month.year:04d}{month.month:02d}-{sequence:04d}"
 
 
 def show_tracking(tracking: str) -> str:
@@ -289,7 +297,7 @@ def show_tracking(tracking: str) -> str:
     return fa_digits(tracking)
 
 
-def _evidence(location: dict[str, Any], photos: list[dict[str, Any]]):  # noqa: ANN202
+def _evidence(location: dict[str, Any], photos: list[dict[str, Any]]) -> Evidence:
     live = location.get("status") == "live"
     return evidence_strength(
         location_live=live,
@@ -308,7 +316,7 @@ class Confirmed:
 async def confirm(
     repos: Repos, now: datetime, person: Person, draft_id: int, tz: ZoneInfo = TEHRAN
 ) -> Confirmed | None:
-    """Stores the visit once (a second tap returns the first); None when there is nothing to store."""
+    """Stores the visit once (a second tap returns the first); None when nothing can be stored."""
     draft = await repos.inspections.draft(person.id)
     if draft is None or draft.id != draft_id:
         done = await repos.inspections.by_draft(draft_id)
@@ -363,7 +371,8 @@ async def confirm(
 
 
 async def _alert_admins(
-    conn, repos: Repos, now: datetime, admins: list[Person], deputy: Person,  # noqa: ANN001
+    conn: aiosqlite.Connection, repos: Repos, now: datetime, admins: list[Person],
+    deputy: Person,
     facility: Facility, inspection_id: int, tracking: str, severity: Severity,
     findings: str | None, tz: ZoneInfo,
 ) -> None:

@@ -23,8 +23,10 @@ KEEP_FREE_AT_END = 2
 NEVER_VISITED_DAYS = 3650
 
 
-def working_days(month: JalaliMonth, holidays: set[date] | frozenset[date] = frozenset()) -> list[date]:
-    """Saturday–Wednesday days of the month that are not holidays, in order."""
+def working_days(
+    month: JalaliMonth, holidays: set[date] | frozenset[date] = frozenset()
+) -> list[date]:
+    """Saturday to Wednesday days of the month that are not holidays, in order."""
     return [d for d in month.dates() if d.weekday() in WORKING_WEEKDAYS and d not in holidays]
 
 

@@ -103,7 +103,9 @@ class InspectionRepo:
         await self.db.execute("DELETE FROM inspection_drafts WHERE person_id = ?", (person_id,))
 
     @staticmethod
-    async def take_draft_in(conn: aiosqlite.Connection, draft_id: int, person_id: int) -> Draft | None:
+    async def take_draft_in(
+        conn: aiosqlite.Connection, draft_id: int, person_id: int
+    ) -> Draft | None:
         """Deletes and returns the person's draft inside a transaction (one confirm wins)."""
         async with conn.execute(
             "SELECT id, person_id, data, started_at FROM inspection_drafts"
