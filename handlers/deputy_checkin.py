@@ -7,17 +7,9 @@ The draft lives in the database (bot.services.inspections), so a restart resumes
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import timedelta
 
-from telegram import (
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-from telegram.error import BadRequest
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -29,167 +21,44 @@ from telegram.ext import (
 from bot.auth import person_of, refuse, require_role
 from bot.clock import to_db
 from bot.context import BotContext
-from bot.db.repos.inspections import Draft
 from bot.domain import Role
 from bot.i18n import normalize_input, t, t_plain
-from bot.inspection_domain import Answer, ChecklistItem, Severity
+from bot.inspection_domain import Severity
 from bot.jalali import format_datetime
 from bot.services import inspections as svc
-from bot.services.evidence import store_media
-from bot.services.inspection_views import checklist_text, distance_text, summary_text
+from bot.services.inspection_views import distance_text
+from handlers.checkin_steps import (
+    ANSWERS,
+    ASK_FINDINGS,
+    ASK_LOCATION,
+    ASK_PHOTOS,
+    ASK_SEVERITY,
+    ASK_SKIP_REASON,
+    CHECKLIST,
+    CHOOSE_FACILITY,
+    CHOOSE_PROGRAMME,
+    CHOOSE_TYPE,
+    END,
+    NEW_ADDRESS,
+    NEW_NAME,
+    RESUME,
+    SUMMARY,
+    advance,
+    ask_facility,
+    ask_location,
+    ask_photos,
+    ask_programme,
+    ask_severity,
+    ask_type,
+    cancel_row,
+    current_draft,
+    location_keyboard,
+    say,
+    show_checklist,
+)
 from handlers.keyboards import grid
+from handlers.media import download, image_of
 from handlers.menus import main_menu, menu_button
-
-(
-    CHOOSE_PROGRAMME, CHOOSE_TYPE, CHOOSE_FACILITY, NEW_NAME, NEW_ADDRESS, ASK_LOCATION,
-    ASK_SKIP_REASON, ASK_PHOTOS, CHECKLIST, ASK_FINDINGS, ASK_SEVERITY, SUMMARY, RESUME,
-) = range(13)
-END = ConversationHandler.END
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-ANSWERS = {"y": Answer.YES, "n": Answer.NO, "x": Answer.NA}
-CANCEL_BUTTON = ("common.cancel_button", "ci:x")
-
-
-def _cancel_row() -> list[tuple[str, str]]:
-    return [(t_plain(CANCEL_BUTTON[0]), CANCEL_BUTTON[1])]
-
-
-async def _draft(update: Update, context: BotContext) -> Draft | None:
-    """The deputy's draft; tells them when it is gone (confirmed or cancelled elsewhere)."""
-    draft = await svc.draft_of(context.repos, await person_of(update, context))
-    if draft is None:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        await update.effective_message.reply_text(t("inspections.no_draft"))
-    return draft
-
-
-async def _say(update: Update, text: str, markup: Markup | None = None) -> None:
-    await update.effective_message.reply_text(text, reply_markup=markup)
-
-
-# Asking for each step ------------------------------------------------------------------------
-async def advance(update: Update, context: BotContext, draft: Draft) -> int:
-    """Asks for the first step still missing, or shows the summary."""
-    step = svc.missing_step(draft)
-    d = draft.data
-    if step is svc.Step.FACILITY:
-        if not d.get("programme_id"):
-            return await ask_programme(update, context)
-        if not d.get("type_id"):
-            return await ask_type(update, context, draft)
-        return await ask_facility(update, context, draft)
-    if step is svc.Step.LOCATION:
-        return await ask_location(update)
-    if step is svc.Step.PHOTOS:
-        return await ask_photos(update, len(d.get("photos", [])))
-    if step is svc.Step.CHECKLIST:
-        return await show_checklist(update, context, draft, edit=False)
-    if step is svc.Step.FINDINGS:
-        return await ask_findings(update)
-    await _say(update, await summary_text(context.repos, draft, context.settings.tz), grid(
-        [(t_plain("inspections.confirm_button"), f"ci:ok:{draft.id}"),
-         (t_plain("inspections.change_button"), "ci:ch")], extra=_cancel_row()))
-    return SUMMARY
-
-
-async def ask_programme(update: Update, context: BotContext) -> int:
-    """Shows the programmes as buttons."""
-    items = [(p.name, f"ci:p:{p.id}") for p in await context.repos.programmes.programmes()]
-    await _say(update, t("inspections.ask_programme"), grid(items, 1, _cancel_row()))
-    return CHOOSE_PROGRAMME
-
-
-async def ask_type(update: Update, context: BotContext, draft: Draft) -> int:
-    """Shows the programme's facility types as buttons."""
-    kinds = await context.repos.programmes.types(int(draft.data["programme_id"]))
-    items = [(k.name, f"ci:t:{k.id}") for k in kinds]
-    await _say(update, t("inspections.ask_type"), grid(items, 2, _cancel_row()))
-    return CHOOSE_TYPE
-
-
-async def ask_facility(
-    update: Update, context: BotContext, draft: Draft, search: str | None = None
-) -> int:
-    """Shows the county's facilities of the type (or those matching search), and "new"."""
-    person = await person_of(update, context)
-    found = await svc.facility_choices(context.repos, person, draft, search)
-    items = [(f.name, f"ci:f:{f.id}") for f in found]
-    extra = [(t_plain("inspections.new_facility_button"), "ci:new"), *_cancel_row()]
-    if search is not None and not found:
-        key = "inspections.search_none"
-    elif search is not None:
-        key = "inspections.search_results"
-    else:
-        key = "inspections.ask_facility" if found else "inspections.no_facilities"
-    await _say(update, t(key, search=search or ""), grid(items, 2, extra))
-    return CHOOSE_FACILITY
-
-
-def location_keyboard() -> ReplyKeyboardMarkup:
-    """«Send my current location», «skip» and «cancel»."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(t_plain("inspections.location_button"), request_location=True)],
-         [KeyboardButton(t_plain("inspections.skip_location_button"))],
-         [KeyboardButton(t_plain("menu.cancel"))]],
-        resize_keyboard=True, one_time_keyboard=False,
-    )
-
-
-async def ask_location(update: Update) -> int:
-    """Asks for the current location through the request_location button."""
-    await _say(update, t("inspections.ask_location"), location_keyboard())
-    return ASK_LOCATION
-
-
-async def ask_photos(update: Update, count: int) -> int:
-    """Asks for 1 to 10 photos, with a «done» button once there is one."""
-    extra = [(t_plain("inspections.photos_done_button"), "ci:pd")] if count else []
-    key = "inspections.photo_count" if count else "inspections.ask_photos"
-    await _say(update, t(key, count=count, max=svc.MAX_PHOTOS),
-               grid([], extra=[*extra, *_cancel_row()]))
-    return ASK_PHOTOS
-
-
-def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> InlineKeyboardMarkup:
-    """Three buttons per item (yes / no / n.a.), the chosen one marked, then «continue»."""
-    rows = []
-    for n, item in enumerate(items, start=1):
-        chosen = answers.get(str(item.id))
-        rows.append([
-            (t_plain(f"inspections.answer_{code}_button", n=n,
-                     mark=t_plain("inspections.chosen_mark") if chosen == ANSWERS[code] else ""),
-             f"ci:a:{item.id}:{code}") for code in ANSWERS
-        ])
-    flat = [b for row in rows for b in row]
-    return grid(flat, 3, [(t_plain("inspections.checklist_done_button"), "ci:ad"), *_cancel_row()])
-
-
-async def show_checklist(update: Update, context: BotContext, draft: Draft, *, edit: bool) -> int:
-    """Sends the checklist, or edits it in place after an answer."""
-    items = await svc.checklist(context.repos, draft)
-    facility = await context.repos.facilities.get(int(draft.data["facility_id"]))
-    text = checklist_text(items, draft.data.get("answers", {}), facility.name if facility else "")
-    markup = checklist_markup(items, draft.data.get("answers", {}))
-    if edit and update.callback_query is not None:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    else:
-        await _say(update, text, markup)
-    return CHECKLIST
-
-
-async def ask_findings(update: Update) -> int:
-    """Asks for the findings as text, or «nothing to report»."""
-    await _say(update, t("inspections.ask_findings"), grid(
-        [], extra=[(t_plain("inspections.no_findings_button"), "ci:nf"), *_cancel_row()]))
-    return ASK_FINDINGS
-
-
-async def ask_severity(update: Update) -> int:
-    """Asks how severe the findings are."""
-    items = [(t_plain(f"inspections.severity_{s.value}"), f"ci:s:{s.value}") for s in Severity]
-    await _say(update, t("inspections.ask_severity"), grid(items, 2, _cancel_row()))
-    return ASK_SEVERITY
 
 
 # Callbacks, in state order ----------------------------------------------------------------------
@@ -198,10 +67,10 @@ async def begin(update: Update, context: BotContext) -> int:
     """Offers to resume an unfinished check-in, or starts a new one."""
     draft = await svc.draft_of(context.repos, await person_of(update, context))
     if draft is not None:
-        await _say(update, t("inspections.ask_resume",
+        await say(update, t("inspections.ask_resume",
                              started=format_datetime(draft.started_at, context.settings.tz)),
                    grid([(t_plain("inspections.resume_button"), "ci:resume"),
-                         (t_plain("inspections.fresh_button"), "ci:fresh")], 2, _cancel_row()))
+                         (t_plain("inspections.fresh_button"), "ci:fresh")], 2, cancel_row()))
         return RESUME
     return await start_fresh(update, context)
 
@@ -212,14 +81,14 @@ async def start_fresh(update: Update, context: BotContext) -> int:
     if update.callback_query is not None:
         await update.callback_query.answer()
     await svc.start(context.repos, context.now(), await person_of(update, context))
-    await _say(update, t("inspections.intro"), ReplyKeyboardRemove())
+    await say(update, t("inspections.intro"), ReplyKeyboardRemove())
     return await ask_programme(update, context)
 
 
 @require_role(Role.DEPUTY)
 async def resume(update: Update, context: BotContext) -> int:
     """Continues the unfinished check-in at its first missing step."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     await update.callback_query.answer()
     return await advance(update, context, draft)
@@ -229,7 +98,7 @@ async def resume(update: Update, context: BotContext) -> int:
 async def programme_chosen(update: Update, context: BotContext) -> int:
     """Keeps the programme and asks for the facility type."""
     query = update.callback_query
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     if await svc.pick_programme(context.repos, context.now(), draft,
                                 int(query.data.split(":")[2])) is None:
@@ -243,7 +112,7 @@ async def programme_chosen(update: Update, context: BotContext) -> int:
 async def type_chosen(update: Update, context: BotContext) -> int:
     """Keeps the facility type and shows the county's facilities of that type."""
     query = update.callback_query
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     type_id = int(query.data.split(":")[2])
     if await svc.pick_type(context.repos, context.now(), draft, type_id) is None:
@@ -257,7 +126,7 @@ async def type_chosen(update: Update, context: BotContext) -> int:
 async def facility_chosen(update: Update, context: BotContext) -> int:
     """Keeps the facility (own county only) and moves on."""
     query = update.callback_query
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     person = await person_of(update, context)
     facility = await svc.pick_facility(context.repos, context.now(), person, draft,
@@ -266,14 +135,14 @@ async def facility_chosen(update: Update, context: BotContext) -> int:
         await refuse(update)
         return CHOOSE_FACILITY
     await query.answer()
-    await _say(update, t("inspections.facility_chosen", facility=facility.name))
+    await say(update, t("inspections.facility_chosen", facility=facility.name))
     return await advance(update, context, draft)
 
 
 @require_role(Role.DEPUTY)
 async def facility_search(update: Update, context: BotContext) -> int:
     """Typed text while choosing a facility: shows the facilities whose names contain it."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     if not draft.data.get("type_id"):
         return await advance(update, context, draft)
@@ -285,7 +154,7 @@ async def facility_search(update: Update, context: BotContext) -> int:
 async def new_facility(update: Update, context: BotContext) -> int:
     """Asks for the new facility's name."""
     await update.callback_query.answer()
-    await _say(update, t("inspections.ask_new_name"))
+    await say(update, t("inspections.ask_new_name"))
     return NEW_NAME
 
 
@@ -294,10 +163,10 @@ async def new_name(update: Update, context: BotContext) -> int:
     """Keeps the name (in user_data until the address is known) and asks for the address."""
     name = normalize_input(update.effective_message.text)
     if not 0 < len(name) <= svc.MAX_NAME:
-        await _say(update, t("inspections.bad_name"))
+        await say(update, t("inspections.bad_name"))
         return NEW_NAME
     context.user_data["ci_new_name"] = name
-    await _say(update, t("inspections.ask_address"), grid(
+    await say(update, t("inspections.ask_address"), grid(
         [], extra=[(t_plain("inspections.no_address_button"), "ci:na")]))
     return NEW_ADDRESS
 
@@ -305,7 +174,7 @@ async def new_name(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def new_address(update: Update, context: BotContext) -> int:
     """Registers the facility (with the typed address, or none) and asks for the location."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     address = None
     if update.callback_query is not None:
@@ -317,7 +186,7 @@ async def new_address(update: Update, context: BotContext) -> int:
     facility = await svc.add_facility(context.repos, context.now(), person, draft, name, address)
     if facility is None:
         return await advance(update, context, draft)
-    await _say(update, t("inspections.facility_added", facility=facility.name))
+    await say(update, t("inspections.facility_added", facility=facility.name))
     return await advance(update, context, draft)
 
 
@@ -325,17 +194,17 @@ async def new_address(update: Update, context: BotContext) -> int:
 async def location_received(update: Update, context: BotContext) -> int:
     """Keeps a fresh, own location (forwarded, old or venue locations are refused)."""
     message = update.effective_message
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     verdict = svc.judge_location(context.now(), message.date, forwarded=message.forward_origin
                                  is not None, venue=message.venue is not None)
     if verdict is not svc.LocationVerdict.OK:
-        await _say(update, t(f"inspections.location_{verdict.value}"), location_keyboard())
+        await say(update, t(f"inspections.location_{verdict.value}"), location_keyboard())
         return ASK_LOCATION
     loc = message.location
     distance = await svc.set_location(context.repos, context.now(), draft, loc.latitude,
                                       loc.longitude, message.date)
-    await _say(update, t("inspections.location_ok", distance=distance_text(distance)),
+    await say(update, t("inspections.location_ok", distance=distance_text(distance)),
                ReplyKeyboardRemove())
     return await advance(update, context, draft)
 
@@ -343,7 +212,7 @@ async def location_received(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def skip_location(update: Update, context: BotContext) -> int:
     """Asks why there is no location."""
-    await _say(update, t("inspections.ask_skip_reason"), ReplyKeyboardRemove())
+    await say(update, t("inspections.ask_skip_reason"), ReplyKeyboardRemove())
     return ASK_SKIP_REASON
 
 
@@ -356,11 +225,11 @@ async def location_other(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def skip_reason(update: Update, context: BotContext) -> int:
     """Records the reason for skipping the location and asks for photos."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     if not await svc.skip_location(context.repos, context.now(), draft,
                                    normalize_input(update.effective_message.text)):
-        await _say(update, t("inspections.ask_skip_reason"))
+        await say(update, t("inspections.ask_skip_reason"))
         return ASK_SKIP_REASON
     return await advance(update, context, draft)
 
@@ -369,34 +238,23 @@ async def skip_reason(update: Update, context: BotContext) -> int:
 async def photo_received(update: Update, context: BotContext) -> int:
     """Downloads a photo (or image file) once into the media folder and counts it."""
     message = update.effective_message
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
-    if message.photo:
-        media, source, mime = message.photo[-1], "photo", "image/jpeg"
-    else:
-        media, source = message.document, "document"
-        mime = message.document.mime_type or ""
+    image = image_of(message)
     count = len(draft.data.get("photos", []))
     if count >= svc.MAX_PHOTOS:
-        await _say(update, t("inspections.photos_full", max=svc.MAX_PHOTOS))
+        await say(update, t("inspections.photos_full", max=svc.MAX_PHOTOS))
         return await ask_photos(update, count)
-    if (media.file_size or 0) > svc.MAX_FILE_BYTES:
-        await _say(update, t("inspections.photo_too_big"))
+    if svc.photo_known(draft, image.media.file_unique_id):
+        return await ask_photos(update, count)
+    if (stored := await download(context, message, image)) is None:
         return ASK_PHOTOS
-    if not svc.photo_known(draft, media.file_unique_id):
-        try:
-            data = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
-        except BadRequest:  # "file is too big" when the size was not announced
-            await _say(update, t("inspections.photo_too_big"))
-            return ASK_PHOTOS
-        stored = store_media(context.settings.media_dir, bytes(data),
-                             mimetypes.guess_extension(mime) or ".jpg")
-        count = await svc.add_photo(context.repos, context.now(), draft, {
-            "sha256": stored.sha256, "path": stored.path, "size": stored.size,
-            "file_id": media.file_id, "file_unique_id": media.file_unique_id, "mime_type": mime,
-            "source": source, "forwarded": message.forward_origin is not None,
-            "sent_at": to_db(message.date),
-        })
+    count = await svc.add_photo(context.repos, context.now(), draft, {
+        "sha256": stored.sha256, "path": stored.path, "size": stored.size,
+        "file_id": image.media.file_id, "file_unique_id": image.media.file_unique_id,
+        "mime_type": image.mime, "source": image.source,
+        "forwarded": message.forward_origin is not None, "sent_at": to_db(message.date),
+    })
     return await ask_photos(update, count)
 
 
@@ -404,14 +262,14 @@ async def photo_received(update: Update, context: BotContext) -> int:
 async def not_a_photo(update: Update, context: BotContext) -> int:
     """Anything but a photo or image: says what is expected."""
     draft = await svc.draft_of(context.repos, await person_of(update, context))
-    await _say(update, t("inspections.not_a_photo"))
+    await say(update, t("inspections.not_a_photo"))
     return await ask_photos(update, len(draft.data.get("photos", [])) if draft else 0)
 
 
 @require_role(Role.DEPUTY)
 async def photos_finished(update: Update, context: BotContext) -> int:
     """Closes the photo step and shows the checklist."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     await update.callback_query.answer()
     if not await svc.photos_done(context.repos, context.now(), draft):
@@ -423,7 +281,7 @@ async def photos_finished(update: Update, context: BotContext) -> int:
 async def item_answered(update: Update, context: BotContext) -> int:
     """Records one answer and edits the checklist in place."""
     query = update.callback_query
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     _, _, item_id, code = query.data.split(":")
     if not await svc.answer(context.repos, context.now(), draft, int(item_id), ANSWERS[code]):
@@ -437,7 +295,7 @@ async def item_answered(update: Update, context: BotContext) -> int:
 async def checklist_finished(update: Update, context: BotContext) -> int:
     """Moves on once every item is answered; otherwise says which are open."""
     query = update.callback_query
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     if not await svc.answers_done(context.repos, context.now(), draft):
         await query.answer(t_plain("inspections.checklist_incomplete"), show_alert=True)
@@ -450,11 +308,11 @@ async def checklist_finished(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def findings_received(update: Update, context: BotContext) -> int:
     """Keeps the findings text and asks for the severity."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     if not await svc.set_findings(context.repos, context.now(), draft,
                                   normalize_input(update.effective_message.text)):
-        await _say(update, t("inspections.findings_too_long", max=svc.MAX_TEXT))
+        await say(update, t("inspections.findings_too_long", max=svc.MAX_TEXT))
         return ASK_FINDINGS
     return await ask_severity(update)
 
@@ -462,7 +320,7 @@ async def findings_received(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def no_findings(update: Update, context: BotContext) -> int:
     """Nothing to report: severity none, then the summary."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     await update.callback_query.answer()
     await svc.set_findings(context.repos, context.now(), draft, None)
@@ -472,7 +330,7 @@ async def no_findings(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def severity_chosen(update: Update, context: BotContext) -> int:
     """Keeps the severity and shows the summary."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     await update.callback_query.answer()
     await svc.set_severity(context.repos, context.now(), draft,
@@ -489,15 +347,15 @@ async def confirmed(update: Update, context: BotContext) -> int:
                                int(query.data.split(":")[2]), context.settings.tz)
     await query.answer()
     if result is None:
-        await _say(update, t("inspections.nothing_to_confirm"), main_menu(person.role))
+        await say(update, t("inspections.nothing_to_confirm"), main_menu(person.role))
         return END
     key = "inspections.stored" if result.new else "inspections.already_stored"
     if result.new:
         await query.edit_message_reply_markup(None)
-    await _say(update, t(key, tracking=svc.show_tracking(result.inspection.tracking)),
+    await say(update, t(key, tracking=svc.show_tracking(result.inspection.tracking)),
                main_menu(person.role))
     if result.new and result.inspection.severity.opens_follow_up:
-        await _say(update, t("inspections.follow_up_opened", days=svc.FOLLOW_UP_DAYS))
+        await say(update, t("inspections.follow_up_opened", days=svc.FOLLOW_UP_DAYS))
     return END
 
 
@@ -506,14 +364,14 @@ async def change(update: Update, context: BotContext) -> int:
     """Offers the steps that can be done again."""
     await update.callback_query.answer()
     items = [(t_plain(f"inspections.step_{s.value}"), f"ci:go:{s.value}") for s in svc.Step]
-    await _say(update, t("inspections.ask_change"), grid(items, 2, _cancel_row()))
+    await say(update, t("inspections.ask_change"), grid(items, 2, cancel_row()))
     return SUMMARY
 
 
 @require_role(Role.DEPUTY)
 async def redo_step(update: Update, context: BotContext) -> int:
     """Reopens the chosen step and asks for it."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     await update.callback_query.answer()
     step = svc.Step(update.callback_query.data.split(":")[2])
@@ -524,10 +382,10 @@ async def redo_step(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def reask(update: Update, context: BotContext) -> int:
     """Text or media where a button is expected: asks the current step again."""
-    if (draft := await _draft(update, context)) is None:
+    if (draft := await current_draft(update, context)) is None:
         return END
     if update.effective_message.text is None:
-        await _say(update, t("inspections.use_buttons"))
+        await say(update, t("inspections.use_buttons"))
     return await advance(update, context, draft)
 
 
@@ -540,7 +398,7 @@ async def reask_resume(update: Update, context: BotContext) -> int:
 @require_role(Role.DEPUTY)
 async def text_expected(update: Update, context: BotContext) -> None:
     """Stickers, voice, files where text is expected: says that text is needed."""
-    await _say(update, t("inspections.text_expected"))
+    await say(update, t("inspections.text_expected"))
 
 
 @require_role(Role.DEPUTY)
@@ -551,7 +409,7 @@ async def stop(update: Update, context: BotContext) -> int:
     context.user_data.pop("ci_new_name", None)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await _say(update, t("inspections.cancelled"), main_menu(person.role))
+    await say(update, t("inspections.cancelled"), main_menu(person.role))
     return END
 
 

@@ -5,11 +5,9 @@ Closing is a small conversation: the «close» button → a note → a photo.
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import timedelta
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -24,11 +22,10 @@ from bot.domain import Role
 from bot.i18n import fa_digits, normalize_input, t, t_plain
 from bot.jalali import current_month
 from bot.services import follow_ups
-from bot.services.evidence import store_media
 from bot.services.inspection_views import month_text
-from bot.services.inspections import MAX_FILE_BYTES
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
+from handlers.media import download, image_of
 from handlers.menus import main_menu, menu_button
 
 ASK_NOTE, ASK_PHOTO = range(2)
@@ -81,22 +78,14 @@ async def note_received(update: Update, context: BotContext) -> int:
 async def photo_received(update: Update, context: BotContext) -> int:
     """Stores the photo once and closes the follow-up (admins are told through the outbox)."""
     message = update.effective_message
-    media = message.photo[-1] if message.photo else message.document
-    mime = "image/jpeg" if message.photo else (message.document.mime_type or "")
-    if (media.file_size or 0) > MAX_FILE_BYTES:
-        await message.reply_text(t("inspections.photo_too_big"))
+    image = image_of(message)
+    if (stored := await download(context, message, image)) is None:
         return ASK_PHOTO
-    try:
-        data = await (await context.bot.get_file(media.file_id)).download_as_bytearray()
-    except BadRequest:
-        await message.reply_text(t("inspections.photo_too_big"))
-        return ASK_PHOTO
-    stored = store_media(context.settings.media_dir, bytes(data),
-                         mimetypes.guess_extension(mime) or ".jpg")
     person = await person_of(update, context)
     item = await follow_ups.close(
         context.repos, context.now(), person, int(context.user_data.pop("fu_id", 0)),
-        str(context.user_data.pop("fu_note", "")), stored, media.file_id, context.settings.tz,
+        str(context.user_data.pop("fu_note", "")), stored, image.media.file_id,
+        context.settings.tz,
     )
     key = "follow_ups.closed" if item else "follow_ups.not_closable"
     await message.reply_text(t(key, tracking=fa_digits(item.tracking) if item else ""),

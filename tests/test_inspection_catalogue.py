@@ -17,7 +17,7 @@ MODULES = [
     "bot/services/inspection_reminders.py", "bot/services/follow_ups.py",
     "bot/services/inspection_setup.py", "bot/cli_inspections.py",
     "handlers/deputy_checkin.py", "handlers/deputy_month.py", "handlers/admin_plan.py",
-    "handlers/admin_holidays.py",
+    "handlers/admin_holidays.py", "handlers/checkin_steps.py", "handlers/media.py",
 ]
 
 

@@ -1,0 +1,47 @@
+"""Images people send (photos or image files): checked, downloaded once, stored by SHA-256."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+
+from telegram import Document, Message, PhotoSize
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.i18n import t
+from bot.services.evidence import StoredFile, store_media
+from bot.services.inspections import MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class Image:
+    media: PhotoSize | Document
+    source: str  # 'photo' or 'document'
+    mime: str
+
+    @property
+    def too_big(self) -> bool:
+        """Over the Bot API's 20 MB download limit, as Telegram announced it."""
+        return (self.media.file_size or 0) > MAX_FILE_BYTES
+
+
+def image_of(message: Message) -> Image:
+    """The largest size of a photo, or the image document (filters.Document.IMAGE)."""
+    if message.photo:
+        return Image(message.photo[-1], "photo", "image/jpeg")
+    return Image(message.document, "document", message.document.mime_type or "")
+
+
+async def download(context: BotContext, message: Message, image: Image) -> StoredFile | None:
+    """Downloads and stores the image; None (after asking for a smaller one) when too big."""
+    if image.too_big:
+        await message.reply_text(t("inspections.photo_too_big"))
+        return None
+    try:
+        data = await (await context.bot.get_file(image.media.file_id)).download_as_bytearray()
+    except BadRequest:  # "file is too big" when Telegram did not announce the size
+        await message.reply_text(t("inspections.photo_too_big"))
+        return None
+    suffix = mimetypes.guess_extension(image.mime) or ".jpg"
+    return store_media(context.settings.media_dir, bytes(data), suffix)
