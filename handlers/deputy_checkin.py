@@ -58,7 +58,7 @@ from handlers.checkin_steps import (
 )
 from handlers.keyboards import grid
 from handlers.media import download, image_of
-from handlers.menus import main_menu, menu_button
+from handlers.menus import main_menu, menu_button, menu_labels
 
 
 # Callbacks, in state order ----------------------------------------------------------------------
@@ -423,11 +423,12 @@ STEP_PATTERN = r"^ci:go:(facility|location|photos|checklist|findings)$"
 
 def build_handler() -> ConversationHandler:
     """The /inspect conversation."""
-    # State handlers are tried before fallbacks, so the menu's cancel label is kept out of them.
-    cancel_label = menu_button("menu.cancel")
-    text = filters.TEXT & ~filters.COMMAND & ~cancel_label
+    # Menu labels are not answers: cancel reaches the fallback, the others their own handlers
+    # (state handlers are tried before fallbacks, and a flow must not swallow the menu).
+    menu = menu_labels()
+    text = filters.TEXT & ~filters.COMMAND & ~menu
     other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT
-    anything = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~cancel_label
+    anything = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~menu
     image = filters.PHOTO | filters.Document.IMAGE
     skip = filters.Text([t_plain("inspections.skip_location_button")])
     return ConversationHandler(

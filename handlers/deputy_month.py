@@ -26,7 +26,7 @@ from bot.services.inspection_views import month_text
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
 from handlers.media import download, image_of
-from handlers.menus import main_menu, menu_button
+from handlers.menus import main_menu, menu_button, menu_labels
 
 ASK_NOTE, ASK_PHOTO = range(2)
 END = ConversationHandler.END
@@ -109,8 +109,9 @@ async def photo_expected(update: Update, context: BotContext) -> int:
 
 def build_handler() -> ConversationHandler:
     """The follow-up closing conversation."""
-    text = filters.TEXT & ~filters.COMMAND
-    anything = filters.UpdateType.MESSAGE & ~filters.COMMAND
+    menu = menu_labels()  # the menu keeps working; its cancel label reaches the fallback
+    text = filters.TEXT & ~filters.COMMAND & ~menu
+    anything = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~menu
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(ask_note, pattern=r"^fu:c:\d{1,9}$")],
         states={

@@ -59,6 +59,12 @@ def main_menu(role: Role) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
 
+def menu_labels() -> filters.BaseFilter:
+    """Matches any menu entry's label (of every role, and cancel)."""
+    keys = {key for rows in MENU_ROWS.values() for row in rows for key in row} | {"menu.cancel"}
+    return filters.ChatType.PRIVATE & filters.Text(sorted(t_plain(key) for key in keys))
+
+
 def menu_button(key: str) -> filters.BaseFilter:
     """Matches a private text message that is exactly the menu entry's label."""
     return filters.ChatType.PRIVATE & filters.Text([t_plain(key)])

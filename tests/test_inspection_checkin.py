@@ -240,3 +240,15 @@ async def test_two_visits_in_a_row_get_consecutive_tracking_numbers(bot):
     assert [v.tracking for v in visits] == ["ب-140509-0001", "ب-140509-0002"]
     first = fa_digits(visits[0].tracking)
     assert chat.last_text() == t("inspections.already_stored", tracking=first)
+
+
+async def test_menu_buttons_are_not_taken_as_answers(bot):
+    chat, deputy = await register(bot, 2008, Role.DEPUTY, county="رفسنجان")
+    facility = await add_facility(bot, "رفسنجان", "کشتارگاه رفسنجان")
+    await pick_facility(bot, chat, facility)
+    await chat.send(t("inspections.skip_location_button"))
+    await chat.send(t("menu.whoami"))  # answered by /whoami, not kept as the reason
+    assert "رفسنجان" in chat.last_text()
+    assert "location" not in (await bot.repos.inspections.draft(deputy.id)).data
+    await chat.send("آنتن نیست")
+    assert (await bot.repos.inspections.draft(deputy.id)).data["location"]["note"] == "آنتن نیست"
