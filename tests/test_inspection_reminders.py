@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,8 @@ from bot.services.inspection_reminders import (
 )
 from bot.services.planner import working_days
 from scheduler.inspection_reminders import RNG_KEY
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, Harness
+from tests.fakes import FakeBotAPI
 from tests.inspect_flow import add_facility, confirm_data, full_checkin, programme
 from tests.people import register
 
@@ -169,3 +171,19 @@ async def test_outstanding_list_and_month_close_text(bot):
     await bot.deliver()
     expected = t("insp_reminders.outstanding", days=3, lines="")
     assert bot.chat(3000).last_text().startswith(expected[:20])
+
+
+async def test_reminder_time_comes_from_settings(settings, clock):
+    harness = Harness(replace(settings, reminder_time=time(10, 30)), FakeBotAPI(), clock)
+    await harness.start()
+    try:
+        _, deputy = await register(harness, 3002, Role.DEPUTY, county="رابر")
+        harness.clock.set(at(1405, 10, 1, 10, 29))
+        await harness.tick()
+        assert await harness.repos.outbox.items("insp.overview") == []
+        harness.clock.set(at(1405, 10, 1, 10, 30))
+        await harness.tick()
+        [row] = await harness.repos.outbox.items("insp.overview")
+        assert row["dedup_key"] == f"insp.overview:{deputy.id}:-:{at(1405, 10, 1).date()}"
+    finally:
+        await harness.stop()
