@@ -53,7 +53,7 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
     answers = d.get("answers", {})
     counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}
     failed = [i.text for i in items if answers.get(str(i.id)) == "no"]
-    failed_lines = "\n".join(t("inspections.summary_failed_line", text=x) for x in failed)
+    failed_lines = "".join("\n" + t("inspections.summary_failed_line", text=x) for x in failed)
     return t(
         "inspections.summary",
         programme=programme.name if programme else "", kind=kind.name if kind else "",
