@@ -252,3 +252,23 @@ async def test_menu_buttons_are_not_taken_as_answers(bot):
     assert "location" not in (await bot.repos.inspections.draft(deputy.id)).data
     await chat.send("آنتن نیست")
     assert (await bot.repos.inspections.draft(deputy.id)).data["location"]["note"] == "آنتن نیست"
+
+
+async def test_changing_the_facility_keeps_answers_of_the_same_type(bot):
+    chat, deputy = await register(bot, 2009, Role.DEPUTY, county="رفسنجان")
+    first = await add_facility(bot, "رفسنجان", "کشتارگاه یک")
+    second = await add_facility(bot, "رفسنجان", "کشتارگاه دو")
+    await full_checkin(bot, chat, deputy, first)
+    await chat.click("ci:ch")
+    await chat.click("ci:go:facility")
+    kind = await bot.repos.programmes.facility_type(first.facility_type_id)
+    await chat.click(f"ci:p:{kind.programme_id}")
+    await chat.click(f"ci:t:{kind.id}")
+    await chat.click(f"ci:f:{second.id}")
+    assert chat.last_text() == t("inspections.ask_location")  # a new place needs a new fix
+    await chat.send_location(*NEAR)
+    assert "کشتارگاه دو" in chat.last_text()  # straight back to the summary
+    await chat.click(confirm_data(chat))
+    [visit] = await bot.repos.inspections.of_period("1405-09")
+    assert visit.facility_id == second.id
+    assert len(await bot.repos.inspections.answers(visit.id)) == 7

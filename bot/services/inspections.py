@@ -143,8 +143,12 @@ async def pick_type(
     kind = await repos.programmes.facility_type(type_id)
     if kind is None or kind.programme_id != draft.data.get("programme_id"):
         return None
-    if draft.data.get("type_id") != kind.id:
-        draft.data["answers"], draft.data["answers_done"] = {}, False
+    # Answers to another type's checklist are dropped; choosing the same type again keeps them.
+    items = {str(i.id) for i in await repos.programmes.checklist(kind.id)}
+    answers = draft.data.get("answers", {})
+    kept = {k: v for k, v in answers.items() if k in items}
+    if kept != answers:
+        draft.data["answers"], draft.data["answers_done"] = kept, False
     draft.data["type_id"] = kind.id
     await repos.inspections.save_draft(draft, now)
     return kind
