@@ -413,6 +413,7 @@ async def stop(update: Update, context: BotContext) -> int:
     return END
 
 
+@require_role(Role.DEPUTY)
 async def stale_button(update: Update, context: BotContext) -> None:
     """A check-in button from an earlier step or message: says it no longer applies."""
     await update.callback_query.answer(t_plain("inspections.stale_button"), show_alert=True)

@@ -272,3 +272,20 @@ async def test_changing_the_facility_keeps_answers_of_the_same_type(bot):
     [visit] = await bot.repos.inspections.of_period("1405-09")
     assert visit.facility_id == second.id
     assert len(await bot.repos.inspections.answers(visit.id)) == 7
+
+
+async def test_another_deputy_cannot_confirm_or_see_a_draft(bot):
+    chat, deputy = await register(bot, 2010, Role.DEPUTY, county="رفسنجان")
+    facility = await add_facility(bot, "رفسنجان", "کشتارگاه رفسنجان")
+    await full_checkin(bot, chat, deputy, facility)
+    ok = confirm_data(chat)
+    other, _ = await register(bot, 2011, Role.DEPUTY, county="بم")
+    await other.click(ok)
+    assert other.last_text() == t("inspections.nothing_to_confirm")
+    await other.click("ci:ok:999")
+    assert await bot.repos.inspections.of_period("1405-09") == []
+    assert await bot.repos.inspections.draft(deputy.id) is not None
+    member = bot.chat(ADMIN_ID)
+    calls = await member.click(ok)  # an admin is not a deputy
+    assert any(c.params.get("text") == t("auth.denied") for c in calls)
+    assert await bot.repos.inspections.of_period("1405-09") == []
