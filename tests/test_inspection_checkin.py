@@ -285,7 +285,7 @@ async def test_another_deputy_cannot_confirm_or_see_a_draft(bot):
     await other.click("ci:ok:999")
     assert await bot.repos.inspections.of_period("1405-09") == []
     assert await bot.repos.inspections.draft(deputy.id) is not None
-    member = bot.chat(ADMIN_ID)
-    calls = await member.click(ok)  # an admin is not a deputy
+    admin = bot.chat(ADMIN_ID)
+    calls = await admin.click(ok)  # an admin is not a deputy
     assert any(c.params.get("text") == t("auth.denied") for c in calls)
     assert await bot.repos.inspections.of_period("1405-09") == []
