@@ -33,6 +33,8 @@ class Settings:
     error_chat_id: int | None = None
     bot_username: str | None = None
     invite_ttl_days: int = 7
+    broadcast_reminder_hours: int = 24
+    outbox_concurrency: int = 8
 
     @property
     def tz(self) -> ZoneInfo:
@@ -61,6 +63,12 @@ class Settings:
             error_chat_id=_parse_optional_int("ERROR_CHAT_ID", values.get("ERROR_CHAT_ID", "")),
             bot_username=(values.get("BOT_USERNAME", "").strip().lstrip("@") or None),
             invite_ttl_days=_parse_positive("INVITE_TTL_DAYS", values.get("INVITE_TTL_DAYS", "7")),
+            broadcast_reminder_hours=_parse_positive(
+                "BROADCAST_REMINDER_HOURS", values.get("BROADCAST_REMINDER_HOURS", "24")
+            ),
+            outbox_concurrency=_parse_positive(
+                "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "8")
+            ),
         )
 
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from telegram.ext import BaseHandler
 
-from handlers import admin_counties, admin_invite, common, gate, onboarding
+from handlers import (
+    admin_broadcast,
+    admin_counties,
+    admin_invite,
+    broadcast_ack,
+    broadcast_status,
+    common,
+    gate,
+    onboarding,
+)
 
 
 def all_handlers() -> dict[int, list[BaseHandler]]:
@@ -22,8 +31,12 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             # Conversations (one flow per module).
             admin_invite.build_handler(),
             admin_counties.build_handler(),
+            admin_broadcast.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
+            *admin_broadcast.build_handlers(),
+            *broadcast_status.build_handlers(),
+            *broadcast_ack.build_handlers(),
             *common.build_handlers(),
             # Last: anything no one else claimed.
             *common.last_resort(),

@@ -15,6 +15,7 @@ from bot.i18n import t_plain
 MENU_ROWS: dict[Role, list[list[str]]] = {
     Role.ADMIN: [
         ["menu.invite", "menu.invites"],
+        ["menu.broadcast", "menu.broadcasts"],
         ["menu.counties", "menu.whoami"],
         ["menu.help"],
     ],
@@ -28,7 +29,8 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
 
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
-        "commands.invite", "commands.invites", "commands.counties",
+        "commands.invite", "commands.invites", "commands.broadcast", "commands.broadcasts",
+        "commands.counties",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.DEPUTY: ["commands.whoami", "commands.help", "commands.cancel"],

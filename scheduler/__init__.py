@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
+from scheduler import broadcast_progress, broadcast_reminders
 from scheduler.outbox import OutboxWorker
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 PeriodicTask = Callable[[Application], Awaitable[None]]
 
 # Order matters only for what people receive first on the same tick.
-PERIODIC_TASKS: list[PeriodicTask] = []
+PERIODIC_TASKS: list[PeriodicTask] = [
+    broadcast_reminders.task,
+]
 
 TICK_SECONDS = 60
 
@@ -32,7 +35,8 @@ def outbox_worker(app: Application) -> OutboxWorker:
     """The application's single outbox worker (created on first use)."""
     worker = app.bot_data.get("outbox_worker")
     if worker is None:
-        worker = OutboxWorker(app)
+        worker = OutboxWorker(app, concurrency=app.bot_data["settings"].outbox_concurrency)
+        worker.observers.append(broadcast_progress.report)
         app.bot_data["outbox_worker"] = worker
     return worker
 

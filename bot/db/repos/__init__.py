@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.db.connection import Database
 from bot.db.repos.audit import AuditRepo
+from bot.db.repos.broadcasts import BroadcastRepo
 from bot.db.repos.counties import CountyRepo
 from bot.db.repos.invites import InviteRepo
 from bot.db.repos.organisations import OrganisationRepo
@@ -26,6 +27,7 @@ class Repos:
     audit: AuditRepo
     outbox: OutboxRepo
     state: StateRepo
+    broadcasts: BroadcastRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -39,4 +41,5 @@ class Repos:
             audit=AuditRepo(db),
             outbox=OutboxRepo(db),
             state=StateRepo(db),
+            broadcasts=BroadcastRepo(db),
         )

@@ -1,0 +1,67 @@
+"""The admin's status message of a broadcast, edited as delivery goes, then the final report.
+
+An observer of the outbox worker: after each dispatched batch it edits the status message of
+every broadcast still sending, at most once every PROGRESS_EVERY seconds of the worker's own
+(injectable) monotonic time and only when the Pacer has a free slot, so edits never crowd
+out deliveries. When nothing of a broadcast is left to send it is closed and the final report
+is queued to its author in the same transaction (bot.services.broadcasts.finish_if_done).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.error import BadRequest, RetryAfter, TelegramError
+
+from bot.db.repos.broadcasts import Broadcast
+from bot.services.broadcasts import Progress, finish_if_done, progress, status_text
+from scheduler.outbox import OutboxWorker, retry_after_seconds
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 3.0
+
+
+async def report(worker: OutboxWorker, idle: bool) -> None:
+    """Edits status messages that are due for an edit and closes finished broadcasts."""
+    repos = worker.repos
+    last_edit: dict[int, float] = worker.app.bot_data.setdefault("broadcast_progress", {})
+    for broadcast in await repos.broadcasts.sending():
+        current = await progress(repos, broadcast)
+        if current.finished:
+            final = await finish_if_done(repos, worker.now(), broadcast)
+            if final is not None:
+                await _edit(worker, broadcast, final, wait=True)
+                last_edit.pop(broadcast.id, None)
+                worker.wake.set()  # the report waits in the outbox
+            continue
+        now = worker.pacer.monotonic()
+        if now - last_edit.get(broadcast.id, float("-inf")) < PROGRESS_EVERY:
+            continue
+        if await _edit(worker, broadcast, current, wait=False):
+            last_edit[broadcast.id] = now
+
+
+async def _edit(
+    worker: OutboxWorker, broadcast: Broadcast, current: Progress, *, wait: bool
+) -> bool:
+    """Edits the status message within the Pacer's limits; False if there was no slot."""
+    chat_id, message_id = broadcast.status_chat_id, broadcast.status_message_id
+    if chat_id is None or message_id is None:
+        return False
+    if wait:
+        await worker.pacer.acquire(chat_id)
+    elif not worker.pacer.try_acquire(chat_id):
+        return False
+    try:
+        await worker.app.bot.edit_message_text(
+            chat_id=chat_id, message_id=message_id, text=status_text(broadcast, current),
+        )
+    except RetryAfter as exc:
+        worker.pacer.pause(retry_after_seconds(exc))
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            log.warning("status message of broadcast %s not edited: %s", broadcast.id, exc)
+    except TelegramError as exc:  # the next edit (or the final report) will tell the admin
+        log.warning("status message of broadcast %s not edited: %s", broadcast.id, exc)
+    return True
