@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -92,7 +92,8 @@ class OutboxRepo:
                     f" WHERE id IN ({marks})",
                     [r["id"] for r in rows],
                 )
-        return [_item(r) for r in rows]
+        # attempts counts the attempt now being made, as the row in the database does.
+        return [replace(_item(r), attempts=r["attempts"] + 1) for r in rows]
 
     async def mark_sent(self, item_id: int, now: datetime, message_id: int | None) -> None:
         """Records a delivered message."""
