@@ -162,3 +162,17 @@ async def test_blocked_people_are_skipped_from_then_on(bot):
     await bot.deliver()
     assert not [c for c in bot.api.calls[calls_before:] if c.chat_id in blocked]
     assert (await bot.repos.outbox.items("other"))[0]["status"] == "blocked"
+
+
+async def test_someone_who_unblocks_and_writes_is_reachable_again(bot):
+    people = await add_people(bot, 3)
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await compose(admin, "First")
+    await choose(admin, "all", ack=False)
+    await admin.click("bc:send")
+    bot.api.fault = Telegram(bot, {people[0]}, set(), set())
+    await bot.deliver()
+    assert not (await bot.repos.people.by_tg(people[0])).reachable
+    bot.api.fault = None
+    await bot.chat(people[0]).send("/whoami")
+    assert (await bot.repos.people.by_tg(people[0])).reachable
