@@ -34,7 +34,7 @@ class Settings:
     bot_username: str | None = None
     invite_ttl_days: int = 7
     broadcast_reminder_hours: int = 24
-    outbox_concurrency: int = 8
+    outbox_concurrency: int = 12
 
     @property
     def tz(self) -> ZoneInfo:
@@ -67,7 +67,7 @@ class Settings:
                 "BROADCAST_REMINDER_HOURS", values.get("BROADCAST_REMINDER_HOURS", "24")
             ),
             outbox_concurrency=_parse_positive(
-                "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "8")
+                "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "12")
             ),
         )
 

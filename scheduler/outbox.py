@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 MAX_BACKOFF = 300
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 12
 # Bot methods the outbox may call; anything else in a row is a programming error.
 SENDERS = {"send_message", "send_photo", "send_document", "edit_message_text"}
 
