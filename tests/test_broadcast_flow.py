@@ -213,3 +213,18 @@ async def test_only_admins_reach_broadcasts(bot):
         assert calls[-1].params["text"] == t("auth.denied")
     assert await bot.repos.outbox.items("broadcast") == []
     assert (await bot.repos.broadcasts.get(1)).status == "draft"
+
+
+async def test_a_restart_mid_flow_keeps_the_draft(bot):
+    await register(bot, 2000, Role.DEPUTY, county="بم")
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await compose(admin, "Survives restarts")
+    await admin.send_photo("PH")
+    await admin.click("bc:aud:deputies")
+    await bot.restart(crash=True)
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await admin.click("bc:ack:1")
+    assert admin.calls()[-2].params["caption"] == "Survives restarts"
+    await admin.click("bc:send")
+    await bot.deliver()
+    assert bot.chat(2000).calls()[-1].params["photo"] == "PH"
