@@ -153,7 +153,7 @@ async def _counties_text(context: BotContext, chosen: tuple[int, ...]) -> str:
     return t("broadcast.ask_counties", chosen=label)
 
 
-async def _counties_keyboard(context: BotContext, chosen: tuple[int, ...]):  # noqa: ANN202
+async def _counties_keyboard(context: BotContext, chosen: tuple[int, ...]):
     items = [
         (("✅ " if c.id in chosen else "") + c.name, f"bc:cty:{c.id}")
         for c in await context.repos.counties.all()
@@ -175,7 +175,8 @@ async def county_toggled(update: Update, context: BotContext) -> int:
         return COUNTIES
     await query.answer()
     await query.edit_message_text(
-        await _counties_text(context, chosen), reply_markup=await _counties_keyboard(context, chosen)
+        await _counties_text(context, chosen),
+        reply_markup=await _counties_keyboard(context, chosen),
     )
     return COUNTIES
 
@@ -238,7 +239,7 @@ async def preview(update: Update, context: BotContext) -> int:
     method, payload = svc.recipient_message(draft, svc.PREVIEW_ACK)
     await call_payload(context.bot, update.effective_chat.id, method, payload)
     text = t("broadcast.preview_title") + "\n\n" + t(
-        "broadcast.confirm", audience=await audience_label(context, draft), count=count,
+        "broadcast.confirm", audience=await svc.audience_label(context.repos, draft), count=count,
         ack=t_plain("broadcast.yes" if draft.ack_required else "broadcast.no"),
     )
     if unreachable:
@@ -247,18 +248,6 @@ async def preview(update: Update, context: BotContext) -> int:
         text, reply_markup=grid([(t_plain("broadcast.send_button"), "bc:send"), CANCEL], 2)
     )
     return CONFIRM
-
-
-async def audience_label(context: BotContext, b: Broadcast) -> str:
-    """The audience in words: everyone, the named counties, the named organisation."""
-    if b.audience == svc.Audience.COUNTIES:
-        names = [c.name for c in await context.repos.counties.all() if c.id in b.county_ids]
-        return t_plain("broadcast.audience.counties_named",
-                       names=t_plain("broadcast.separator").join(names))
-    if b.audience == svc.Audience.ORGANISATION and b.organisation_id is not None:
-        org = await context.repos.organisations.get(b.organisation_id)
-        return t_plain("broadcast.audience.organisation_named", name=org.name if org else "?")
-    return t_plain(f"broadcast.audience.{b.audience}")
 
 
 @require_role(Role.ADMIN)

@@ -14,7 +14,6 @@ from bot.domain import Role
 from bot.i18n import Safe, t, t_plain
 from bot.jalali import format_datetime
 from bot.services import broadcasts as svc
-from handlers.admin_broadcast import audience_label
 from handlers.keyboards import grid
 from handlers.menus import menu_button
 
@@ -40,7 +39,7 @@ async def list_recent(update: Update, context: BotContext) -> None:
     blocks, buttons = [t("broadcast.list_title")], []
     for b in recent:
         p = await svc.progress(context.repos, b)
-        block = t("broadcast.list_item", id=b.id, audience=await audience_label(context, b),
+        block = t("broadcast.list_item", id=b.id, audience=await svc.audience_label(context.repos, b),
                   date=format_datetime(b.queued_at or b.created_at, context.settings.tz),
                   excerpt=excerpt(b.text_html), sent=p.sent, total=p.total)
         if b.ack_required:

@@ -12,6 +12,7 @@ at most `concurrency` messages, at most one per chat.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import warnings
@@ -130,10 +131,10 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
 
     @property
-    def repos(self):  # noqa: ANN201 - Repos, avoided at import time for a short cycle
+    def repos(self):
         return self.app.bot_data["repos"]
 
-    def now(self):  # noqa: ANN201
+    def now(self):
         return self.app.bot_data["clock"].now()
 
     @property
@@ -239,10 +240,8 @@ class OutboxWorker:
                 handled = 0
             if not handled:
                 self.wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout=1.0)
-                except TimeoutError:
-                    pass
 
     def start(self) -> None:
         """Starts the background delivery task."""
@@ -256,10 +255,8 @@ class OutboxWorker:
         """
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
         if self._inflight:
             _, pending = await asyncio.wait(set(self._inflight), timeout=grace)

@@ -66,7 +66,8 @@ async def test_acknowledge_list_and_one_reminder(bot):
     for call in reminders:
         assert call.text == t("broadcast.reminder")
         assert call.params["reply_parameters"]["message_id"] == delivered[call.chat_id]
-        assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"bca:{bid}"
+        button = call.params["reply_markup"]["inline_keyboard"][0][0]
+        assert button["callback_data"] == f"bca:{bid}"
 
     # Only one reminder, however often the periodic task runs.
     bot.clock.advance(timedelta(days=3))
@@ -100,7 +101,8 @@ async def test_reminder_replies_to_the_delivered_message(bot):
     quoted = reminder.params["reply_parameters"]
     assert quoted["message_id"] == rows[0]["message_id"]
     assert quoted["allow_sending_without_reply"] is True
-    assert rows[0]["message_id"] is not None and bid == rows[0]["batch_id"]
+    assert rows[0]["message_id"] is not None
+    assert rows[0]["batch_id"] == bid
 
 
 async def test_no_ack_asked_means_no_button_and_no_reminder(bot):

@@ -1,5 +1,5 @@
-"""/broadcast end to end: compose → attachment → audience → «seen» → preview → send → delivery,
-the status message, the final report, and who may do what."""
+"""/broadcast end to end: compose → attachment → audience → «seen» → preview → send →
+delivery, the status message, the final report, and who may do what."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ async def test_compose_preview_confirm_and_deliver(bot):
 
     await admin.click("bc:send")
     broadcast = (await bot.repos.broadcasts.recent())[0]
-    assert broadcast.status == "sending" and broadcast.recipients == 3
+    assert (broadcast.status, broadcast.recipients) == ("sending", 3)
     rows = await bot.repos.outbox.items("broadcast")
     assert sorted(r["chat_id"] for r in rows) == [2000, 2001, 2002]
     assert {r["batch_id"] for r in rows} == {broadcast.id}
@@ -90,7 +90,7 @@ async def test_photo_and_document_attachments(bot):
     await admin.click("bc:ack:0")
     preview = admin.calls()[-2]
     assert preview.endpoint == "sendPhoto"
-    assert preview.params["photo"] == "PHOTO1" and preview.params["caption"] == "With a photo"
+    assert (preview.params["photo"], preview.params["caption"]) == ("PHOTO1", "With a photo")
     assert "reply_markup" not in preview.params  # no «seen» asked for
     await admin.click("bc:send")
     await bot.deliver()
@@ -123,7 +123,8 @@ async def test_caption_limit_and_wrong_input_reasks(bot):
     assert admin.last_text() == t("broadcast.ask_audience")
     await admin.click("bc:ack:1")  # a button of a later step: refused, nothing stored
     draft = (await bot.repos.broadcasts.get(1))
-    assert draft.audience is None and not draft.ack_required
+    assert draft.audience is None
+    assert not draft.ack_required
     await admin.send("/cancel")
     assert admin.last_text() == t("common.cancelled")
     await admin.click("bc:send")  # after /cancel: nothing is sent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import defaultdict
 from datetime import timedelta
 
@@ -38,7 +39,7 @@ def test_limits_hold_for_any_order_of_chats(chats):
     for moment, chat in granted:
         by_chat[chat].append(moment)
     for times in by_chat.values():
-        assert all(b - a >= 1.0 for a, b in zip(times, times[1:], strict=False))
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))
 
 
 def test_distinct_chats_go_at_exactly_thirty_a_second():

@@ -8,6 +8,7 @@ real worker against an in-memory outbox and a bot whose every call takes a seede
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import selectors
 from collections import defaultdict
@@ -47,7 +48,9 @@ class MemoryOutbox:
     """OutboxRepo's claim/mark contract in memory (one row per chat in flight)."""
 
     def __init__(self, chats: list[int]) -> None:
-        self.rows = {i: {"chat": c, "status": "pending", "attempts": 0} for i, c in enumerate(chats)}
+        self.rows = {
+            i: {"chat": c, "status": "pending", "attempts": 0} for i, c in enumerate(chats)
+        }
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
         busy = {r["chat"] for r in self.rows.values() if r["status"] == "sending"}
@@ -128,4 +131,4 @@ def test_overlapping_calls_never_put_two_messages_to_one_chat_on_the_wire():
     for times in by_chat.values():
         # the next call to a chat starts only after the previous one was answered (>= 0.1 s)
         # and at least a second after it started
-        assert all(b - a >= 1.0 for a, b in zip(times, times[1:], strict=False))
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))

@@ -138,13 +138,25 @@ async def audience_size(repos: Repos, draft: Broadcast) -> tuple[int, int]:
     return len(reachable), unreachable
 
 
-async def _audience(repos: Repos, draft: Broadcast):  # noqa: ANN202
+async def _audience(repos: Repos, draft: Broadcast):
     if draft.audience is None:
         return [], 0
     return await repos.broadcasts.audience(
         draft.audience, county_ids=draft.county_ids, organisation_id=draft.organisation_id,
         exclude_person_id=draft.created_by,
     )
+
+
+async def audience_label(repos: Repos, b: Broadcast) -> str:
+    """The audience in words: everyone, the named counties, the named organisation…"""
+    if b.audience == Audience.COUNTIES:
+        names = [c.name for c in await repos.counties.all() if c.id in b.county_ids]
+        return t_plain("broadcast.audience.counties_named",
+                       names=t_plain("broadcast.separator").join(names))
+    if b.audience == Audience.ORGANISATION and b.organisation_id is not None:
+        org = await repos.organisations.get(b.organisation_id)
+        return t_plain("broadcast.audience.organisation_named", name=org.name if org else "?")
+    return t_plain(f"broadcast.audience.{b.audience}")
 
 
 def recipient_message(draft: Broadcast, ack: str | None) -> tuple[str, dict[str, Any]]:

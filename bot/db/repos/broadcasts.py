@@ -295,5 +295,7 @@ class BroadcastRepo:
         elif audience != "all":
             raise ValueError(f"unknown audience {audience!r}")
         rows = await self.db.fetchall(sql + " ORDER BY p.id", params)
-        reachable = [Recipient(r["id"], r["tg_user_id"], r["county"]) for r in rows if r["reachable"]]
+        reachable = [
+            Recipient(r["id"], r["tg_user_id"], r["county"]) for r in rows if r["reachable"]
+        ]
         return reachable, len(rows) - len(reachable)

@@ -78,7 +78,8 @@ class OutboxRepo:
             )
             async with conn.execute(
                 "SELECT id, chat_id, kind, method, payload, attempts, batch_id FROM ("
-                "  SELECT *, row_number() OVER (PARTITION BY chat_id ORDER BY not_before, id) AS rn"
+                "  SELECT *,"
+                "  row_number() OVER (PARTITION BY chat_id ORDER BY not_before, id) AS rn"
                 "  FROM outbox WHERE status = 'pending' AND not_before <= ?"
                 "  AND chat_id NOT IN (SELECT chat_id FROM outbox WHERE status = 'sending')"
                 ") WHERE rn = 1 ORDER BY not_before, id LIMIT ?",
