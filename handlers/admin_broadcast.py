@@ -252,21 +252,23 @@ async def preview(update: Update, context: BotContext) -> int:
 
 @require_role(Role.ADMIN)
 async def send(update: Update, context: BotContext) -> int:
-    """Queues one outbox row per recipient and posts the status message delivery will edit."""
+    """Posts the status message, then queues one outbox row per recipient (in that order, so
+    delivery always finds the message it edits)."""
     await _answer(update)
-    admin = await person_of(update, context)
-    draft_id = context.user_data.pop(DRAFT, None)
-    queued = await svc.queue_broadcast(context.repos, context.now(), draft_id, admin.id)
-    if queued is None:
-        await update.effective_message.reply_text(t("broadcast.gone"))
+    if (draft := await _draft(update, context)) is None:
         return ConversationHandler.END
-    progress = svc.Progress(queued.recipients, 0, 0, 0, queued.recipients)
+    context.user_data.pop(DRAFT, None)
+    count, _ = await svc.audience_size(context.repos, draft)
     status = await update.effective_message.reply_text(
-        svc.status_text(queued.broadcast, progress)
+        svc.status_text(draft, svc.Progress(count, 0, 0, 0, count))
     )
-    await context.repos.broadcasts.set_status_message(
-        queued.broadcast.id, status.chat_id, status.message_id
-    )
+    await context.repos.broadcasts.set_status_message(draft.id, status.chat_id, status.message_id)
+    queued = await svc.queue_broadcast(context.repos, context.now(), draft.id, draft.created_by)
+    if queued is None:
+        await status.edit_text(t("broadcast.gone"))
+    elif queued.recipients != count:  # someone came in or left in between
+        n = queued.recipients
+        await status.edit_text(svc.status_text(queued.broadcast, svc.Progress(n, 0, 0, 0, n)))
     outbox_worker(context.application).wake.set()
     return ConversationHandler.END
 
