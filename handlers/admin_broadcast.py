@@ -30,6 +30,7 @@ from scheduler.outbox import call_payload
 COMPOSE, ATTACH, AUDIENCE, COUNTIES, ORGANISATION, ACK, CONFIRM = range(7)
 DRAFT = "broadcast_draft"
 CANCEL = (t_plain("common.cancel_button"), "bc:cancel")
+MAX_BUTTONS = 60  # organisations listed at once; more are reached through their county
 
 
 async def _draft(update: Update, context: BotContext) -> Broadcast | None:
@@ -134,17 +135,34 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
         )
         return COUNTIES
     if audience is svc.Audience.ORGANISATION:
-        orgs = await context.repos.organisations.all()
-        await _answer(update)
-        if not orgs:
-            await update.effective_message.reply_text(t("broadcast.no_organisations"))
-            return await ask_audience(update, context)
-        items = [(o.name, f"bc:org:{o.id}") for o in orgs]
+        return await ask_organisation(update, context)
+    return await ask_ack(update, context)
+
+
+@require_role(Role.ADMIN)
+async def ask_organisation(update: Update, context: BotContext) -> int:
+    """Lists the organisations, or first their counties when there are too many for one
+    keyboard (Telegram shows at most 100 buttons)."""
+    await _answer(update)
+    data = update.callback_query.data if update.callback_query else ""
+    county_id = int(data.split(":")[2]) if data.startswith("bc:orgc:") else None
+    orgs = await context.repos.organisations.all(county_id)
+    if not orgs:
+        await update.effective_message.reply_text(t("broadcast.no_organisations"))
+        return await ask_audience(update, context)
+    if county_id is None and len(orgs) > MAX_BUTTONS:
+        with_orgs = {o.county_id for o in orgs}
+        items = [(c.name, f"bc:orgc:{c.id}") for c in await context.repos.counties.all()
+                 if c.id in with_orgs]
         await update.effective_message.reply_text(
-            t("broadcast.ask_organisation"), reply_markup=grid(items, 2, [CANCEL])
+            t("broadcast.ask_organisation_county"), reply_markup=grid(items, 3, [CANCEL])
         )
         return ORGANISATION
-    return await ask_ack(update, context)
+    items = [(o.name, f"bc:org:{o.id}") for o in orgs[:MAX_BUTTONS]]
+    await update.effective_message.reply_text(
+        t("broadcast.ask_organisation"), reply_markup=grid(items, 2, [CANCEL])
+    )
+    return ORGANISATION
 
 
 async def _counties_text(context: BotContext, chosen: tuple[int, ...]) -> str:
@@ -330,7 +348,8 @@ def build_handler() -> ConversationHandler:
             ],
             ORGANISATION: [
                 CallbackQueryHandler(organisation_chosen, pattern=r"^bc:org:\d{1,9}$"),
-                MessageHandler(other, reasker(ask_audience)),
+                CallbackQueryHandler(ask_organisation, pattern=r"^bc:orgc:\d{1,9}$"),
+                MessageHandler(other, reasker(ask_organisation)),
             ],
             ACK: [
                 CallbackQueryHandler(ack_chosen, pattern=r"^bc:ack:[01]$"),

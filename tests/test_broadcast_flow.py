@@ -229,3 +229,27 @@ async def test_a_restart_mid_flow_keeps_the_draft(bot):
     await admin.click("bc:send")
     await bot.deliver()
     assert bot.chat(2000).calls()[-1].params["photo"] == "PH"
+
+
+async def test_many_organisations_are_reached_through_their_county(bot):
+    counties = await bot.repos.counties.all()
+    for i in range(65):
+        await add_organisation(bot, f"Org{i:02}", counties[i % 5].name)
+    target = await bot.repos.organisations.by_name("Org07")
+    await register(bot, 3000, Role.MEMBER, organisation="Org07")
+    await register(bot, 3001, Role.MEMBER, organisation="Org12")  # same county, other org
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await compose(admin)
+    await admin.click("bc:noatt")
+    await admin.click("bc:aud:organisation")
+    assert admin.last_text() == t("broadcast.ask_organisation_county")
+    assert len(admin.buttons()) == 5 + 1
+    await admin.send("a word instead of a button")
+    assert admin.last_text() == t("broadcast.ask_organisation_county")
+    await admin.click(f"bc:orgc:{target.county_id}")
+    assert admin.last_text() == t("broadcast.ask_organisation")
+    assert len(admin.buttons()) == 13 + 1
+    await admin.click(f"bc:org:{target.id}")
+    await admin.click("bc:ack:0")
+    await admin.click("bc:send")
+    assert [r["chat_id"] for r in await bot.repos.outbox.items("broadcast")] == [3000]
