@@ -2,8 +2,8 @@
 
 An observer of the outbox worker: after each dispatched batch it edits the status message of
 every broadcast still sending, at most once every PROGRESS_EVERY seconds of the worker's own
-(injectable) monotonic time and only when the Pacer has a free slot, so edits never crowd
-out deliveries. When nothing of a broadcast is left to send it is closed and the final report
+(injectable) monotonic time. Each edit takes a Pacer slot like a delivery (one slot in 90 at
+full speed, about 1 % of the ceiling), so the limits hold for edits too. When nothing of a broadcast is left to send it is closed and the final report
 is queued to its author in the same transaction (bot.services.broadcasts.finish_if_done).
 """
 
@@ -31,28 +31,26 @@ async def report(worker: OutboxWorker, idle: bool) -> None:
         if current.finished:
             final = await finish_if_done(repos, worker.now(), broadcast)
             if final is not None:
-                await _edit(worker, broadcast, final, wait=True)
+                await _edit(worker, broadcast, final)
                 last_edit.pop(broadcast.id, None)
                 worker.wake.set()  # the report waits in the outbox
             continue
         now = worker.pacer.monotonic()
         if now - last_edit.get(broadcast.id, float("-inf")) < PROGRESS_EVERY:
             continue
-        if await _edit(worker, broadcast, current, wait=False):
-            last_edit[broadcast.id] = now
+        edited_at = await _edit(worker, broadcast, current)
+        if edited_at is not None:
+            last_edit[broadcast.id] = edited_at
 
 
-async def _edit(
-    worker: OutboxWorker, broadcast: Broadcast, current: Progress, *, wait: bool
-) -> bool:
-    """Edits the status message within the Pacer's limits; False if there was no slot."""
+async def _edit(worker: OutboxWorker, broadcast: Broadcast, current: Progress) -> float | None:
+    """Edits the status message, taking a Pacer slot like any send; returns when the slot was
+    granted (None when there is no status message)."""
     chat_id, message_id = broadcast.status_chat_id, broadcast.status_message_id
     if chat_id is None or message_id is None:
-        return False
-    if wait:
-        await worker.pacer.acquire(chat_id)
-    elif not worker.pacer.try_acquire(chat_id):
-        return False
+        return None
+    await worker.pacer.acquire(chat_id)
+    granted = worker.pacer.monotonic()
     try:
         await worker.app.bot.edit_message_text(
             chat_id=chat_id, message_id=message_id, text=status_text(broadcast, current),
@@ -64,4 +62,4 @@ async def _edit(
             log.warning("status message of broadcast %s not edited: %s", broadcast.id, exc)
     except TelegramError as exc:  # the next edit (or the final report) will tell the admin
         log.warning("status message of broadcast %s not edited: %s", broadcast.id, exc)
-    return True
+    return granted

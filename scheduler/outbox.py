@@ -30,6 +30,7 @@ from bot.db.repos.outbox import OutboxItem
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+MIN_SLEEP = 1e-6
 MAX_BACKOFF = 300
 DEFAULT_CONCURRENCY = 12
 # Bot methods the outbox may call; anything else in a row is a programming error.
@@ -40,9 +41,10 @@ class Pacer:
     """Grants send slots: at most `per_second` in any window of `window` seconds, and at most
     one per `per_chat_interval` to one chat; a 429 pauses every slot.
 
-    Windows are half-open: a slot taken at t counts for [t, t + window). Time comes from the
-    injected `monotonic` and `sleep`, so tests and benchmarks drive the real code with a fake
-    clock.
+    Windows are half-open: a slot taken at t counts for [t, t + window). Slots are also spread
+    evenly (at least window / per_second apart), so a second's 30 messages do not leave in one
+    burst. Time comes from the injected `monotonic` and `sleep`, so tests and benchmarks drive
+    the real code with a fake clock.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class Pacer:
         self.per_second = per_second
         self.per_chat_interval = per_chat_interval
         self.window = window
+        self.spacing = window / per_second
         self.monotonic = monotonic
         self.sleep = sleep
         self._stamps: deque[float] = deque()
@@ -77,24 +80,20 @@ class Pacer:
         while self._stamps and self._stamps[0] + self.window <= now:
             self._stamps.popleft()
         wait = self._paused_until - now
+        if self._stamps:
+            wait = max(wait, self.spacing - (now - self._stamps[-1]))
         if len(self._stamps) >= self.per_second:
             wait = max(wait, self._stamps[-self.per_second] + self.window - now)
         last = self._last.get(chat_id)
         if last is not None:
-            wait = max(wait, last + self.per_chat_interval - now)
+            wait = max(wait, self.per_chat_interval - (now - last))
         return max(wait, 0.0)
-
-    def try_acquire(self, chat_id: int) -> bool:
-        """Takes a slot for chat_id if one is free right now."""
-        if self.delay(chat_id) > 0:
-            return False
-        self._take(chat_id)
-        return True
 
     async def acquire(self, chat_id: int) -> None:
         """Waits for a slot for chat_id and takes it."""
         while (wait := self.delay(chat_id)) > 0:
-            await self.sleep(wait)
+            # At least MIN_SLEEP: a wait below the clock's resolution would not move it.
+            await self.sleep(max(wait, MIN_SLEEP))
         self._take(chat_id)
 
     def _take(self, chat_id: int) -> None:

@@ -44,17 +44,20 @@ def test_limits_hold_for_any_order_of_chats(chats):
 
 def test_distinct_chats_go_at_exactly_thirty_a_second():
     granted = paced(list(range(10_000)))
-    assert granted[-1][0] == (10_000 - 1) // 30  # 333 s for 10,000: the ceiling itself
+    assert abs(granted[-1][0] - 9_999 / 30) < 0.01  # 333.3 s for 10,000: the ceiling itself
     assert max_in_window([m for m, _ in granted]) == 30
+    gaps = [b - a for (a, _), (b, _) in itertools.pairwise(granted)]
+    assert min(gaps) > 1 / 30 - 1e-9  # evenly spread, not in bursts
 
 
-async def test_pause_holds_every_slot_and_try_acquire_never_waits():
+async def test_pause_holds_every_slot():
     clock = NoWait()
     pacer = Pacer(monotonic=clock.monotonic, sleep=clock.sleep)
-    assert pacer.try_acquire(1)
-    assert not pacer.try_acquire(1)  # same chat within a second
+    await pacer.acquire(1)
+    assert pacer.delay(1) == 1.0  # same chat within a second
+    assert pacer.delay(2) == 1 / 30  # the next slot, evenly spread
     pacer.pause(3)
-    assert not pacer.try_acquire(2)
+    assert pacer.delay(2) == 3.0
     await pacer.acquire(2)
     assert clock.t == 3
 
