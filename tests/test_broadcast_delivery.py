@@ -177,3 +177,27 @@ async def test_someone_who_unblocks_and_writes_is_reachable_again(bot):
     bot.api.fault = None
     await bot.chat(people[0]).send("/whoami")
     assert (await bot.repos.people.by_tg(people[0])).reachable
+
+
+async def test_a_429_on_the_status_edit_pauses_deliveries_too(bot):
+    await add_people(bot, 60)
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await compose(admin, "Edit flood")
+    await choose(admin, "deputies", ack=False)
+    await admin.click("bc:send")
+    pacer = outbox_worker(bot.app).pacer
+    log: list[tuple[float, str]] = []
+
+    def fault(call: Call) -> tuple[int, dict] | None:
+        if call.endpoint not in PACED:
+            return None
+        log.append((pacer.monotonic(), call.endpoint))
+        first_edit = call.endpoint == "editMessageText" and sum(
+            1 for _, ep in log if ep == "editMessageText") == 1
+        return TOO_MANY if first_edit else None
+
+    bot.api.fault = fault
+    await bot.deliver()
+    flood = next(m for m, ep in log if ep == "editMessageText")
+    assert not [m for m, _ in log if flood < m < flood + 3]
+    assert await bot.repos.broadcasts.delivery_counts(1) == {"sent": 60}
