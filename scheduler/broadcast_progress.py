@@ -3,8 +3,9 @@
 An observer of the outbox worker: after each dispatched batch it edits the status message of
 every broadcast still sending, at most once every PROGRESS_EVERY seconds of the worker's own
 (injectable) monotonic time. Each edit takes a Pacer slot like a delivery (one slot in 90 at
-full speed, about 1 % of the ceiling), so the limits hold for edits too. When nothing of a broadcast is left to send it is closed and the final report
-is queued to its author in the same transaction (bot.services.broadcasts.finish_if_done).
+full speed, about 1 % of the ceiling), so the limits hold for edits too. When nothing of a
+broadcast is left to send it is closed and the final report is queued to its author in the
+same transaction (bot.services.broadcasts.finish_if_done).
 """
 
 from __future__ import annotations
