@@ -39,9 +39,11 @@ async def list_recent(update: Update, context: BotContext) -> None:
     blocks, buttons = [t("broadcast.list_title")], []
     for b in recent:
         p = await svc.progress(context.repos, b)
-        block = t("broadcast.list_item", id=b.id, audience=await svc.audience_label(context.repos, b),
-                  date=format_datetime(b.queued_at or b.created_at, context.settings.tz),
-                  excerpt=excerpt(b.text_html), sent=p.sent, total=p.total)
+        block = t(
+            "broadcast.list_item", id=b.id, audience=await svc.audience_label(context.repos, b),
+            date=format_datetime(b.queued_at or b.created_at, context.settings.tz),
+            excerpt=excerpt(b.text_html), sent=p.sent, total=p.total,
+        )
         if b.ack_required:
             acked = await context.repos.broadcasts.ack_count(b.id)
             block += "\n" + t("broadcast.list_item_ack", acked=acked, sent=p.sent)
