@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.domain import Role
 from bot.i18n import t, t_plain
+from handlers.broadcast_status import chunks, excerpt
 from tests.conftest import ADMIN_ID
 from tests.people import register
 from tests.test_broadcast_flow import choose, compose
@@ -118,3 +119,11 @@ async def test_no_ack_asked_means_no_button_and_no_reminder(bot):
     assert await bot.repos.outbox.items("broadcast_reminder") == []
     await admin.click(f"bcl:na:{bid}")
     assert admin.last_text() == t("broadcast.no_ack_asked")
+
+
+def test_long_lists_are_split_under_telegrams_limit():
+    lines = ["title", "x " * 3000, *[f"county {i}: " + "name " * 100 for i in range(20)]]
+    parts = chunks(lines, limit=3800)
+    assert all(len(p) <= 3800 for p in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == "".join(lines).replace(" ", "")
+    assert excerpt("<b>Hello</b> &amp; <i>world</i>") == "Hello & world"
