@@ -38,15 +38,18 @@ async def _draft(update: Update, context: BotContext) -> Broadcast | None:
     admin = await person_of(update, context)
     draft = await svc.own_draft(context.repos, context.user_data.get(DRAFT), admin.id)
     if draft is None:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
+        await _answer(update, context)
         await update.effective_message.reply_text(t("broadcast.gone"))
     return draft
 
 
-async def _answer(update: Update) -> None:
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+async def _answer(
+    update: Update, context: BotContext, key: str | None = None, *, alert: bool = False
+) -> None:
+    """Answers the button press once (Telegram refuses a second answer to the same query)."""
+    if update.callback_query is not None and not getattr(context, "answered", False):
+        context.answered = True
+        await update.callback_query.answer(t_plain(key) if key else None, show_alert=alert)
 
 
 @require_role(Role.ADMIN)
@@ -81,7 +84,7 @@ async def text_expected(update: Update, context: BotContext) -> int:
 
 async def ask_attach(update: Update, context: BotContext) -> int:
     """Offers to attach a photo or document, or go on without."""
-    await _answer(update)
+    await _answer(update, context)
     await update.effective_message.reply_text(
         t("broadcast.ask_attach"),
         reply_markup=grid([], extra=[(t_plain("broadcast.no_attachment_button"), "bc:noatt"),
@@ -113,7 +116,7 @@ async def attachment_received(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def ask_audience(update: Update, context: BotContext) -> int:
     """Shows the audiences to choose from."""
-    await _answer(update)
+    await _answer(update, context)
     items = [(t_plain(f"broadcast.audience.{a.value}"), f"bc:aud:{a.value}") for a in svc.Audience]
     await update.effective_message.reply_text(
         t("broadcast.ask_audience"), reply_markup=grid(items, 2, [CANCEL])
@@ -129,7 +132,7 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
     audience = svc.Audience(update.callback_query.data.split(":")[2])
     await svc.choose_audience(context.repos, draft.id, draft.created_by, audience)
     if audience is svc.Audience.COUNTIES:
-        await _answer(update)
+        await _answer(update, context)
         await update.effective_message.reply_text(
             await _counties_text(context, ()), reply_markup=await _counties_keyboard(context, ())
         )
@@ -143,7 +146,7 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
 async def ask_organisation(update: Update, context: BotContext) -> int:
     """Lists the organisations, or first their counties when there are too many for one
     keyboard (Telegram shows at most 100 buttons)."""
-    await _answer(update)
+    await _answer(update, context)
     data = update.callback_query.data if update.callback_query else ""
     county_id = int(data.split(":")[2]) if data.startswith("bc:orgc:") else None
     orgs = await context.repos.organisations.all(county_id)
@@ -189,9 +192,9 @@ async def county_toggled(update: Update, context: BotContext) -> int:
         context.repos, draft.id, draft.created_by, int(query.data.split(":")[2])
     )
     if chosen is None:
-        await query.answer(t_plain("broadcast.stale_button"), show_alert=True)
+        await _answer(update, context, "broadcast.stale_button", alert=True)
         return COUNTIES
-    await query.answer()
+    await _answer(update, context)
     await query.edit_message_text(
         await _counties_text(context, chosen),
         reply_markup=await _counties_keyboard(context, chosen),
@@ -205,7 +208,7 @@ async def counties_done(update: Update, context: BotContext) -> int:
     if (draft := await _draft(update, context)) is None:
         return ConversationHandler.END
     if not draft.county_ids:
-        await update.callback_query.answer(t_plain("broadcast.counties_pick_one"), show_alert=True)
+        await _answer(update, context, "broadcast.counties_pick_one", alert=True)
         return COUNTIES
     return await ask_ack(update, context)
 
@@ -217,7 +220,7 @@ async def organisation_chosen(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     org_id = int(update.callback_query.data.split(":")[2])
     if not await svc.choose_organisation(context.repos, draft.id, draft.created_by, org_id):
-        await update.callback_query.answer(t_plain("broadcast.stale_button"), show_alert=True)
+        await _answer(update, context, "broadcast.stale_button", alert=True)
         return ORGANISATION
     return await ask_ack(update, context)
 
@@ -225,7 +228,7 @@ async def organisation_chosen(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def ask_ack(update: Update, context: BotContext) -> int:
     """Asks whether recipients must acknowledge with «seen»."""
-    await _answer(update)
+    await _answer(update, context)
     items = [(t_plain("broadcast.ack_yes_button"), "bc:ack:1"),
              (t_plain("broadcast.ack_no_button"), "bc:ack:0")]
     await update.effective_message.reply_text(
@@ -247,7 +250,7 @@ async def ack_chosen(update: Update, context: BotContext) -> int:
 @require_role(Role.ADMIN)
 async def preview(update: Update, context: BotContext) -> int:
     """Sends the message as recipients will see it, then the count and the «send» button."""
-    await _answer(update)
+    await _answer(update, context)
     if (draft := await _draft(update, context)) is None:
         return ConversationHandler.END
     count, unreachable = await svc.audience_size(context.repos, draft)
@@ -272,7 +275,7 @@ async def preview(update: Update, context: BotContext) -> int:
 async def send(update: Update, context: BotContext) -> int:
     """Posts the status message, then queues one outbox row per recipient (in that order, so
     delivery always finds the message it edits)."""
-    await _answer(update)
+    await _answer(update, context)
     if (draft := await _draft(update, context)) is None:
         return ConversationHandler.END
     context.user_data.pop(DRAFT, None)
@@ -305,7 +308,7 @@ def reasker(ask: Callable[[Update, BotContext], Awaitable[int]]) -> Callable:
 @require_role(Role.ADMIN)
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button of an earlier step: says it no longer works, and changes nothing."""
-    await update.callback_query.answer(t_plain("broadcast.stale_button"))
+    await _answer(update, context, "broadcast.stale_button")
 
 
 async def _redraw_counties(update: Update, context: BotContext) -> int:

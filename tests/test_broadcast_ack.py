@@ -9,7 +9,7 @@ from bot.i18n import t, t_plain
 from handlers.broadcast_status import chunks, excerpt
 from tests.conftest import ADMIN_ID
 from tests.people import register
-from tests.test_broadcast_flow import choose, compose
+from tests.test_broadcast_flow import choose, compose, no_handler_errors  # noqa: F401
 
 
 async def broadcast_to_deputies(bot, ack: bool = True) -> int:

@@ -15,7 +15,7 @@ from bot.i18n import t
 from scheduler import outbox_worker
 from tests.conftest import ADMIN_ID
 from tests.fakes import Call
-from tests.test_broadcast_flow import choose, compose
+from tests.test_broadcast_flow import choose, compose, no_handler_errors  # noqa: F401
 
 PACED = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText"}
 TOO_MANY = (429, {"ok": False, "error_code": 429,

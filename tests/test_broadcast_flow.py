@@ -3,11 +3,24 @@ delivery, the status message, the final report, and who may do what."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.domain import Role
 from bot.i18n import t, t_plain
 from tests.conftest import ADMIN_ID
 from tests.fakes import ChatSim
 from tests.people import add_organisation, register
+
+
+@pytest.fixture(autouse=True)
+def no_handler_errors(caplog: pytest.LogCaptureFixture):
+    """Fails a test in which a handler raised (the error handler would only apologise)."""
+    caplog.set_level(logging.ERROR, logger="bot.errors")
+    yield
+    failures = [r.getMessage() for r in caplog.records if r.name == "bot.errors"]
+    assert failures == []
 
 
 async def compose(admin: ChatSim, text: str = "Meeting on Friday", **extra) -> None:
@@ -253,3 +266,14 @@ async def test_many_organisations_are_reached_through_their_county(bot):
     await admin.click("bc:ack:0")
     await admin.click("bc:send")
     assert [r["chat_id"] for r in await bot.repos.outbox.items("broadcast")] == [3000]
+
+
+async def test_no_organisations_yet_goes_back_to_the_audience(bot):
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await compose(admin)
+    await admin.click("bc:noatt")
+    await admin.click("bc:aud:organisation")
+    assert t("broadcast.no_organisations") in admin.texts()
+    assert admin.last_text() == t("broadcast.ask_audience")
+    await admin.click("bc:orgc:1")  # forged: a county button of a step not shown
+    assert admin.last_text() == t("broadcast.ask_audience")

@@ -10,7 +10,7 @@ from bot.i18n import t
 from scheduler import outbox_worker
 from tests.conftest import ADMIN_ID
 from tests.test_broadcast_delivery import add_people
-from tests.test_broadcast_flow import choose, compose
+from tests.test_broadcast_flow import choose, compose, no_handler_errors  # noqa: F401
 
 
 async def test_crash_mid_broadcast_resumes_without_repeating_more_than_in_flight(bot):
