@@ -21,12 +21,19 @@ from scheduler.outbox import OutboxWorker, retry_after_seconds
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 3.0
+CHECK_EVERY = 1.0  # while busy, counts are read at most this often (idle: every time)
+_CHECKED = "broadcast_progress_checked"
 
 
 async def report(worker: OutboxWorker, idle: bool) -> None:
     """Edits status messages that are due for an edit and closes finished broadcasts."""
     repos = worker.repos
-    last_edit: dict[int, float] = worker.app.bot_data.setdefault("broadcast_progress", {})
+    bot_data = worker.app.bot_data
+    last_edit: dict[int, float] = bot_data.setdefault("broadcast_progress", {})
+    started = worker.pacer.monotonic()
+    if not idle and started - bot_data.get(_CHECKED, float("-inf")) < CHECK_EVERY:
+        return
+    bot_data[_CHECKED] = started
     for broadcast in await repos.broadcasts.sending():
         current = await progress(repos, broadcast)
         if current.finished:

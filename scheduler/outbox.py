@@ -180,6 +180,7 @@ class OutboxWorker:
             log.exception("could not record the outcome of outbox row %s", item.id)
         finally:
             self._slots.release()
+            self.wake.set()  # the chat may have more waiting, now that this one is done
 
     async def deliver(self, item: OutboxItem) -> None:
         """One Bot API call for one row, and the row's new status."""
