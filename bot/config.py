@@ -33,6 +33,10 @@ class Settings:
     error_chat_id: int | None = None
     bot_username: str | None = None
     invite_ttl_days: int = 7
+    # Days before a project's deadline on which its organisation is reminded.
+    project_reminder_days: tuple[int, ...] = (30, 14, 7, 3, 1)
+    broadcast_reminder_hours: int = 24
+    outbox_concurrency: int = 1
 
     @property
     def tz(self) -> ZoneInfo:
@@ -61,6 +65,15 @@ class Settings:
             error_chat_id=_parse_optional_int("ERROR_CHAT_ID", values.get("ERROR_CHAT_ID", "")),
             bot_username=(values.get("BOT_USERNAME", "").strip().lstrip("@") or None),
             invite_ttl_days=_parse_positive("INVITE_TTL_DAYS", values.get("INVITE_TTL_DAYS", "7")),
+            project_reminder_days=_parse_days(
+                values.get("PROJECT_REMINDER_DAYS", "").strip() or "30,14,7,3,1"
+            ),
+            broadcast_reminder_hours=_parse_positive(
+                "BROADCAST_REMINDER_HOURS", values.get("BROADCAST_REMINDER_HOURS", "24")
+            ),
+            outbox_concurrency=_parse_positive(
+                "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "1")
+            ),
         )
 
 
@@ -105,6 +118,13 @@ def _parse_positive(name: str, raw: str) -> int:
     if value is None or value <= 0:
         raise ConfigError(f"{name} must be a positive number")
     return value
+
+
+def _parse_days(raw: str) -> tuple[int, ...]:
+    parts = [p for p in raw.replace(" ", "").split(",") if p]
+    if not parts or not all(p.isdigit() and 0 < int(p) <= 365 for p in parts):
+        raise ConfigError(f"PROJECT_REMINDER_DAYS must look like 30,14,7,3,1, got {raw!r}")
+    return tuple(sorted({int(p) for p in parts}, reverse=True))
 
 
 def _parse_time(raw: str) -> time:

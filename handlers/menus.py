@@ -15,24 +15,38 @@ from bot.i18n import t_plain
 MENU_ROWS: dict[Role, list[list[str]]] = {
     Role.ADMIN: [
         ["menu.invite", "menu.invites"],
-        ["menu.counties", "menu.whoami"],
-        ["menu.help"],
+        ["menu.broadcast", "menu.broadcasts"],
+        ["menu.projects", "menu.review"],
+        ["menu.add_organisation", "menu.add_project"],
+        ["menu.plan", "menu.counties"],
+        ["menu.whoami", "menu.help"],
     ],
     Role.DEPUTY: [
+        ["menu.inspect", "menu.month"],
+        ["menu.projects", "menu.review"],
         ["menu.whoami", "menu.help"],
     ],
     Role.MEMBER: [
+        ["menu.report", "menu.projects"],
         ["menu.whoami", "menu.help"],
     ],
 }
 
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
-        "commands.invite", "commands.invites", "commands.counties",
+        "commands.invite", "commands.invites", "commands.broadcast", "commands.broadcasts",
+        "commands.projects", "commands.review", "commands.add_organisation",
+        "commands.add_project", "commands.plan", "commands.holidays", "commands.counties",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
-    Role.DEPUTY: ["commands.whoami", "commands.help", "commands.cancel"],
-    Role.MEMBER: ["commands.whoami", "commands.help", "commands.cancel"],
+    Role.DEPUTY: [
+        "commands.inspect", "commands.month", "commands.projects", "commands.review",
+        "commands.whoami", "commands.help", "commands.cancel",
+    ],
+    Role.MEMBER: [
+        "commands.report", "commands.projects", "commands.office_report",
+        "commands.whoami", "commands.help", "commands.cancel",
+    ],
 }
 
 STRANGER_COMMANDS = ["commands.start"]
@@ -52,6 +66,12 @@ def main_menu(role: Role) -> ReplyKeyboardMarkup:
     """The role's persistent reply keyboard."""
     rows = [[KeyboardButton(t_plain(key)) for key in row] for row in MENU_ROWS[role]]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def menu_labels() -> filters.BaseFilter:
+    """Matches any menu entry's label (of every role, and cancel)."""
+    keys = {key for rows in MENU_ROWS.values() for row in rows for key in row} | {"menu.cancel"}
+    return filters.ChatType.PRIVATE & filters.Text(sorted(t_plain(key) for key in keys))
 
 
 def menu_button(key: str) -> filters.BaseFilter:

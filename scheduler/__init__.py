@@ -16,14 +16,22 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
+from scheduler import inspection_reminders
+from scheduler import broadcast_progress, broadcast_reminders
 from scheduler.outbox import OutboxWorker
+from scheduler.project_reminders import office_reports, project_deadlines
 
 log = logging.getLogger(__name__)
 
 PeriodicTask = Callable[[Application], Awaitable[None]]
 
 # Order matters only for what people receive first on the same tick.
-PERIODIC_TASKS: list[PeriodicTask] = []
+PERIODIC_TASKS: list[PeriodicTask] = [
+    inspection_reminders.task,
+    project_deadlines,
+    office_reports,
+    broadcast_reminders.task,
+]
 
 TICK_SECONDS = 60
 
@@ -32,7 +40,8 @@ def outbox_worker(app: Application) -> OutboxWorker:
     """The application's single outbox worker (created on first use)."""
     worker = app.bot_data.get("outbox_worker")
     if worker is None:
-        worker = OutboxWorker(app)
+        worker = OutboxWorker(app, concurrency=app.bot_data["settings"].outbox_concurrency)
+        worker.observers.append(broadcast_progress.report)
         app.bot_data["outbox_worker"] = worker
     return worker
 

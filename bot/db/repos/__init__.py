@@ -6,11 +6,17 @@ from dataclasses import dataclass
 
 from bot.db.connection import Database
 from bot.db.repos.audit import AuditRepo
+from bot.db.repos.broadcasts import BroadcastRepo
 from bot.db.repos.counties import CountyRepo
+from bot.db.repos.facilities import FacilityRepo
+from bot.db.repos.inspections import InspectionRepo
 from bot.db.repos.invites import InviteRepo
 from bot.db.repos.organisations import OrganisationRepo
 from bot.db.repos.outbox import OutboxRepo
 from bot.db.repos.people import PeopleRepo
+from bot.db.repos.programmes import ProgrammeRepo
+from bot.db.repos.projects import ProjectRepo
+from bot.db.repos.reports import ReportRepo
 from bot.db.repos.state import StateRepo
 
 
@@ -26,6 +32,12 @@ class Repos:
     audit: AuditRepo
     outbox: OutboxRepo
     state: StateRepo
+    projects: ProjectRepo
+    reports: ReportRepo
+    programmes: ProgrammeRepo
+    facilities: FacilityRepo
+    inspections: InspectionRepo
+    broadcasts: BroadcastRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -39,4 +51,10 @@ class Repos:
             audit=AuditRepo(db),
             outbox=OutboxRepo(db),
             state=StateRepo(db),
+            projects=ProjectRepo(db),
+            reports=ReportRepo(db),
+            programmes=ProgrammeRepo(db),
+            facilities=FacilityRepo(db),
+            inspections=InspectionRepo(db),
+            broadcasts=BroadcastRepo(db),
         )
