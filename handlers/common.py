@@ -90,12 +90,26 @@ async def whoami(update: Update, context: BotContext) -> None:
 async def cancel(update: Update, context: BotContext) -> int:
     """Ends whatever flow is running and shows the menu again."""
     context.user_data.clear()
+    end_every_flow(update, context)
     person = await current_person(update, context)
     markup = main_menu(person.role) if person else None
     if update.callback_query is not None:
         await update.callback_query.answer()
     await update.effective_message.reply_text(t("common.cancelled"), reply_markup=markup)
     return ConversationHandler.END
+
+
+def end_every_flow(update: Update, context: BotContext) -> None:
+    """Takes the person out of every conversation, not only the one that saw /cancel.
+
+    cancel clears all of user_data; a second flow left open (say /add_project, then /invite,
+    then /cancel) would otherwise continue without its scratch data and fail.
+    """
+    for handlers in context.application.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler):
+                key = handler._get_key(update)  # noqa: SLF001 - PTB has no public way to end
+                handler._update_state(ConversationHandler.END, key)  # noqa: SLF001
 
 
 def cancel_handlers() -> list:
