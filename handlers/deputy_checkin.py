@@ -139,6 +139,9 @@ async def facility_chosen(update: Update, context: BotContext) -> int:
     return await advance(update, context, draft)
 
 
+SEARCH_LIMIT = 100
+
+
 @require_role(Role.DEPUTY)
 async def facility_search(update: Update, context: BotContext) -> int:
     """Typed text while choosing a facility: shows the facilities whose names contain it."""
@@ -146,7 +149,9 @@ async def facility_search(update: Update, context: BotContext) -> int:
         return END
     if not draft.data.get("type_id"):
         return await advance(update, context, draft)
-    search = normalize_input(update.effective_message.text)
+    # The answer repeats the search; no facility name is this long, and a 4,096-character
+    # search would make the answer longer than Telegram accepts.
+    search = normalize_input(update.effective_message.text)[:SEARCH_LIMIT]
     return await ask_facility(update, context, draft, search)
 
 

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from bot.domain import Role
 from bot.i18n import t
 from tests.conftest import ADMIN_ID
 from tests.introspect import conversations, state_of
@@ -50,3 +51,25 @@ async def test_a_press_without_data_is_answered_as_stale(bot, handler_errors):
     calls = await admin.click("")
     assert [c.endpoint for c in calls] == ["answerCallbackQuery"]
     assert handler_errors == []
+
+
+async def test_a_4096_character_facility_search_gets_an_answer_telegram_accepts(settings, clock):
+    """The search is repeated in the answer; an unbounded one made it longer than 4,096."""
+    from tests.conftest import Harness
+    from tests.inspect_flow import facility_type, programme
+    from tests.people import register
+    from tests.strict_api import StrictBotAPI
+
+    bot = Harness(settings, StrictBotAPI(), clock)
+    await bot.start()
+    try:
+        county = (await bot.repos.counties.all())[0]
+        chat, _ = await register(bot, 2001, Role.DEPUTY, county=county.name)
+        await chat.send("/inspect")
+        await chat.click(f"ci:p:{(await programme(bot, 'food')).id}")
+        await chat.click(f"ci:t:{(await facility_type(bot, 'slaughterhouse')).id}")
+        await chat.send("\u0633" * 4096)
+        assert bot.api.refused == []
+        assert t("errors.generic") not in chat.texts()
+    finally:
+        await bot.stop()
