@@ -292,10 +292,10 @@ def build_handler() -> ConversationHandler:
     other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~text
 
     def buttons(ask: Any) -> MessageHandler:
-        return MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, reask(ask))
+        return MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, reask(ask, Role.ADMIN))
 
     def typed(callback, *extra) -> list:  # noqa: ANN001
-        return [MessageHandler(text, callback), *extra, MessageHandler(other, expect_text)]
+        return [MessageHandler(text, callback), *extra, MessageHandler(other, expect_text(Role.ADMIN))]
 
     return ConversationHandler(
         entry_points=[

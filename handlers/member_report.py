@@ -454,6 +454,7 @@ async def revise(update: Update, context: BotContext) -> int:
     return await show_summary(update, context)
 
 
+@require_role(Role.MEMBER)
 async def expect_file(update: Update, context: BotContext) -> None:
     """Text or anything else where files are expected."""
     await update.effective_message.reply_text(t("report.expect_file"),
@@ -473,10 +474,10 @@ def build_handler() -> ConversationHandler:
     anything = filters.UpdateType.MESSAGE & ~filters.COMMAND
 
     def buttons(ask: Any) -> MessageHandler:
-        return MessageHandler(anything, reask(ask))
+        return MessageHandler(anything, reask(ask, Role.MEMBER))
 
     def typed(callback: Any, *extra: Any) -> list:
-        return [MessageHandler(text, callback), *extra, MessageHandler(other, expect_text)]
+        return [MessageHandler(text, callback), *extra, MessageHandler(other, expect_text(Role.MEMBER))]
 
     def press(callback: Any, pattern: str) -> CallbackQueryHandler:
         return CallbackQueryHandler(callback, pattern=pattern)

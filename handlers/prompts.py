@@ -6,15 +6,22 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
+from bot.auth import require_role
 from bot.context import BotContext
+from bot.domain import Role
 from bot.i18n import t
 
 Ask = Callable[[Update, BotContext], Awaitable[int]]
 
 
-def reask(ask: Ask) -> Ask:
-    """A callback for text where a button is expected: says so, then asks again with buttons."""
+def reask(ask: Ask, *roles: Role) -> Ask:
+    """A callback for text where a button is expected: says so, then asks again with buttons.
 
+    Only for the flow's roles: someone whose role changed mid-flow is refused, not shown
+    the step's buttons (organisation lists, drafts).
+    """
+
+    @require_role(*(roles or tuple(Role)))
     async def callback(update: Update, context: BotContext) -> int:
         """Says a button is expected and shows the step's buttons again."""
         await update.effective_message.reply_text(t("report.use_buttons"))
@@ -23,6 +30,12 @@ def reask(ask: Ask) -> Ask:
     return callback
 
 
-async def expect_text(update: Update, context: BotContext) -> None:
-    """A sticker, photo or the like where text is expected."""
-    await update.effective_message.reply_text(t("report.expect_text"))
+def expect_text(*roles: Role) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """A callback for a sticker, photo or the like where text is expected (the flow's roles only)."""
+
+    @require_role(*(roles or tuple(Role)))
+    async def callback(update: Update, context: BotContext) -> None:
+        """Says that text is expected."""
+        await update.effective_message.reply_text(t("report.expect_text"))
+
+    return callback
