@@ -28,6 +28,9 @@ from bot.db import Database
 # and the "told this group once" notes the gate writes for any group message.
 BOOKKEEPING = frozenset({"conversation_state", "user_data", "audit_log", "group_notices"})
 
+# Any update from a person shows they can be reached again (they unblocked the bot).
+BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at"})}
+
 SLOT = "\x00"  # where an id goes in a callback template
 NONEXISTENT_ID = 999_999_999
 
@@ -192,7 +195,8 @@ async def dump(db: Database, skip: frozenset[str] = BOOKKEEPING) -> dict[str, li
         if name in skip:
             continue
         rows = await db.fetchall(f'SELECT * FROM "{name}"')
-        out[name] = sorted((tuple(r) for r in rows), key=repr)
+        hidden = BOOKKEEPING_COLUMNS.get(name, frozenset())
+        out[name] = sorted((tuple(r[k] for k in r.keys() if k not in hidden) for r in rows), key=repr)
     return out
 
 
@@ -205,6 +209,43 @@ def diff(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> dict[
             changes[name] = {"added": sorted(new - old, key=repr)[:3],
                              "removed": sorted(old - new, key=repr)[:3]}
     return changes
+
+
+class ChangeLog:
+    """Counts writes to data tables with temporary triggers on the bot's own connection, so
+    asking "did anything change?" costs one query instead of a dump of every table."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.seen = 0
+
+    async def install(self) -> ChangeLog:
+        conn = self.db.conn
+        await conn.execute("CREATE TEMP TABLE IF NOT EXISTS data_changes"
+                           " (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL)")
+        for name in await tables(self.db):
+            if name in BOOKKEEPING:
+                continue
+            columns = [r["name"] for r in await self.db.fetchall(f'PRAGMA table_info("{name}")')]
+            watched = [c for c in columns if c not in BOOKKEEPING_COLUMNS.get(name, frozenset())]
+            for op, event in (("insert", "INSERT"), ("delete", "DELETE"),
+                              ("update", "UPDATE OF " + ", ".join(f'"{c}"' for c in watched))):
+                await conn.execute(
+                    f'CREATE TEMP TRIGGER IF NOT EXISTS "log_{name}_{op}" AFTER {event} ON main."{name}"'
+                    f" BEGIN INSERT INTO data_changes (tbl, op) VALUES ('{name}', '{op}'); END"
+                )
+        await self.mark()
+        return self
+
+    async def mark(self) -> None:
+        """Forgets what changed so far."""
+        self.seen = int(await self.db.scalar("SELECT coalesce(max(id), 0) FROM temp.data_changes"))
+
+    async def since(self) -> list[str]:
+        """'table:operation' of every write since the last mark."""
+        rows = await self.db.fetchall(
+            "SELECT tbl, op FROM temp.data_changes WHERE id > ? ORDER BY id", (self.seen,))
+        return [f"{r[0]}:{r[1]}" for r in rows]
 
 
 @dataclass(frozen=True)
@@ -239,18 +280,23 @@ async def owner(db: Database, table: str, row_id: int, depth: int = 3) -> Owner 
     return Owner(frozenset(counties), frozenset(orgs))
 
 
-async def sample_ids(db: Database, table: str, per_owner: int = 1) -> list[int]:
-    """A few ids of a table: one per owner (county / organisation), the first and the last."""
+async def sample_ids(db: Database, table: str, scopes: Owner | None = None) -> list[int]:
+    """A few ids of a table: one row of each county / organisation in `scopes` (all owners
+    when None, up to 12), one row outside them, the first and the last."""
     rows = await db.fetchall(f'SELECT id FROM "{table}" ORDER BY id')
     ids = [int(r[0]) for r in rows]
     if len(ids) <= 6:
         return ids
-    picked: dict[tuple, int] = {}
+    picked: dict[object, int] = {}
     for row_id in ids:
         found = await owner(db, table, row_id)
-        key = (found.counties, found.organisations) if found else ()
-        if sum(1 for k in picked if k == key) < per_owner:
-            picked.setdefault(key, row_id)
+        if scopes is None:
+            key: object = (found.counties, found.organisations) if found else ()
+        else:
+            mine = {("c", c) for c in found.counties & scopes.counties} | {
+                ("o", o) for o in found.organisations & scopes.organisations}
+            key = frozenset(mine) if mine else "outside"
+        picked.setdefault(key, row_id)
         if len(picked) >= 12:
             break
     return sorted({ids[0], ids[-1], *picked.values()})

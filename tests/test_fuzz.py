@@ -12,14 +12,17 @@ After every update: the error handler was not reached, Telegram would have accep
 reply (tests/strict_api.py), no reply shows a traceback, and input that was refused (from
 a stranger, an edit, a group, or answered only with a refusal) changed no table.
 
-The suite runs NAZER_FUZZ_UPDATES updates (default 1,500, a few seconds); for the full run:
-    NAZER_FUZZ_UPDATES=10000 NAZER_FUZZ_SEED=7 .venv/bin/python -m pytest -q -s tests/test_fuzz.py
+The suite runs NAZER_FUZZ_UPDATES updates (default 1,000) after exploring NAZER_FUZZ_DEPTH
+(default 5) actions deep, some seconds; for the full run:
+    NAZER_FUZZ_UPDATES=10000 NAZER_FUZZ_DEPTH=8 NAZER_FUZZ_SEED=7 .venv/bin/python -m pytest -q -s tests/test_fuzz.py
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
+import re
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
@@ -42,8 +46,6 @@ from tests.introspect import (
     callback_kinds,
     commands,
     conversations,
-    diff,
-    dump,
     entry_commands,
     sample_ids,
     state_of,
@@ -51,9 +53,12 @@ from tests.introspect import (
 from tests.strict_api import StrictBotAPI
 from tests.world import ROLES, USER_IDS, World, build_world, explore, is_refusal, replay, shown
 
-UPDATES = int(os.environ.get("NAZER_FUZZ_UPDATES", "1500"))
+UPDATES = int(os.environ.get("NAZER_FUZZ_UPDATES", "1000"))
 SEED = int(os.environ.get("NAZER_FUZZ_SEED", "0"))
+# How many actions the explorer tries to reach a step (deeper finds more steps, slowly).
+DEPTH = int(os.environ.get("NAZER_FUZZ_DEPTH", "5"))
 MAX_STEPS = 16
+QUERY_IDS = itertools.count(1)  # Telegram takes one answer per callback query id
 
 ZERO_WIDTH_AND_BIDI = [
     "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d",
@@ -93,6 +98,7 @@ class Fuzzer:
     steps: set[tuple[str, object]] = field(default_factory=set)
     refusals: int = 0
     groups: dict[str, ChatSim] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
 
     def run(self, coro: Any) -> Any:
         return self.loop.run_until_complete(coro)
@@ -106,12 +112,20 @@ class Fuzzer:
         return self.groups[role]
 
     async def feed(self, role: str, kind: str, update: dict[str, Any], group: bool = False) -> None:
-        db = self.bot.repos.db
+        try:
+            await self._feed(role, kind, update, group)
+        except Exception as exc:
+            # Kept here because Hypothesis replays a failing example against a bot whose state
+            # has moved on, and may then report only that the replay differed.
+            self.failures.append(f"{type(exc).__name__}: {exc}")
+            raise
+
+    async def _feed(self, role: str, kind: str, update: dict[str, Any], group: bool) -> None:
         chat = self.chat(role, group)
-        before = await dump(db)
+        await self.world.changes.mark()
         errors, refused = len(self.world.errors), len(self.api.refused)
         calls = await chat.feed(copy.deepcopy(update))  # PTB's de_json changes its input
-        after = await dump(db)
+        changed = await self.world.changes.since()
         self.count += 1
         self.kinds[kind] += 1
         where = f"{kind} as {role}: {_short(update)}"
@@ -121,7 +135,17 @@ class Fuzzer:
         refused_input = role == "stranger" or group or kind == "edited" or is_refusal(calls)
         if refused_input:
             self.refusals += 1
-            assert not diff(before, after), f"refused input changed data on {where}: {diff(before, after)}"
+            assert not changed, f"refused input changed data on {where}: {changed}"
+        uid = USER_IDS[role]
+        for conv in conversations(self.bot.app):
+            step = state_of(conv, uid, uid)
+            if step is not None:
+                self.steps.add((conv.name, step))
+
+    async def start_at(self, target: tuple[str, object]) -> None:
+        """Puts the target step's person at that step the way the explorer got there."""
+        role, path = self.paths[target]
+        await replay(self.world, role, path)
         uid = USER_IDS[role]
         for conv in conversations(self.bot.app):
             step = state_of(conv, uid, uid)
@@ -274,7 +298,7 @@ def message(chat: ChatSim, content: dict[str, Any]) -> dict[str, Any]:
 
 def click(chat: ChatSim, data: str) -> dict[str, Any]:
     msg = {"message_id": 1, "date": 1_790_000_000, "chat": chat._chat(), "from": BOT_USER, "text": "..."}
-    return {"callback_query": {"id": "1", "from": chat._user(), "chat_instance": "1",
+    return {"callback_query": {"id": f"q{next(QUERY_IDS)}", "from": chat._user(), "chat_instance": "1",
                                "data": data, "message": msg}}
 
 
@@ -321,6 +345,28 @@ def one_update(fz: Fuzzer) -> st.SearchStrategy[Maker]:
     )
 
 
+# Hard cases every reachable step gets at least once (Maker-like: fuzzer and chat in).
+SWEEP = [
+    lambda fz, chat: ("text", message(chat, text_content(LONG_TEXTS[1])), False),
+    lambda fz, chat: ("text", message(chat, text_content("<b>x</b> & '; DROP TABLE people; --")), False),
+    lambda fz, chat: ("text", message(chat, text_content("-99999999999999999999")), False),
+    lambda fz, chat: ("text", message(chat, text_content("\u200f\u202e\u06f1\u06f2\u200c")), False),
+    lambda fz, chat: ("sticker", message(chat, {"sticker": file_obj("stk", width=512, height=512,
+                                                                     is_animated=False, is_video=False,
+                                                                     type="regular")}), False),
+    lambda fz, chat: ("location", message(chat, {"location": {"latitude": 89.9, "longitude": -179.9},
+                                                 "forward_origin": {"type": "hidden_user", "date": 1,
+                                                                    "sender_user_name": "x"}}), False),
+    lambda fz, chat: ("callback", click(chat, pick_button(chat, 0)), False),
+    lambda fz, chat: ("callback", click(chat, pick_button(chat, 1)), False),
+    # The button on screen with other ids: one that does not exist, and small ones that
+    # belong to other counties and organisations.
+    lambda fz, chat: ("callback", click(chat, re.sub(r"\d+", "999999999", pick_button(chat, 0))), False),
+    lambda fz, chat: ("callback", click(chat, re.sub(r"\d+", "2", pick_button(chat, 0))), False),
+    lambda fz, chat: ("callback", click(chat, re.sub(r"\d+", "1", pick_button(chat, 1))), False),
+]
+
+
 # The test --------------------------------------------------------------------------------------
 async def start_fuzzer(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> Fuzzer:
     bot_settings = Settings(bot_token=TOKEN, database_path=tmp_path / "fuzz.sqlite3",
@@ -336,7 +382,7 @@ async def start_fuzzer(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> Fuzze
     for table in ("counties", "organisations", "people", "invites"):
         ids.update(await sample_ids(bot.repos.db, table))
     entries = sorted({c for conv in conversations(bot.app) for c in entry_commands(conv)})
-    paths = await explore(world)
+    paths = await explore(world, max_depth=DEPTH)
     return Fuzzer(loop, bot, world, api, labels, sorted(commands(bot.app)), entries,
                   sorted({k.template for k in kinds}), sorted(ids), paths)
 
@@ -358,7 +404,7 @@ def test_fuzz_every_flow_as_every_role(tmp_path):
             target = data.draw(st.one_of(st.none(), st.sampled_from(targets)), label="step")
             if target is not None:  # start at a step of a flow, reached the way the explorer did
                 role, path = fz.paths[target]
-                fz.run(replay(fz.world, role, path))
+                fz.run(fz.start_at(target))
             else:  # anyone, perhaps opening a flow
                 role = data.draw(st.sampled_from(ROLES), label="role")
                 fz.world.reset(role)
@@ -376,6 +422,13 @@ def test_fuzz_every_flow_as_every_role(tmp_path):
             if fz.count // 200 != (fz.count - MAX_STEPS) // 200:
                 fz.run(fz.deliver())
 
+        # First a sweep: every step the explorer reached gets the same hard cases once.
+        for target in targets:
+            role = fz.paths[target][0]
+            fz.run(fz.start_at(target))
+            for make in SWEEP:
+                kind, update, group = make(fz, fz.world.chats[role])
+                fz.run(fz.feed(role, kind, update, group))
         rounds = 0
         while fz.count < UPDATES:
             run = seed(SEED * 1000 + rounds)(settings(
@@ -385,7 +438,12 @@ def test_fuzz_every_flow_as_every_role(tmp_path):
                 # against a different bot; the failing draws are printed as they happened.
                 phases=[Phase.explicit, Phase.generate],
             )(given(st.data())(example)))
-            run()
+            try:
+                run()
+            except Exception:
+                if fz.failures:
+                    pytest.fail(fz.failures[0], pytrace=False)
+                raise
             rounds += 1
         fz.run(fz.deliver())
     finally:
@@ -399,8 +457,6 @@ def test_fuzz_every_flow_as_every_role(tmp_path):
           f"explorer found no way to {sorted(map(str, every_step - set(fz.paths)))}")
     assert fz.count >= UPDATES
     assert set(fz.kinds) >= {"text", "callback", "photo", "edited", "group", "entry"}
-    # Every conversation was entered, and the fuzz started from every step the explorer found.
-    entered = {name for name, _ in fz.steps}
-    assert entered == {conv.name for conv in conversations(fz.bot.app)}
+    # The fuzz started from every step the explorer found a way to.
     assert set(fz.paths) <= fz.steps
     assert fz.refusals > 0
