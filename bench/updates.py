@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -42,7 +43,60 @@ async def invite_flow(app, chat: ChatSim) -> tuple[Driver, int, str]:
     return run, 3, "/invite: command, role button, county button (writes the invitation)"
 
 
-FLOWS = {"invite": invite_flow}
+async def checkin_flow(app, chat: ChatSim) -> tuple[Driver, int, str]:
+    """A deputy's whole check-in, confirmed: /inspect, programme, type, facility, location,
+    two photos (downloaded and stored), every checklist item, no findings, confirm."""
+    from bot.domain import Role  # noqa: PLC0415
+    from tests.inspect_flow import NEAR, SITE, facility_type  # noqa: PLC0415
+    from tests.people import register  # noqa: PLC0415
+
+    harness = _Harness(app, chat.api)
+    county = (await harness.repos.counties.all())[0]
+    deputy_chat, deputy = await register(harness, DEPUTY_ID, Role.DEPUTY, county=county.name)
+    kind = await facility_type(harness, "slaughterhouse")
+    names = [f"Facility {i}" for i in range(2_000)]
+    await harness.repos.facilities.upsert_many(
+        [(county.id, kind.id, name, None, *SITE) for name in names], harness.clock.now())
+    items = await harness.repos.programmes.checklist(kind.id)
+    facilities = iter([await harness.repos.facilities.find(county.id, kind.id, n) for n in names])
+    photo_ids = itertools.count(1)
+
+    async def run(_: ChatSim) -> None:
+        facility = next(facilities)
+        c = deputy_chat
+        await c.send("/inspect")
+        await c.click(f"ci:p:{kind.programme_id}")
+        await c.click(f"ci:t:{kind.id}")
+        await c.click(f"ci:f:{facility.id}")
+        await c.send_location(*NEAR)
+        for _ in range(2):
+            n = next(photo_ids)
+            await c.send_photo(f"p{n}", data=f"jpeg-{n}".encode())
+        await c.click("ci:pd")
+        for item in items:
+            await c.click(f"ci:a:{item.id}:y")
+        await c.click("ci:ad")
+        await c.click("ci:nf")
+        await c.click(next(d for _, d in c.buttons() if d.startswith("ci:ok:")))
+
+    return run, 10 + len(items), f"/inspect: a whole check-in with {len(items)} checklist items, confirmed"
+
+
+class _Harness:
+    """What tests.people and tests.inspect_flow expect of a test harness, over a running app."""
+
+    def __init__(self, app, api: FakeBotAPI) -> None:  # noqa: ANN001
+        self.app = app
+        self.api = api
+        self.repos = app.bot_data["repos"]
+        self.clock = app.bot_data["clock"]
+
+    def chat(self, user_id: int, first_name: str = "Test") -> ChatSim:
+        return ChatSim(self.app, self.api, user_id, first_name)
+
+
+DEPUTY_ID = 2001
+FLOWS = {"invite": invite_flow, "checkin": checkin_flow}
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,6 +132,9 @@ async def measure_nazer(flow: str, iterations: int, directory: Path) -> tuple[fl
     for _ in range(iterations):
         await run(chat)
     elapsed = stopwatch() - began
+    if flow == "checkin":  # every iteration must have ended in a stored inspection
+        stored = await app.bot_data["repos"].db.scalar("SELECT count(*) FROM inspections")
+        assert stored == iterations + 1, stored
     await app.shutdown()
     await app.post_shutdown(app)
     return iterations * per_iteration / elapsed, per_iteration, what
@@ -107,8 +164,8 @@ def _list(values: list[float]) -> str:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--flow", choices=sorted(FLOWS), default=sorted(FLOWS)[-1])
-    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--flow", choices=sorted(FLOWS), default="checkin")
+    parser.add_argument("--iterations", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     asyncio.run(main(args.flow, args.iterations, args.rounds))
