@@ -1,0 +1,133 @@
+"""The real process on the real network path: `python -m bot` against a Bot API on 127.0.0.1.
+
+These tests start the bot as a subprocess with BOT_API_BASE_URL pointing at tests/http_fake.py
+(a non-default URL), so python-telegram-bot's HTTPXRequest, run_polling and signal handling
+are exercised exactly as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import t
+from tests.http_fake import FakeTelegramServer
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+ADMIN_ID = 4242
+STOP_TIMEOUT = 20
+
+
+def bot_env(tmp_path: Path, api: FakeTelegramServer | None, **extra: str) -> dict[str, str]:
+    """A clean environment: nothing from the developer's shell or .env leaks in."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "HOME": str(tmp_path),
+        "DATABASE_PATH": str(tmp_path / "nazer.sqlite3"),
+        "MEDIA_DIR": str(tmp_path / "media"),
+        "ADMIN_IDS": str(ADMIN_ID),
+        "BOT_USERNAME": "nazer_http_bot",
+        "LOG_LEVEL": "INFO",
+    }
+    if api is not None:
+        env.update(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=api.base_url, BOT_API_FILE_URL=api.file_url)
+    env.update(extra)
+    return env
+
+
+def start_bot(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """Starts `python -m bot ARGS` in tmp_path (so no stray .env is read)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def stop_bot(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[int, str]:
+    """Sends sig and waits a bounded time; returns (exit code, stderr)."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(f"the bot did not stop within {STOP_TIMEOUT}s:\n{err}") from None
+    return proc.returncode, err
+
+
+@pytest.fixture
+def api() -> Iterator[FakeTelegramServer]:
+    with FakeTelegramServer() as server:
+        yield server
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_polling_bot_answers_start_over_http_and_stops_on_signal(tmp_path, api, sig):
+    proc = start_bot(tmp_path, bot_env(tmp_path, api))
+    try:
+        api.wait_for(lambda c: c.method == "setMyCommands")
+        api.push(api.message_update(ADMIN_ID, "/start", "Zahra"))
+        reply = api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN_ID)
+    finally:
+        code, err = stop_bot(proc, sig)
+    assert reply.token == TOKEN
+    assert reply.text == t("common.welcome_back", name="Zahra", role=t("roles.admin"),
+                           scope=t("common.scope_province"))
+    labels = [b["text"] for row in reply.params["reply_markup"]["keyboard"] for b in row]
+    assert labels[0] == t("menu.invite")
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert TOKEN not in err
+    assert (tmp_path / "nazer.sqlite3").exists()
+
+
+def test_inline_button_round_trip_over_http(tmp_path, api):
+    """A callback query travels the network too: /invite, then the deputy button."""
+    proc = start_bot(tmp_path, bot_env(tmp_path, api))
+    try:
+        api.wait_for(lambda c: c.method == "setMyCommands")
+        api.push(api.message_update(ADMIN_ID, "/invite", "Zahra"))
+        ask = api.wait_for(lambda c: c.method == "sendMessage" and "inline_keyboard" in
+                           (c.params.get("reply_markup") or {}))
+        data = next(b["callback_data"] for row in ask.params["reply_markup"]["inline_keyboard"]
+                    for b in row if b["callback_data"].endswith("deputy"))
+        api.push({"callback_query": {
+            "id": "cq1", "chat_instance": "1", "data": data,
+            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "Zahra"},
+            "message": {"message_id": 9000, "date": 0, "text": ask.text,
+                        "chat": {"id": ADMIN_ID, "type": "private"}},
+        }})
+        api.wait_for(lambda c: c.method == "answerCallbackQuery")
+        api.wait_for(lambda c: c.method in ("editMessageText", "sendMessage")
+                     and c is not ask and c.chat_id == ADMIN_ID)
+    finally:
+        code, err = stop_bot(proc)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(("token", "needle"), [
+    (None, "BOT_TOKEN is not set"),
+    ("not-a-token", "BOT_TOKEN is malformed"),
+])
+def test_missing_or_malformed_token_is_one_line_and_exit_2(tmp_path, token, needle):
+    env = bot_env(tmp_path, None)
+    if token is not None:
+        env["BOT_TOKEN"] = token
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, text=True,
+        capture_output=True, timeout=STOP_TIMEOUT, check=False,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in proc.stderr
