@@ -19,24 +19,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes import Call
+
 BOT_USER = {"id": 777000222, "is_bot": True, "first_name": "Nazer", "username": "nazer_http_bot"}
 LONG_POLL_CAP = 0.5  # seconds; a real server waits `timeout`, the fake keeps shutdowns quick
 
 
 @dataclass
-class HttpCall:
-    token: str
-    method: str
-    params: dict[str, Any]
+class HttpCall(Call):
+    """One request: the endpoint and parameters (as tests.fakes.Call) and the token it used."""
+
+    token: str = ""
 
     @property
-    def chat_id(self) -> int | None:
-        value = self.params.get("chat_id")
-        return int(value) if value is not None else None
-
-    @property
-    def text(self) -> str:
-        return str(self.params.get("text") or self.params.get("caption") or "")
+    def method(self) -> str:
+        return self.endpoint
 
 
 def _decode(value: str) -> Any:
@@ -228,7 +225,7 @@ class FakeTelegramServer:
                     params.update(_multipart(content_type, body))
                 elif body:
                     params.update({k: _decode(v) for k, v in parse_qsl(body.decode("utf-8"))})
-                call = HttpCall(token, method, params)
+                call = HttpCall(method, params, token)
                 if method != "getUpdates":
                     fake._record(call)
                 result = fake.answer(call)
