@@ -82,6 +82,7 @@ def build_application(
         .token(settings.bot_token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
+        .local_mode(settings.api_local_mode)
         .defaults(Defaults(tzinfo=settings.tz, parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
         .persistence(SqlitePersistence(repos.state))

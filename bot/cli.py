@@ -31,8 +31,11 @@ Command = Callable[[argparse.Namespace, Settings, Repos], Awaitable[int]]
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand (python -m bot --help lists them)."""
     p = argparse.ArgumentParser(prog="python -m bot", description="Nazer bot")
+    p.add_argument("--webhook", action="store_true", help="receive updates by webhook")
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot with long polling (the default)")
+    run = sub.add_parser("run", help="run the bot with long polling (the default)")
+    run.add_argument("--webhook", dest="run_webhook", action="store_true",
+                     help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
 
     inv = sub.add_parser("invite", help="create or revoke a one-time invitation")
     inv.add_argument("--role", choices=[r.value for r in Role])
@@ -65,21 +68,36 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"nazer: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    webhook = args.webhook or getattr(args, "run_webhook", False)
+    if webhook and args.command not in (None, "run"):
+        print("nazer: --webhook only applies to running the bot", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if webhook:
+            settings.require_webhook()
+    except ConfigError as exc:
+        print(f"nazer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     setup_logging(settings.log_level, settings.bot_token)
     if args.command in (None, "run"):
-        return run_bot(settings)
+        return run_bot(settings, webhook=webhook)
     handler = COMMANDS[args.command]
     return asyncio.run(_with_repos(handler, args, settings))
 
 
-def run_bot(settings: Settings) -> int:
-    """Long polling until interrupted."""
+def run_bot(settings: Settings, *, webhook: bool = False) -> int:
+    """Long polling (or the webhook listener) until SIGTERM/SIGINT."""
     from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
 
     from bot.app import build_application  # noqa: PLC0415
 
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if webhook:
+        from bot.webhook import run_webhook  # noqa: PLC0415
+
+        run_webhook(app, settings)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 
