@@ -52,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
     cty.add_argument("action", choices=["list", "add", "rename"])
     cty.add_argument("names", nargs="*")
 
+    bak = sub.add_parser("backup", help="back up the database and media (safe while running)")
+    bak.add_argument("dir", nargs="?", type=Path, help="folder (default BACKUP_DIR)")
+    res = sub.add_parser("restore", help="check a backup and put it in place (bot stopped)")
+    res.add_argument("file", type=Path)
+
     org = sub.add_parser("organisations", help="list or add organisations")
     org.add_argument("action", choices=["list", "add"])
     org.add_argument("name", nargs="?")
@@ -70,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     webhook = args.webhook or getattr(args, "run_webhook", False)
     if webhook and args.command not in (None, "run"):
-        print("nazer: --webhook only applies to running the bot", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("cli.webhook_only_run")
     try:
         if webhook:
             settings.require_webhook()
@@ -81,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level, settings.bot_token)
     if args.command in (None, "run"):
         return run_bot(settings, webhook=webhook)
+    if args.command in FILE_COMMANDS:
+        return FILE_COMMANDS[args.command](args, settings)
     handler = COMMANDS[args.command]
     return asyncio.run(_with_repos(handler, args, settings))
 
@@ -218,4 +224,42 @@ COMMANDS: dict[str, Command] = {
     "import-people": cmd_import_people,
     "counties": cmd_counties,
     "organisations": cmd_organisations,
+}
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Writes one backup archive and prints its path."""
+    from bot.backup import BackupError, make_backup  # noqa: PLC0415
+
+    folder = args.dir or settings.backup_dir or settings.database_path.parent / "backups"
+    try:
+        path = make_backup(settings.database_path, settings.media_dir, folder, SystemClock().now())
+    except BackupError as exc:
+        return fail(exc.key, **exc.values)
+    print(t_plain("cli.backup_done", path=str(path)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Checks a backup with PRAGMA integrity_check and puts it in place."""
+    from bot.backup import BackupError, restore_backup  # noqa: PLC0415
+
+    print(t_plain("cli.restore_stop_first"), file=sys.stderr)
+    try:
+        done = restore_backup(
+            args.file, settings.database_path, settings.media_dir, SystemClock().now()
+        )
+    except BackupError as exc:
+        return fail(exc.key, **exc.values)
+    print(t_plain("cli.restore_done", database=str(done.database)))
+    if done.media is not None:
+        print(t_plain("cli.restore_media", media=str(done.media)))
+    for path in done.set_aside:
+        print(t_plain("cli.restore_set_aside", path=str(path)))
+    return 0
+
+
+FILE_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
+from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,9 @@ PeriodicTask = Callable[[Application], Awaitable[None]]
 
 # Order matters only for what people receive first on the same tick.
 PERIODIC_TASKS: list[PeriodicTask] = []
+
+# The daily backup goes last, after everything people are owed has been queued.
+PERIODIC_TASKS.append(daily_backup)
 
 TICK_SECONDS = 60
 
