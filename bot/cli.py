@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -52,6 +53,14 @@ def parser() -> argparse.ArgumentParser:
     cty.add_argument("action", choices=["list", "add", "rename"])
     cty.add_argument("names", nargs="*")
 
+    box = sub.add_parser("sandbox", help="try the bot in this terminal, no Telegram token needed")
+    box.add_argument("--dir", type=Path, default=Path("data"),
+                     help="folder for sandbox.sqlite3 and its media (default data)")
+    box.add_argument("--fresh", action="store_true", help="start from an empty sandbox database")
+    box.add_argument("--as", dest="role", choices=[r.value for r in Role],
+                     help="who you are (otherwise asked)")
+    box.add_argument("--county", help="the county of a deputy or member (otherwise asked)")
+
     bak = sub.add_parser("backup", help="back up the database and media (safe while running)")
     bak.add_argument("dir", nargs="?", type=Path, help="folder (default BACKUP_DIR)")
     res = sub.add_parser("restore", help="check a backup and put it in place (bot stopped)")
@@ -68,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
+    if args.command == "sandbox":
+        return run_sandbox(args)
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
@@ -105,6 +116,27 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    """The bot in this terminal against a stand-in Bot API; no token, separate database."""
+    from bot.sandbox import Sandbox, sandbox_settings  # noqa: PLC0415
+    from bot.sandbox.session import SANDBOX_TOKEN, forget  # noqa: PLC0415
+
+    try:
+        base = Settings.from_env({**os.environ, "BOT_TOKEN": SANDBOX_TOKEN})
+    except ConfigError as exc:
+        print(f"nazer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging("WARNING")
+    settings = sandbox_settings(base, args.dir)
+    if args.fresh:
+        forget(settings)
+    session = Sandbox(settings, sys.stdin, sys.stdout)
+    try:
+        return asyncio.run(session.run(args.role, args.county))
+    except KeyboardInterrupt:
+        return 0
 
 
 async def _with_repos(handler: Command, args: argparse.Namespace, settings: Settings) -> int:
