@@ -103,7 +103,7 @@ class Sandbox:
         """Builds and starts the bot as run_polling would, minus the network and the JobQueue."""
         from bot.app import build_application  # noqa: PLC0415 - app imports handlers
         from scheduler import outbox_worker  # noqa: PLC0415
-        from scheduler.outbox import Pacer  # noqa: PLC0415
+        from scheduler.outbox import SkippedTime  # noqa: PLC0415
 
         # Without a running JobQueue conversation timeouts are skipped; PTB says so each time.
         warnings.filterwarnings("ignore", message="Ignoring `conversation_timeout`")
@@ -111,8 +111,7 @@ class Sandbox:
         self.app = build_application(self.settings, request=self.api, clock=self.clock)
         await self.app.initialize()
         await self.app.post_init(self.app)
-        skip = _SkippedTime()
-        outbox_worker(self.app).pacer = Pacer(monotonic=skip.monotonic, sleep=skip.sleep)
+        outbox_worker(self.app).pacer = SkippedTime().pacer()
         self.api.take()  # start-up calls (getMe, setMyCommands) are not for the screen
 
     async def stop(self) -> None:
@@ -370,16 +369,3 @@ def _role(text: str) -> Role | None:
         return Role(text)
     except ValueError:
         return None
-
-
-class _SkippedTime:
-    """Paced delivery without waiting: the pacer's time jumps instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t += seconds
