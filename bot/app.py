@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.db import Database
 from bot.db.repos import Repos
 from bot.errors import on_error
+from bot.logs import logged_update, trace_handlers
 from bot.persistence import SqlitePersistence
 from bot.services.counties import seed_counties
 from bot.services.onboarding import TokenThrottle
@@ -34,9 +35,10 @@ class NazerApplication(Application):
     """
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        if self.persistence is not None:
-            await self.update_persistence()
+        with logged_update(update):
+            await super().process_update(update)
+            if self.persistence is not None:
+                await self.update_persistence()
 
 
 async def post_init(app: Application) -> None:
@@ -102,6 +104,7 @@ def build_application(
     )
     for group, handlers in sorted(all_handlers().items()):
         app.add_handlers(handlers, group=group)
+    trace_handlers(app.handlers)
     app.add_error_handler(on_error)
     return app
 

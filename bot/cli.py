@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"nazer: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    setup_logging(settings.log_level, settings.bot_token)
+    setup_logging(settings.log_level, settings.bot_token, settings.log_file)
     if args.command in (None, "run"):
         return run_bot(settings, webhook=webhook)
     if args.command in FILE_COMMANDS:
