@@ -107,7 +107,9 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
 
     from bot.app import build_application  # noqa: PLC0415
+    from bot.logs import quiet_known_warnings  # noqa: PLC0415
 
+    quiet_known_warnings()
     app = build_application(settings)
     if webhook:
         from bot.webhook import run_webhook  # noqa: PLC0415

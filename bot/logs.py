@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -104,6 +105,11 @@ def setup_logging(level: str, token: str = "", log_file: Path | None = None) -> 
     root.setLevel(getattr(logging, level, logging.INFO))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def quiet_known_warnings() -> None:
+    """Silences PTB's per_message notice: our flows mix button and text steps on purpose."""
+    warnings.filterwarnings("ignore", message="If 'per_message=False'")
 
 
 # One line per update ---------------------------------------------------------------------------

@@ -63,6 +63,11 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
     return out
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A bot that hangs up mid long-poll (it is stopping) is no error worth printing."""
+
+
 class FakeTelegramServer:
     """Start with `with FakeTelegramServer() as api:`; then api.base_url, api.push(update)."""
 
@@ -73,7 +78,7 @@ class FakeTelegramServer:
         self._cond = threading.Condition()
         self._message_ids = itertools.count(9000)
         self._update_ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

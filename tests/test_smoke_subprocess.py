@@ -85,8 +85,9 @@ def test_polling_bot_answers_start_over_http_and_stops_on_signal(tmp_path, api, 
     labels = [b["text"] for row in reply.params["reply_markup"]["keyboard"] for b in row]
     assert labels[0] == t("menu.invite")
     assert code == 0, err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "Warning" not in err
     assert TOKEN not in err
+    assert f"user={ADMIN_ID} kind=message input=/start handler=common:start" in err
     assert (tmp_path / "nazer.sqlite3").exists()
 
 

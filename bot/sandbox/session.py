@@ -27,6 +27,7 @@ from bot.db.repos import Repos
 from bot.domain import Role
 from bot.i18n import normalize_input, t_plain
 from bot.jalali import format_datetime
+from bot.logs import quiet_known_warnings
 from bot.sandbox.fake_api import BOT_USER, SandboxAPI
 from bot.sandbox.render import Button, Renderer
 from bot.sandbox.updates import UpdateFactory
@@ -107,7 +108,7 @@ class Sandbox:
 
         # Without a running JobQueue conversation timeouts are skipped; PTB says so each time.
         warnings.filterwarnings("ignore", message="Ignoring `conversation_timeout`")
-        warnings.filterwarnings("ignore", message="If 'per_message=False'")  # see pyproject
+        quiet_known_warnings()
         self.app = build_application(self.settings, request=self.api, clock=self.clock)
         await self.app.initialize()
         await self.app.post_init(self.app)
