@@ -7,7 +7,8 @@ read transaction, a consistent snapshot even while the bot keeps writing (WAL le
 
 Restoring checks the copy with PRAGMA integrity_check before anything is touched, keeps the
 current database and media folder beside the originals (`….before-restore-STAMP`), then puts
-the backup in place. Stop the bot first. Stdlib only; nothing here imports telegram.
+the backup in place. A running bot holds an OS lock on `<database>.lock` (run_lock); restore
+refuses while it is held, and a second bot refuses to start. Stdlib only; no telegram here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 from zoneinfo import ZoneInfo
 
 PREFIX = "nazer-backup-"
@@ -138,10 +140,37 @@ def prune(folder: Path, keep: int) -> list[Path]:
     return old
 
 
+def run_lock(database: Path) -> IO[bytes] | None:
+    """Marks the database as in use by a running bot (an OS lock, released when the process
+    ends, even by a crash); None when another process holds it. Without fcntl: no lock."""
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:  # pragma: no cover - Windows
+        return open(os.devnull, "rb")  # noqa: SIM115
+    database.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(f"{database}.lock", "ab")  # noqa: SIM115 - held for the life of the process
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
 def restore_backup(archive: Path, database: Path, media: Path, now: datetime) -> Restored:
     """Checks a backup (archive or bare SQLite file) and puts it in place of the current data."""
     if not archive.is_file():
         raise BackupError("backup.not_found", path=str(archive))
+    lock = run_lock(database)
+    if lock is None:
+        raise BackupError("backup.bot_running", path=str(database))
+    try:
+        return _restore(archive, database, media, now)
+    finally:
+        lock.close()
+
+
+def _restore(archive: Path, database: Path, media: Path, now: datetime) -> Restored:
     database.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=database.parent, prefix=".restore-") as tmp:
         work = Path(tmp)

@@ -107,8 +107,12 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
 
     from bot.app import build_application  # noqa: PLC0415
+    from bot.backup import run_lock  # noqa: PLC0415
     from bot.logs import quiet_known_warnings  # noqa: PLC0415
 
+    lock = run_lock(settings.database_path)
+    if lock is None:
+        return fail("cli.already_running", path=str(settings.database_path))
     quiet_known_warnings()
     app = build_application(settings)
     if webhook:
@@ -117,6 +121,7 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
         run_webhook(app, settings)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+    lock.close()
     return 0
 
 

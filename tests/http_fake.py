@@ -125,6 +125,34 @@ class FakeTelegramServer:
                                     "length": len(text.split()[0])}]
         return {"message": message}
 
+    def photo_update(self, user_id: int, file_id: str, data: bytes = b"\xff\xd8photo",
+                     first_name: str = "Test") -> dict[str, Any]:
+        """A photo message whose bytes getFile + the file URL will serve."""
+        self.files[f"files/{file_id}"] = data
+        update = self.message_update(user_id, "", first_name)
+        del update["message"]["text"]
+        update["message"]["photo"] = [{"file_id": file_id, "file_unique_id": f"u{file_id}",
+                                       "width": 1280, "height": 960, "file_size": len(data)}]
+        return update
+
+    def location_update(self, user_id: int, latitude: float, longitude: float,
+                        first_name: str = "Test") -> dict[str, Any]:
+        """A location message sent just now."""
+        update = self.message_update(user_id, "", first_name)
+        del update["message"]["text"]
+        update["message"]["location"] = {"latitude": latitude, "longitude": longitude}
+        return update
+
+    def callback_update(self, user_id: int, data: str, message: HttpCall,
+                        first_name: str = "Test") -> dict[str, Any]:
+        """A press on a button of a message the bot sent (the recorded send call)."""
+        return {"callback_query": {
+            "id": str(next(self._message_ids)), "chat_instance": str(user_id), "data": data,
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+            "message": {"message_id": 1, "date": int(time.time()), "text": message.text or ".",
+                        "chat": {"id": user_id, "type": "private"}},
+        }}
+
     def wait_for(self, predicate: Callable[[HttpCall], bool], timeout: float = 20.0) -> HttpCall:
         """Blocks until a recorded call satisfies predicate; raises AssertionError on timeout."""
         deadline = time.monotonic() + timeout

@@ -17,6 +17,7 @@ from bot.backup import (
     integrity_problems,
     make_backup,
     restore_backup,
+    run_lock,
 )
 from bot.db import Database
 from bot.db.repos import Repos
@@ -87,6 +88,21 @@ async def test_restore_replaces_the_database_and_keeps_the_old_one_aside(bot, tm
     assert await bot.repos.counties.by_name("رفسنجان") is not None
 
 
+async def test_restore_refuses_while_a_bot_holds_the_database(bot, tmp_path):
+    archive = make_backup(bot.settings.database_path, bot.settings.media_dir, tmp_path,
+                          bot.clock.now())
+    running = run_lock(bot.settings.database_path)  # what `python -m bot` holds while it runs
+    assert running is not None
+    assert run_lock(bot.settings.database_path) is None  # a second bot would refuse to start
+    with pytest.raises(BackupError) as err:
+        restore_backup(archive, bot.settings.database_path, bot.settings.media_dir, START)
+    assert err.value.key == "backup.bot_running"
+    running.close()
+    await bot.stop()
+    restore_backup(archive, bot.settings.database_path, bot.settings.media_dir, START)
+    await bot.start()
+
+
 def test_restore_refuses_a_corrupt_file_and_changes_nothing(tmp_path):
     database = tmp_path / "data" / "nazer.sqlite3"
     database.parent.mkdir()
@@ -101,7 +117,8 @@ def test_restore_refuses_a_corrupt_file_and_changes_nothing(tmp_path):
             restore_backup(candidate, database, tmp_path / "media", START)
         assert err.value.key == "backup.corrupt"
     assert database.read_bytes() == b"current"
-    assert sorted(p.name for p in database.parent.iterdir()) == ["nazer.sqlite3"]
+    assert sorted(p.name for p in database.parent.iterdir() if p.suffix != ".lock") == [
+        "nazer.sqlite3"]
 
 
 async def test_restore_refuses_a_database_with_damaged_pages(bot, tmp_path):

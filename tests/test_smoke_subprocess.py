@@ -77,8 +77,14 @@ def test_polling_bot_answers_start_over_http_and_stops_on_signal(tmp_path, api, 
         api.wait_for(lambda c: c.method == "setMyCommands")
         api.push(api.message_update(ADMIN_ID, "/start", "Zahra"))
         reply = api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN_ID)
+        second = subprocess.run(
+            [sys.executable, "-m", "bot"], cwd=tmp_path, env=bot_env(tmp_path, api), text=True,
+            capture_output=True, timeout=STOP_TIMEOUT, check=False,
+        )
     finally:
         code, err = stop_bot(proc, sig)
+    # A second bot on the same database refuses to start, in one line.
+    assert second.returncode == 2 and len(second.stderr.strip().splitlines()) == 1
     assert reply.token == TOKEN
     assert reply.text == t("common.welcome_back", name="Zahra", role=t("roles.admin"),
                            scope=t("common.scope_province"))
@@ -101,12 +107,7 @@ def test_inline_button_round_trip_over_http(tmp_path, api):
                            (c.params.get("reply_markup") or {}))
         data = next(b["callback_data"] for row in ask.params["reply_markup"]["inline_keyboard"]
                     for b in row if b["callback_data"].endswith("deputy"))
-        api.push({"callback_query": {
-            "id": "cq1", "chat_instance": "1", "data": data,
-            "from": {"id": ADMIN_ID, "is_bot": False, "first_name": "Zahra"},
-            "message": {"message_id": 9000, "date": 0, "text": ask.text,
-                        "chat": {"id": ADMIN_ID, "type": "private"}},
-        }})
+        api.push(api.callback_update(ADMIN_ID, data, ask, "Zahra"))
         api.wait_for(lambda c: c.method == "answerCallbackQuery")
         api.wait_for(lambda c: c.method in ("editMessageText", "sendMessage")
                      and c is not ask and c.chat_id == ADMIN_ID)
