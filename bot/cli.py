@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """Long polling (or the webhook listener) until SIGTERM/SIGINT."""
     from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
+    from telegram.error import InvalidToken, TelegramError  # noqa: PLC0415
 
     from bot.app import build_application  # noqa: PLC0415
     from bot.backup import run_lock  # noqa: PLC0415
@@ -115,13 +116,20 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
         return fail("cli.already_running", path=str(settings.database_path))
     quiet_known_warnings()
     app = build_application(settings)
-    if webhook:
-        from bot.webhook import run_webhook  # noqa: PLC0415
+    try:
+        if webhook:
+            from bot.webhook import run_webhook  # noqa: PLC0415
 
-        run_webhook(app, settings)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
-    lock.close()
+            run_webhook(app, settings)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        return fail("cli.token_refused")  # a configuration error: systemd does not restart
+    except TelegramError as exc:
+        print(t_plain("cli.api_error", reason=str(exc)), file=sys.stderr)
+        return 1
+    finally:
+        lock.close()
     return 0
 
 

@@ -70,6 +70,20 @@ class RedactToken(logging.Filter):
         return True
 
 
+class NoTracebackFor(logging.Filter):
+    """Keeps the message but drops the traceback of exceptions the CLI reports in one line."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__()
+        self.names = set(names)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and type(record.exc_info[1]).__name__ in self.names:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class RedactingFormatter(logging.Formatter):
     """Formats, then removes the token and phone numbers from the whole text (tracebacks too)."""
 
@@ -100,6 +114,8 @@ def setup_logging(level: str, token: str = "", log_file: Path | None = None) -> 
         handlers.append(file_handler)
     for handler in handlers:
         handler.addFilter(RedactToken(token))
+        # A refused token ends the run with one clear line (bot.cli); the trace adds nothing.
+        handler.addFilter(NoTracebackFor("InvalidToken"))
     root = logging.getLogger()
     root.handlers[:] = handlers
     root.setLevel(getattr(logging, level, logging.INFO))

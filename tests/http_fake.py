@@ -74,6 +74,7 @@ class FakeTelegramServer:
     def __init__(self) -> None:
         self.calls: list[HttpCall] = []
         self.files: dict[str, bytes] = {}
+        self.revoked: set[str] = set()  # tokens answered with 401 Unauthorized
         self._updates: list[dict[str, Any]] = []
         self._cond = threading.Condition()
         self._message_ids = itertools.count(9000)
@@ -259,6 +260,10 @@ class FakeTelegramServer:
                 elif body:
                     params.update({k: _decode(v) for k, v in parse_qsl(body.decode("utf-8"))})
                 call = HttpCall(method, params, token)
+                if token in fake.revoked:
+                    fake._record(call)
+                    self._reply(401, b'{"ok":false,"error_code":401,"description":"Unauthorized"}')
+                    return
                 if method != "getUpdates":
                     fake._record(call)
                 result = fake.answer(call)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import t
+from bot.i18n import t, t_plain
 from tests.http_fake import FakeTelegramServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +133,16 @@ def test_missing_or_malformed_token_is_one_line_and_exit_2(tmp_path, token, need
     assert len(lines) == 1, proc.stderr
     assert needle in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+def test_a_token_the_api_refuses_is_one_line_and_exit_2(tmp_path, api):
+    api.revoked.add(TOKEN)
+    proc = start_bot(tmp_path, bot_env(tmp_path, api))
+    try:
+        _, err = proc.communicate(timeout=STOP_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 2
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == t_plain("cli.token_refused")

@@ -12,6 +12,7 @@ import asyncio
 import mimetypes
 import re
 import shutil
+import threading
 import warnings
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -147,13 +148,35 @@ class Sandbox:
         """One line from stdin (None at end of input); echoed when stdin is not a terminal."""
         self.stdout.write(prompt)
         self.stdout.flush()
-        line = await asyncio.to_thread(self.stdin.readline)
+        line = await self._readline()
         if not line:
             self.stdout.write("\n")
             return None
         if self.echo:
             self.stdout.write(line if line.endswith("\n") else line + "\n")
         return line.strip()
+
+    async def _readline(self) -> str:
+        # A daemon thread, so Ctrl-C or the end of the session never waits for a pending read.
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[str] = loop.create_future()
+
+        def settle(line: str) -> None:
+            if not done.done():
+                done.set_result(line)
+
+        def work() -> None:
+            try:
+                line = self.stdin.readline()
+            except (OSError, ValueError):
+                line = ""
+            try:
+                loop.call_soon_threadsafe(settle, line)
+            except RuntimeError:
+                pass  # the session has already ended
+
+        threading.Thread(target=work, name="sandbox-stdin", daemon=True).start()
+        return await done
 
     # Who am I -----------------------------------------------------------------------------
     async def choose(self, role: str | None, county: str | None) -> Persona | None:
