@@ -28,7 +28,8 @@ def run_webhook(app: Application, settings: Settings) -> None:
     """Serves updates over the webhook until SIGTERM/SIGINT; settings.require_webhook() first."""
     url, secret = settings.require_webhook()
     path = url_path(url)
-    log.info("webhook: listening on %s:%d/%s", settings.webhook_listen, settings.webhook_port, path)
+    log.info("webhook: listening on %s:%d/%s",
+             settings.webhook_listen, settings.webhook_port, path)
     app.run_webhook(
         listen=settings.webhook_listen,
         port=settings.webhook_port,

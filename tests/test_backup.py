@@ -41,6 +41,7 @@ async def test_backup_during_writes_keeps_every_committed_record(bot, tmp_path):
     (bot.settings.media_dir / "checkins" / "p1.jpg").write_bytes(b"\xff\xd8photo")
     committed: list[int] = []
     stop = asyncio.Event()
+    warmed_up = asyncio.Event()
 
     async def writer() -> None:
         i = 0
@@ -48,10 +49,11 @@ async def test_backup_during_writes_keeps_every_committed_record(bot, tmp_path):
             await bot.repos.audit.record(bot.clock.now(), None, "test.write", subject=str(i))
             committed.append(i)
             i += 1
+            if i == WRITES_BEFORE:
+                warmed_up.set()
 
     task = asyncio.create_task(writer())
-    while len(committed) < WRITES_BEFORE:
-        await asyncio.sleep(0)
+    await warmed_up.wait()
     before = list(committed)  # each of these has returned from COMMIT
     archive = await asyncio.to_thread(
         make_backup, bot.settings.database_path, bot.settings.media_dir,
@@ -123,7 +125,8 @@ def test_restore_refuses_a_corrupt_file_and_changes_nothing(tmp_path):
 
 async def test_restore_refuses_a_database_with_damaged_pages(bot, tmp_path):
     for i in range(300):
-        await bot.repos.audit.record(bot.clock.now(), None, "test.write", subject="x" * 200 + str(i))
+        subject = "x" * 200 + str(i)
+        await bot.repos.audit.record(bot.clock.now(), None, "test.write", subject=subject)
     archive = make_backup(bot.settings.database_path, bot.settings.media_dir, tmp_path,
                           bot.clock.now())
     with tarfile.open(archive) as tar:

@@ -23,9 +23,11 @@ async def test_each_update_gives_one_line_naming_flow_and_step(bot, caplog):
     await admin.click("inv:role:deputy")
     await admin.send("/whoami")
     first, second, third = update_lines(caplog)
-    assert first.startswith("update=") and f"user={ADMIN_ID}" in first
+    assert first.startswith("update=")
+    assert f"user={ADMIN_ID}" in first
     assert "kind=message input=/invite handler=admin_invite:" in first
-    assert "kind=callback_query" in second and "handler=admin_invite:" in second
+    assert "kind=callback_query" in second
+    assert "handler=admin_invite:" in second
     assert "input=/whoami handler=common:whoami" in third
     assert all(" ms=" in line for line in (first, second, third))
 
@@ -36,8 +38,10 @@ async def test_start_token_and_contact_phone_never_reach_the_log(bot, caplog):
     await stranger.send("/start SECRETINVITETOKEN123")
     await stranger.send_contact("+989121234567")
     start, contact = update_lines(caplog)
-    assert "input=/start " in start and "SECRETINVITETOKEN123" not in start
-    assert "input=contact" in contact and "9121234567" not in contact
+    assert "input=/start " in start
+    assert "SECRETINVITETOKEN123" not in start
+    assert "input=contact" in contact
+    assert "9121234567" not in contact
 
 
 @pytest.mark.parametrize("text", [
@@ -52,7 +56,9 @@ async def test_start_token_and_contact_phone_never_reach_the_log(bot, caplog):
 def test_phone_numbers_are_redacted(text):
     out = redact_phones(text)
     assert "<phone>" in out
-    assert "4567" not in out and "0958" not in out and "\u06f4\u06f5\u06f6\u06f7" not in out
+    assert "4567" not in out
+    assert "0958" not in out
+    assert "\u06f4\u06f5\u06f6\u06f7" not in out
 
 
 def test_ids_and_durations_are_not_mistaken_for_phones():
@@ -77,15 +83,18 @@ def test_log_file_rotates_and_redacts_token_and_phones_in_tracebacks(tmp_path, r
     path = tmp_path / "logs" / "nazer.log"
     setup_logging("INFO", TOKEN, path)
     rotating = [h for h in logging.getLogger().handlers if isinstance(h, RotatingFileHandler)]
-    assert rotating and rotating[0].maxBytes == LOG_FILE_BYTES
+    assert rotating
+    assert rotating[0].maxBytes == LOG_FILE_BYTES
     log = logging.getLogger("nazer.test")
     try:
         raise ValueError(f"https://api.example/bot{TOKEN}/sendMessage phone=+989121234567")
     except ValueError:
         log.exception("failed for %s", "09121234567")
     text = path.read_text(encoding="utf-8")
-    assert "failed for <phone>" in text and "ValueError" in text
-    assert TOKEN not in text and "9121234567" not in text
+    assert "failed for <phone>" in text
+    assert "ValueError" in text
+    assert TOKEN not in text
+    assert "9121234567" not in text
 
 
 def test_formatter_leaves_ordinary_lines_alone():

@@ -96,7 +96,8 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
     assert number_of(screen, t_plain("menu.invite"))
 
     screen = await term.type("/counties")
-    assert "رفسنجان" in screen and "بردسیر" in screen
+    assert "رفسنجان" in screen
+    assert "بردسیر" in screen
 
     screen = await term.type("/invite")
     assert t_plain("invite.ask_role") in screen
@@ -126,7 +127,8 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
         county = await Repos.over(db).counties.by_name("رفسنجان")
     finally:
         await db.close()
-    assert person.role is Role.DEPUTY and person.county_id == county.id
+    assert person.role is Role.DEPUTY
+    assert person.county_id == county.id
 
 
 async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, monkeypatch):

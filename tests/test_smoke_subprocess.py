@@ -84,14 +84,16 @@ def test_polling_bot_answers_start_over_http_and_stops_on_signal(tmp_path, api, 
     finally:
         code, err = stop_bot(proc, sig)
     # A second bot on the same database refuses to start, in one line.
-    assert second.returncode == 2 and len(second.stderr.strip().splitlines()) == 1
+    assert second.returncode == 2
+    assert len(second.stderr.strip().splitlines()) == 1
     assert reply.token == TOKEN
     assert reply.text == t("common.welcome_back", name="Zahra", role=t("roles.admin"),
                            scope=t("common.scope_province"))
     labels = [b["text"] for row in reply.params["reply_markup"]["keyboard"] for b in row]
     assert labels[0] == t("menu.invite")
     assert code == 0, err
-    assert "Traceback" not in err and "Warning" not in err
+    assert "Traceback" not in err
+    assert "Warning" not in err
     assert TOKEN not in err
     assert f"user={ADMIN_ID} kind=message input=/start handler=common:start" in err
     assert (tmp_path / "nazer.sqlite3").exists()

@@ -78,7 +78,8 @@ class SandboxAPI(BaseRequest):
         if "/file/bot" in url:
             data = self.files.get(url.rsplit("/", 1)[-1])
             return (200, data) if data is not None else (404, b"not found")
-        call = ApiCall(url.rsplit("/", 1)[-1], dict(request_data.parameters) if request_data else {})
+        params = dict(request_data.parameters) if request_data else {}
+        call = ApiCall(url.rsplit("/", 1)[-1], params)
         if request_data is not None and request_data.contains_files:
             call.saved = self._save(request_data)
         result = self._answer(call)

@@ -9,6 +9,7 @@ the sandbox clock, runs the periodic tick and delivers what it queued (reminders
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import mimetypes
 import re
 import shutil
@@ -170,10 +171,8 @@ class Sandbox:
                 line = self.stdin.readline()
             except (OSError, ValueError):
                 line = ""
-            try:
+            with contextlib.suppress(RuntimeError):  # the session has already ended
                 loop.call_soon_threadsafe(settle, line)
-            except RuntimeError:
-                pass  # the session has already ended
 
         threading.Thread(target=work, name="sandbox-stdin", daemon=True).start()
         return await done
@@ -193,8 +192,8 @@ class Sandbox:
         if county_id is None:
             return None
         if chosen is Role.DEPUTY:
-            return Persona(DEPUTY_BASE + county_id, t_plain("sandbox.name_deputy", county=county_name),
-                           Role.DEPUTY, county_id=county_id)
+            name = t_plain("sandbox.name_deputy", county=county_name)
+            return Persona(DEPUTY_BASE + county_id, name, Role.DEPUTY, county_id=county_id)
         org_name = t_plain("sandbox.sample_org", county=county_name)
         org = await self.repos.organisations.by_name(org_name)
         if org is None:
