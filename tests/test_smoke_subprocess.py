@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
 from bot.i18n import t, t_plain
 from tests.http_fake import FakeTelegramServer
@@ -148,3 +149,13 @@ def test_a_token_the_api_refuses_is_one_line_and_exit_2(tmp_path, api):
     assert proc.returncode == 2
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == t_plain("cli.token_refused")
+
+
+async def test_files_come_from_the_configured_file_url(api):
+    """getFile and the download both go to BOT_API_FILE_URL's server (photos of check-ins)."""
+    api.photo_update(ADMIN_ID, "ph1", b"\xff\xd8real-bytes")
+    async with Bot(TOKEN, base_url=api.base_url, base_file_url=api.file_url) as bot:
+        file = await bot.get_file("ph1")
+        data = await file.download_as_bytearray()
+    assert bytes(data) == b"\xff\xd8real-bytes"
+    assert [c.method for c in api.calls if c.method == "getFile"] == ["getFile"]
