@@ -71,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     org.add_argument("name", nargs="?")
     org.add_argument("--county")
     org.add_argument("--kind", choices=["ngo", "office"], default="ngo")
+
+    for name, what in (("import-organisations", "organisations"), ("import-projects", "projects")):
+        sub.add_parser(name, help=f"add {what} from CSV or XLSX").add_argument("file", type=Path)
     return p
 
 
@@ -266,11 +269,29 @@ async def cmd_organisations(args: argparse.Namespace, settings: Settings, repos:
     return 0 if org else fail("cli.organisation_name_taken", name=name)
 
 
+async def cmd_import_registry(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Adds organisations or projects from a file and reports each rejected line."""
+    from bot.services.projects import import_organisations, import_projects  # noqa: PLC0415
+
+    importer = import_organisations if args.command == "import-organisations" else import_projects
+    try:
+        result = await importer(repos, SystemClock().now(), args.file)
+    except TableError as exc:
+        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+    for line, key, values in result.errors:
+        print(t_plain("cli.line_error", line=line, reason=t_plain(key, **values)), file=sys.stderr)
+    print(t_plain("project_cli.import_done", added=result.added, skipped=result.skipped,
+                  rejected=len(result.errors)))
+    return 0 if not result.errors else 1
+
+
 COMMANDS: dict[str, Command] = {
     "invite": cmd_invite,
     "import-people": cmd_import_people,
     "counties": cmd_counties,
     "organisations": cmd_organisations,
+    "import-organisations": cmd_import_registry,
+    "import-projects": cmd_import_registry,
 }
 
 

@@ -36,6 +36,8 @@ class Settings:
     error_chat_id: int | None = None
     bot_username: str | None = None
     invite_ttl_days: int = 7
+    # Days before a project's deadline on which its organisation is reminded.
+    project_reminder_days: tuple[int, ...] = (30, 14, 7, 3, 1)
     # Running it for real (docs/deploy.md): webhook mode, local Bot API server, backups, log file.
     api_local_mode: bool = False
     webhook_url: str | None = None
@@ -73,6 +75,9 @@ class Settings:
             error_chat_id=_parse_optional_int("ERROR_CHAT_ID", values.get("ERROR_CHAT_ID", "")),
             bot_username=(values.get("BOT_USERNAME", "").strip().lstrip("@") or None),
             invite_ttl_days=_parse_positive("INVITE_TTL_DAYS", values.get("INVITE_TTL_DAYS", "7")),
+            project_reminder_days=_parse_days(
+                values.get("PROJECT_REMINDER_DAYS", "").strip() or "30,14,7,3,1"
+            ),
             **_operations(values),
         )
 
@@ -151,6 +156,13 @@ def _parse_positive(name: str, raw: str) -> int:
     if value is None or value <= 0:
         raise ConfigError(f"{name} must be a positive number")
     return value
+
+
+def _parse_days(raw: str) -> tuple[int, ...]:
+    parts = [p for p in raw.replace(" ", "").split(",") if p]
+    if not parts or not all(p.isdigit() and 0 < int(p) <= 365 for p in parts):
+        raise ConfigError(f"PROJECT_REMINDER_DAYS must look like 30,14,7,3,1, got {raw!r}")
+    return tuple(sorted({int(p) for p in parts}, reverse=True))
 
 
 def _parse_time(raw: str) -> time:

@@ -36,7 +36,7 @@ def weekday_name(day: date) -> str:
 
 
 def format_date(day: date, *, weekday: bool = False) -> str:
-    """«۱ دی ۱۴۰۵» (optionally with the weekday first)."""
+    """Day, Persian month name and year in Persian digits (optionally the weekday first)."""
     j = to_jalali(day)
     text = t_plain(
         "calendar.date", day=fa_digits(j.day), month=month_name(j.month), year=fa_digits(j.year)
@@ -47,7 +47,7 @@ def format_date(day: date, *, weekday: bool = False) -> str:
 
 
 def format_datetime(moment: datetime, tz: ZoneInfo = TEHRAN) -> str:
-    """«۱ دی ۱۴۰۵، ساعت ۰۸:۳۰» in the given time zone."""
+    """The Jalali date and the HH:MM time in the given time zone, in Persian digits."""
     local = moment.astimezone(tz)
     return t_plain(
         "calendar.datetime",
@@ -57,7 +57,7 @@ def format_datetime(moment: datetime, tz: ZoneInfo = TEHRAN) -> str:
 
 
 def format_numeric(day: date) -> str:
-    """«۱۴۰۵/۰۹/۱۵»: compact Jalali date for tables."""
+    """YYYY/MM/DD in Persian digits: the compact Jalali date for tables."""
     j = to_jalali(day)
     return fa_digits(f"{j.year:04d}/{j.month:02d}/{j.day:02d}")
 
@@ -77,7 +77,7 @@ class JalaliMonth:
 
     @classmethod
     def parse(cls, text: str) -> JalaliMonth | None:
-        """Parses «1405-09», «۱۴۰۵/۹»; None when it is not a month."""
+        """Parses 1405-09 or 1405/9 (any digit script); None when it is not a month."""
         match = re.fullmatch(r"(\d{4})[-/](\d{1,2})", normalize_input(text))
         if not match or not 1 <= int(match[2]) <= 12:
             return None
@@ -123,7 +123,7 @@ class JalaliMonth:
         return f"{self.year:04d}-{self.month:02d}"
 
     def label(self) -> str:
-        """«آذر ۱۴۰۵» for people."""
+        """Month name and year for people."""
         return t_plain("calendar.month_label", month=month_name(self.month), year=fa_digits(self.year))
 
 
@@ -133,7 +133,7 @@ def current_month(moment: datetime, tz: ZoneInfo = TEHRAN) -> JalaliMonth:
 
 
 def parse_date(text: str) -> date | None:
-    """Parses a typed Jalali date («1405-09-15», «۱۴۰۵/۹/۱۵») into a Gregorian date."""
+    """Parses a typed Jalali date (1405-09-15, 1405/9/15, any digit script) to Gregorian."""
     match = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", normalize_input(text))
     if not match:
         return None

@@ -8,7 +8,7 @@ from bot.i18n import normalize_input
 
 
 def normalize_phone(raw: str) -> str | None:
-    """«۰۹۱۲ ۳۴۵ ۶۷۸۹», «+98 912…», «0098912…», «912…» → «+989123456789»; None otherwise."""
+    """09…, +98…, 0098…, 9… in any digit script, with spaces → +989XXXXXXXXX; else None."""
     digits = re.sub(r"[\s\-().]", "", normalize_input(raw))
     if digits.startswith("+"):
         digits = digits[1:]

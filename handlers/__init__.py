@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from telegram.ext import BaseHandler
 
-from handlers import admin_counties, admin_invite, common, gate, onboarding
+from handlers import (
+    admin_counties,
+    admin_invite,
+    admin_projects,
+    common,
+    deputy_review,
+    gate,
+    member_projects,
+    member_report,
+    office_report,
+    onboarding,
+)
 
 
 def all_handlers() -> dict[int, list[BaseHandler]]:
@@ -22,8 +33,15 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             # Conversations (one flow per module).
             admin_invite.build_handler(),
             admin_counties.build_handler(),
+            admin_projects.build_handler(),
+            member_report.build_handler(),
+            deputy_review.build_handler(),
+            office_report.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
+            *member_projects.build_handlers(),
+            *deputy_review.build_handlers(),
+            *member_report.build_handlers(),
             *common.build_handlers(),
             # Last: anything no one else claimed.
             *common.last_resort(),

@@ -6,7 +6,14 @@ import logging
 
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.auth import current_person, person_of, require_role
 from bot.context import BotContext
@@ -19,7 +26,7 @@ ALL_ROLES = tuple(Role)
 
 
 async def scope_text(context: BotContext, person: Person) -> str:
-    """«شهرستان رفسنجان», «سمن …» or «استان» for the person's scope."""
+    """The person's scope as people read it: a county, an organisation or the province."""
     if person.role is Role.DEPUTY and person.county_id is not None:
         county = await context.repos.counties.get(person.county_id)
         return t_plain("common.scope_county", county=county.name if county else "?")
@@ -105,6 +112,11 @@ async def not_understood(update: Update, context: BotContext) -> None:
     )
 
 
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Answers a press on a button whose flow has ended, so the phone stops waiting."""
+    await update.callback_query.answer(t_plain("common.stale_button"), show_alert=True)
+
+
 def build_handlers() -> list:
     """Commands that are not conversations."""
     return [
@@ -119,4 +131,7 @@ def build_handlers() -> list:
 
 def last_resort() -> list:
     """The catch-all, registered after every flow."""
-    return [MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, not_understood)]
+    return [
+        MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE, not_understood),
+        CallbackQueryHandler(stale_button),
+    ]

@@ -15,13 +15,17 @@ from bot.i18n import t_plain
 MENU_ROWS: dict[Role, list[list[str]]] = {
     Role.ADMIN: [
         ["menu.invite", "menu.invites"],
+        ["menu.projects", "menu.review"],
+        ["menu.add_organisation", "menu.add_project"],
         ["menu.counties", "menu.whoami"],
         ["menu.help"],
     ],
     Role.DEPUTY: [
+        ["menu.projects", "menu.review"],
         ["menu.whoami", "menu.help"],
     ],
     Role.MEMBER: [
+        ["menu.report", "menu.projects"],
         ["menu.whoami", "menu.help"],
     ],
 }
@@ -29,10 +33,18 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
         "commands.invite", "commands.invites", "commands.counties",
+        "commands.projects", "commands.review", "commands.add_organisation",
+        "commands.add_project",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
-    Role.DEPUTY: ["commands.whoami", "commands.help", "commands.cancel"],
-    Role.MEMBER: ["commands.whoami", "commands.help", "commands.cancel"],
+    Role.DEPUTY: [
+        "commands.projects", "commands.review",
+        "commands.whoami", "commands.help", "commands.cancel",
+    ],
+    Role.MEMBER: [
+        "commands.report", "commands.projects", "commands.office_report",
+        "commands.whoami", "commands.help", "commands.cancel",
+    ],
 }
 
 STRANGER_COMMANDS = ["commands.start"]

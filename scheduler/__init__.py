@@ -18,13 +18,14 @@ from telegram.ext import Application
 from bot.context import BotContext
 from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
+from scheduler.project_reminders import office_reports, project_deadlines
 
 log = logging.getLogger(__name__)
 
 PeriodicTask = Callable[[Application], Awaitable[None]]
 
 # Order matters only for what people receive first on the same tick.
-PERIODIC_TASKS: list[PeriodicTask] = []
+PERIODIC_TASKS: list[PeriodicTask] = [project_deadlines, office_reports]
 
 # The daily backup goes last, after everything people are owed has been queued.
 PERIODIC_TASKS.append(daily_backup)

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 # Bot methods the outbox may call; anything else in a row is a programming error.
-SENDERS = {"send_message", "send_photo", "send_document", "edit_message_text"}
+SENDERS = {"send_message", "send_photo", "send_document", "send_voice", "edit_message_text"}
 
 
 class Pacer:

@@ -11,6 +11,8 @@ from bot.db.repos.invites import InviteRepo
 from bot.db.repos.organisations import OrganisationRepo
 from bot.db.repos.outbox import OutboxRepo
 from bot.db.repos.people import PeopleRepo
+from bot.db.repos.projects import ProjectRepo
+from bot.db.repos.reports import ReportRepo
 from bot.db.repos.state import StateRepo
 
 
@@ -26,6 +28,8 @@ class Repos:
     audit: AuditRepo
     outbox: OutboxRepo
     state: StateRepo
+    projects: ProjectRepo
+    reports: ReportRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -39,4 +43,6 @@ class Repos:
             audit=AuditRepo(db),
             outbox=OutboxRepo(db),
             state=StateRepo(db),
+            projects=ProjectRepo(db),
+            reports=ReportRepo(db),
         )

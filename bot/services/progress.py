@@ -1,0 +1,227 @@
+"""Progress reports: submission, the deputy's review, revisions, completion; media storage.
+
+Everything owed to someone (the deputy's copy, the member's decision notice) is queued in the
+outbox in the same transaction as the change it reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from bot.db.repos import Repos
+from bot.db.repos.outbox import OutboxRepo
+from bot.db.repos.projects import Project, ProjectRepo
+from bot.db.repos.reports import Attachment, Report, ReportRepo
+from bot.domain import Person, Role
+from bot.i18n import Safe, fa_digits, t, t_list, t_plain
+from bot.jalali import format_date, format_datetime
+from bot.services.notify import queue_text_in
+from bot.services.projects import domain_label, may_review, may_see
+
+MAX_FILES = 10
+MAX_FILE_BYTES = 20 * 1024 * 1024
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
+_SEND = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
+
+
+class Decision(StrEnum):
+    DONE = "done"
+    ALREADY = "already"
+    DENIED = "denied"
+    GONE = "gone"
+
+
+def store_media(media_dir: Path, data: bytes) -> str:
+    """Writes bytes once under media_dir/ab/<sha256>; returns the SHA-256 hex digest."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = media_dir / digest[:2] / digest
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+    return digest
+
+
+def tracking_label(code: str | None) -> str:
+    """The tracking code in Persian digits, for people."""
+    return fa_digits(code or "")
+
+
+def render_report(report: Report, project: Project, files: list[Attachment], author: str) -> str:
+    """The report as the member's summary and the deputy's copy show it (HTML)."""
+    lines = [t("report.card_head", kind=t_plain(f"report.kind_{report.kind}"),
+               title=project.title, organisation=project.organisation, author=author)]
+    if report.percent is not None:
+        lines.append(t("report.card_percent", percent=report.percent))
+        if report.backwards_reason:
+            lines.append(t("report.card_backwards", previous=report.previous_percent or 0,
+                           reason=report.backwards_reason))
+    if report.done_text:
+        lines.append(t("report.card_done", text=report.done_text))
+    counts = {kind: sum(1 for f in files if f.kind == kind) for kind in _SEND}
+    if any(counts.values()):
+        lines.append(t("report.card_files", photos=counts["photo"], documents=counts["document"],
+                       voices=counts["voice"]))
+    if report.spent is not None:
+        lines.append(t("report.card_spent", spent=report.spent, budget=project.budget))
+        if report.spent > project.budget:
+            lines.append(t("report.card_over_budget"))
+    if report.people_reached is not None:
+        lines.append(t("report.card_people", people=report.people_reached))
+    if report.tracking_code:
+        lines.append(t("report.card_tracking", code=tracking_label(report.tracking_code),
+                       version=report.version))
+    if report.submitted_at:
+        lines.append(t("report.card_submitted", at=format_datetime(report.submitted_at)))
+    return "\n".join(lines)
+
+
+async def recipients_for_review(repos: Repos, county_id: int) -> list[Person]:
+    """The county's deputies; the admins when the county has no deputy yet."""
+    deputies = await repos.people.active(Role.DEPUTY, county_id=county_id)
+    return deputies or await repos.people.active(Role.ADMIN)
+
+
+async def submit(repos: Repos, now: datetime, person: Person, report_id: int) -> str | None:
+    """Submits the person's complete draft and queues it for the county's reviewers."""
+    report = await repos.reports.get(report_id)
+    if report is None or report.author_id != person.id or report.status != "draft":
+        return None
+    project = await repos.projects.get(report.project_id)
+    if project is None or not may_see(person, project) or not project.is_open:
+        return None
+    if report.percent is None or report.spent is None:
+        return None
+    backwards = report.percent < (report.previous_percent or 0)
+    if backwards and not report.backwards_reason:
+        return None
+    files = await repos.reports.attachments(report.id)
+    reviewers = await recipients_for_review(repos, project.county_id)
+    async with repos.db.transaction() as conn:
+        code = await ReportRepo.submit_in(conn, report.id, now)
+        if code is None:
+            return None
+        await repos.audit.record_in(conn, now, person.id, "report.submit", f"report:{report.id}")
+        submitted = await ReportRepo.get_in(conn, report.id)
+        assert submitted is not None
+        text = t("review.incoming", card=Safe(render_report(submitted, project, files, person.name)))
+        for reviewer in reviewers:
+            await _queue_copy(conn, now, reviewer, submitted, files, text)
+    return code
+
+
+async def _queue_copy(
+    conn, now: datetime, reviewer: Person, report: Report, files: list[Attachment], text: str,  # noqa: ANN001
+) -> None:
+    """The files first, then the summary with the decision buttons under it."""
+    if reviewer.tg_user_id is None:
+        return
+    chat = reviewer.tg_user_id
+    for index, f in enumerate(files):
+        await OutboxRepo.enqueue_in(
+            conn, now, chat_id=chat, kind="report_review", method=_SEND[f.kind],
+            payload={f.kind: f.file_id}, dedup_key=f"rep:new:{report.id}:{chat}:{index}",
+        )
+    await queue_text_in(
+        conn, now, chat_id=chat, kind="report_review", text=text,
+        dedup_key=f"rep:new:{report.id}:{chat}", buttons=review_buttons(report.id),
+    )
+
+
+def review_buttons(report_id: int) -> list[list[tuple[str, str]]]:
+    """Accept / return buttons under a report."""
+    return [[(t_plain("review.accept_button"), f"rv:ok:{report_id}"),
+             (t_plain("review.return_button"), f"rv:ret:{report_id}")]]
+
+
+def review_reasons() -> list[str]:
+    """The common reasons for returning a report (buttons)."""
+    return t_list("review.reasons")
+
+
+async def decide(
+    repos: Repos, now: datetime, reviewer: Person, report_id: int, *, accept: bool,
+    reason: str | None = None,
+) -> Decision:
+    """Accepts or returns a submitted version; tells the author through the outbox."""
+    report = await repos.reports.get(report_id)
+    project = await repos.projects.get(report.project_id) if report else None
+    if report is None or project is None:
+        return Decision.GONE
+    if not may_review(reviewer, project):
+        return Decision.DENIED
+    author = await repos.people.get(report.author_id)
+    decision = "accepted" if accept else "returned"
+    async with repos.db.transaction() as conn:
+        if not await ReportRepo.decide_in(conn, report.id, reviewer.id, decision, reason, now):
+            return Decision.ALREADY
+        completed = accept and report.kind == "final"
+        if completed:
+            await ProjectRepo.set_status_in(conn, project.id, "completed", now)
+        await repos.audit.record_in(conn, now, reviewer.id, f"report.{decision}",
+                                    f"report:{report.id}", reason=reason)
+        if author is not None and author.tg_user_id is not None and author.active:
+            await _queue_decision(conn, now, author.tg_user_id, report, project, reason,
+                                  accept=accept, completed=completed)
+    return Decision.DONE
+
+
+async def _queue_decision(
+    conn, now: datetime, chat: int, report: Report, project: Project, reason: str | None,  # noqa: ANN001
+    *, accept: bool, completed: bool,
+) -> None:
+    code = tracking_label(report.tracking_code)
+    if accept:
+        key = "review.told_completed" if completed else "review.told_accepted"
+        text = t(key, title=project.title, code=code)
+        buttons = None
+    else:
+        text = t("review.told_returned", title=project.title, code=code, reason=reason or "")
+        buttons = [[(t_plain("review.revise_button"), f"rep:rev:{report.id}")]]
+    await queue_text_in(conn, now, chat_id=chat, kind="report_decision", text=text,
+                        dedup_key=f"rep:dec:{report.id}:{chat}", buttons=buttons)
+
+
+async def start_revision(repos: Repos, now: datetime, person: Person, report_id: int) -> int | None:
+    """Opens a draft revising a returned version of the person's organisation; None if not allowed."""
+    old = await repos.reports.get(report_id)
+    if old is None or old.status != "returned":
+        return None
+    project = await repos.projects.get(old.project_id)
+    if project is None or person.role is not Role.MEMBER or not may_see(person, project):
+        return None
+    if not project.is_open:
+        return None
+    return await repos.reports.start_revision(now, old, person.id)
+
+
+def project_card(project: Project, today_days_left: int) -> str:
+    """One project as a member or deputy sees it in /projects (HTML)."""
+    progress = project.progress if project.progress is not None else 0
+    if project.status in ("completed", "cancelled"):
+        left = t_plain(f"project_status.{project.status}")
+    elif today_days_left >= 0:
+        left = t_plain("projects.days_left", days=today_days_left)
+    else:
+        left = t_plain("projects.days_late", days=-today_days_left)
+    last = (
+        t_plain("projects.last_report", at=format_datetime(project.last_report_at),
+                status=t_plain(f"report_status.{project.last_status}"))
+        if project.last_report_at and project.last_status else t_plain("projects.no_report")
+    )
+    return t(
+        "projects.card", title=project.title, organisation=project.organisation,
+        domain=domain_label(project.domain), status=t_plain(f"project_status.{project.status}"),
+        progress=progress, bar=_bar(progress), budget=project.budget, spent=project.spent or 0,
+        start=format_date(project.start_date), deadline=format_date(project.deadline),
+        left=left, last=last,
+    )
+
+
+def _bar(percent: int) -> str:
+    filled = round(percent / 10)
+    return "\u2588" * filled + "\u2591" * (10 - filled)

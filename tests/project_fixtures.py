@@ -1,0 +1,48 @@
+"""Shared set-up for the project tests: an NGO in Rafsanjan with one project, its people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain import Person, Role
+from bot.services.projects import add_project
+from tests.conftest import Harness
+from tests.fakes import ChatSim
+from tests.people import add_organisation, register
+
+RAFSANJAN = "\u0631\u0641\u0633\u0646\u062c\u0627\u0646"
+KERMAN = "\u06a9\u0631\u0645\u0627\u0646"
+MEMBER_ID, DEPUTY_ID, OTHER_MEMBER_ID, OTHER_DEPUTY_ID = 3001, 2001, 3002, 2002
+
+
+@dataclass
+class World:
+    member: ChatSim
+    member_person: Person
+    deputy: ChatSim
+    deputy_person: Person
+    project_id: int
+    org_id: int
+
+
+async def make_world(bot: Harness, *, budget: int = 10_000_000,
+                     start: date = date(2026, 11, 21), deadline: date | None = None) -> World:
+    """An NGO in Rafsanjan, its member, the county's deputy, and one active project."""
+    org = await add_organisation(bot, "NGO Rafsanjan", RAFSANJAN)
+    project_id = await add_project(
+        bot.repos, bot.clock.now(), organisation_id=org.id, title="Sport for kids",
+        domain="sport", budget=budget, start=start, deadline=deadline, actor_id=None,
+    )
+    assert project_id is not None
+    member, member_person = await register(bot, MEMBER_ID, Role.MEMBER,
+                                           organisation="NGO Rafsanjan", name="Maryam")
+    deputy, deputy_person = await register(bot, DEPUTY_ID, Role.DEPUTY, county=RAFSANJAN,
+                                           name="Reza")
+    return World(member, member_person, deputy, deputy_person, project_id, org.id)
+
+
+def answered_once(bot: Harness) -> bool:
+    """Every button press was answered at most once (Telegram refuses a second answer)."""
+    ids = [c.params["callback_query_id"] for c in bot.api.named("answerCallbackQuery")]
+    return len(ids) == len(set(ids))

@@ -1,0 +1,101 @@
+"""The store: migrations from blank and from the previous version, one serialised write path."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.db import Database
+from bot.db.migrations import migrate, migration_files, schema_version
+
+
+async def columns(conn: aiosqlite.Connection, table: str) -> list[str]:
+    async with conn.execute(f"PRAGMA table_info({table})") as cursor:
+        return [row[1] for row in await cursor.fetchall()]
+
+
+async def test_migrate_blank(tmp_path: Path):
+    db = await Database(tmp_path / "blank.sqlite3").open()
+    try:
+        assert await schema_version(db.conn) == migration_files()[-1][0]
+        assert await columns(db.conn, "people") == [
+            "id", "tg_user_id", "name", "phone", "role", "county_id", "organisation_id",
+            "active", "reachable", "created_at", "updated_at",
+        ]
+        assert "token_hash" in await columns(db.conn, "invites")
+        assert await db.scalar("PRAGMA journal_mode") == "wal"
+        assert await db.scalar("PRAGMA foreign_keys") == 1
+    finally:
+        await db.close()
+
+
+async def test_every_migration_upgrades_from_the_one_before(tmp_path: Path):
+    """Each step applies on top of a database left at the previous step, keeping its rows."""
+    versions = [v for v, _, _ in migration_files()]
+    for previous, target in zip([0, *versions], versions, strict=False):
+        path = tmp_path / f"v{target}.sqlite3"
+        async with aiosqlite.connect(path, isolation_level=None) as conn:
+            assert await migrate(conn, target=previous) == previous
+            if previous >= 1:
+                await conn.execute(
+                    "INSERT INTO counties (name, created_at) VALUES ('x', '2026-01-01 00:00:00')"
+                )
+            assert await migrate(conn, target=target) == target
+            if previous >= 1:
+                async with conn.execute("SELECT name FROM counties") as cursor:
+                    assert [r[0] for r in await cursor.fetchall()] == ["x"]
+            async with conn.execute("PRAGMA integrity_check") as cursor:
+                assert (await cursor.fetchone())[0] == "ok"
+
+
+async def test_transactions_do_not_interleave(tmp_path: Path):
+    db = await Database(tmp_path / "w.sqlite3").open()
+    try:
+        await db.execute("CREATE TABLE n (v INTEGER)")
+        await db.execute("INSERT INTO n VALUES (0)")
+
+        async def increment() -> None:
+            async with db.transaction() as conn:
+                async with conn.execute("SELECT v FROM n") as cursor:
+                    value = (await cursor.fetchone())[0]
+                await asyncio.sleep(0)  # let the other writers try to get in
+                await conn.execute("UPDATE n SET v = ?", (value + 1,))
+
+        await asyncio.gather(*(increment() for _ in range(50)))
+        assert await db.scalar("SELECT v FROM n") == 50
+    finally:
+        await db.close()
+
+
+async def test_a_failed_transaction_leaves_nothing(tmp_path: Path):
+    db = await Database(tmp_path / "r.sqlite3").open()
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO counties (name, created_at) VALUES ('y', '2026-01-01 00:00:00')"
+                )
+                raise RuntimeError("boom")
+        assert await db.scalar("SELECT count(*) FROM counties") == 0
+    finally:
+        await db.close()
+
+
+async def test_constraints_live_in_sql(tmp_path: Path):
+    db = await Database(tmp_path / "c.sqlite3").open()
+    try:
+        with pytest.raises(aiosqlite.IntegrityError):
+            await db.execute(
+                "INSERT INTO people (name, role, created_at, updated_at)"
+                " VALUES ('x', 'deputy', 'now', 'now')"  # a deputy needs a county
+            )
+        with pytest.raises(aiosqlite.IntegrityError):
+            await db.execute(
+                "INSERT INTO people (name, role, created_at, updated_at)"
+                " VALUES ('x', 'king', 'now', 'now')"
+            )
+    finally:
+        await db.close()

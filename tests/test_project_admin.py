@@ -1,0 +1,57 @@
+"""Admins add an organisation and a project in chat; others cannot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.i18n import t
+from tests.conftest import ADMIN_ID
+from tests.project_fixtures import RAFSANJAN, answered_once, make_world
+
+
+async def test_admin_adds_organisation_then_project(bot):
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await admin.send("/start")
+    assert t("menu.add_project") in admin.keyboard()
+    await admin.send(t("menu.add_organisation"))
+    await admin.send("Green Hands")
+    await admin.click("adm:k:ngo")
+    county = await bot.repos.counties.by_name(RAFSANJAN)
+    await admin.send("typed instead of pressing")  # asked again, with the buttons
+    assert admin.texts()[-2:] == [t("report.use_buttons"), t("admin_projects.ask_county")]
+    assert (county.name, f"adm:c:{county.id}") in admin.buttons()
+    await admin.click(f"adm:c:{county.id}")
+    await admin.send("۱۲۳۴")
+    await admin.click("adm:skip")
+    assert admin.last_text() == t("admin_projects.org_added", name="Green Hands")
+    org = await bot.repos.organisations.by_name("Green Hands")
+    assert (org.kind, org.county_id, org.registration_number, org.contact) == (
+        "ngo", county.id, "1234", None)
+
+    await admin.send("/add_project")
+    await admin.click(f"adm:o:{org.id}")
+    await admin.send("Street football")
+    await admin.click("adm:d:sport")
+    await admin.send("lots")
+    assert admin.last_text() == t("report.bad_amount")
+    await admin.send("۲۰ میلیون")
+    await admin.send("1405-13-40")
+    assert admin.last_text() == t("admin_projects.bad_date")
+    await admin.send("۱۴۰۵/۱۱/۱۵")
+    await admin.click("adm:def")
+    await admin.click("adm:ok")
+    assert admin.last_text() == t("admin_projects.project_added", title="Street football")
+    project = await bot.repos.projects.by_title(org.id, "Street football")
+    assert (project.budget, project.start_date, project.deadline, project.status) == (
+        20_000_000, date(2027, 2, 4), date(2027, 5, 5), "active")
+    assert answered_once(bot)
+
+
+async def test_only_admins_add(bot):
+    w = await make_world(bot)
+    await w.deputy.send("/add_project")
+    assert w.deputy.last_text() == t("auth.denied")
+    await w.member.send("/add_organisation")
+    assert w.member.last_text() == t("auth.denied")
+    assert await bot.repos.projects.count() == 1
+    assert answered_once(bot)
