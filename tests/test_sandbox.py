@@ -21,7 +21,7 @@ from bot.i18n import t, t_plain
 from bot.jalali import format_datetime
 from bot.sandbox import Sandbox, sandbox_settings
 from bot.sandbox.render import plain
-from bot.sandbox.session import ADMIN_TG, NEWCOMER_BASE
+from bot.sandbox.session import ADMIN_TG, NEWCOMER_BASE, SAMPLE_PHOTO
 from bot.services.notify import queue_text_in
 from tests.conftest import START, TOKEN
 from tests.test_smoke_subprocess import ROOT
@@ -129,6 +129,32 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
         await db.close()
     assert person.role is Role.DEPUTY
     assert person.county_id == county.id
+
+
+async def test_member_reports_progress_with_a_photo_and_the_deputy_is_told(tmp_path):
+    """A whole report flow typed at the terminal; the photo goes through getFile + download."""
+    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path)
+    term = Terminal()
+    box = Sandbox(settings, term, term.out, clock=FixedClock(START))
+    session = term.session = asyncio.create_task(box.run("deputy", "بم"))
+    await term.screen()
+    screen = await term.type("/as member بم")
+    screen = await term.type(number_of(screen, t_plain("menu.report")))
+    screen = await term.type(number_of(screen, t_plain("sandbox.sample_project")))
+    await term.type("/text 40")
+    screen = await term.type("کارگاه اول با ۲۰ نفر برگزار شد.")
+    screen = await term.type("/photo")
+    assert t_plain("report.file_received", count=1) in screen
+    screen = await term.type(number_of(screen, t_plain("report.files_done_button")))
+    screen = await term.type("۲ میلیون")
+    screen = await term.type(number_of(screen, t_plain("report.people_skip")))
+    screen = await term.type(number_of(screen, t_plain("report.confirm_button")))
+    deputy = t_plain("sandbox.name_deputy", county="بم")
+    assert t_plain("sandbox.to_other", name=deputy) in screen
+    term.inputs.put("/quit\n")
+    assert await asyncio.wait_for(session, WAIT) == 0
+    stored = [p for p in settings.media_dir.rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in stored] == [SAMPLE_PHOTO]
 
 
 async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, monkeypatch):

@@ -28,12 +28,13 @@ from bot.config import DEFAULT_BASE_URL, DEFAULT_FILE_URL, Settings
 from bot.db.repos import Repos
 from bot.domain import Role
 from bot.i18n import normalize_input, t_plain
-from bot.jalali import format_datetime
+from bot.jalali import format_datetime, local_date
 from bot.logs import quiet_known_warnings
 from bot.sandbox.fake_api import BOT_USER, SandboxAPI
 from bot.sandbox.render import Button, Renderer
 from bot.sandbox.updates import UpdateFactory
 from bot.services.onboarding import create_invite
+from bot.services.projects import add_project
 
 SANDBOX_TOKEN = "1234567890:SANDBOX-no-telegram-token-needed"
 ADMIN_TG = 101
@@ -42,6 +43,7 @@ MEMBER_BASE = 300_000
 NEWCOMER_BASE = 400_000
 KERMAN = (30.2839, 57.0834)
 SAMPLE_PHONE = "+989130000000"
+SAMPLE_BUDGET = 10_000_000  # toman
 # A stand-in picture for /photo without a path (the bot stores bytes; it does not decode them).
 SAMPLE_PHOTO = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
 _STEP = re.compile(r"^\+?(\d{1,4})\s*([mhdw])$")
@@ -198,8 +200,18 @@ class Sandbox:
         org = await self.repos.organisations.by_name(org_name)
         if org is None:
             org = await self.repos.organisations.add(org_name, county_id, self.clock.now())
+            await self._sample_project(org.id)
         return Persona(MEMBER_BASE + org.id, t_plain("sandbox.name_member", organisation=org.name),
                        Role.MEMBER, organisation_id=org.id)
+
+    async def _sample_project(self, organisation_id: int) -> None:
+        """Gives a new sample NGO one funded project, so /report has something to report on."""
+        now = self.clock.now()
+        await add_project(
+            self.repos, now, organisation_id=organisation_id,
+            title=t_plain("sandbox.sample_project"), domain="society", budget=SAMPLE_BUDGET,
+            start=local_date(now, self.settings.tz), deadline=None, actor_id=None,
+        )
 
     async def choose_county(self, given: str | None) -> tuple[int | None, str]:
         """A county by name or by its number in the printed list (Enter: the first)."""
