@@ -12,13 +12,21 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from telegram import Bot
 
+from bot.db import Database
+from bot.db.repos import Repos
+from bot.domain import Role
 from bot.i18n import t, t_plain
-from tests.http_fake import FakeTelegramServer
+from bot.services.counties import seed_counties
+from bot.services.onboarding import create_invite
+from bot.services.projects import add_project
+from tests.conftest import START
+from tests.http_fake import FakeTelegramServer, HttpCall
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -159,3 +167,75 @@ async def test_files_come_from_the_configured_file_url(api):
         data = await file.download_as_bytearray()
     assert bytes(data) == b"\xff\xd8real-bytes"
     assert [c.method for c in api.calls if c.method == "getFile"] == ["getFile"]
+
+
+async def _prepare_member(tmp_path: Path) -> tuple[str, int]:
+    """An NGO with one project and a member invitation, written before the bot starts."""
+    db = await Database(tmp_path / "nazer.sqlite3").open()
+    repos = Repos.over(db)
+    try:
+        await seed_counties(repos, START)
+        county = await repos.counties.by_name("بم")
+        org = await repos.organisations.add("سمن آزمون", county.id, START)
+        project_id = await add_project(
+            repos, START, organisation_id=org.id, title="طرح آزمون", domain="society",
+            budget=10_000_000, start=START.date(), deadline=None, actor_id=None,
+        )
+        invite = await create_invite(repos, START, role=Role.MEMBER, organisation_id=org.id,
+                                     ttl=timedelta(days=1))
+    finally:
+        await db.close()
+    return invite.token, project_id
+
+
+def _button(call: HttpCall, data_prefix: str) -> str:
+    rows = (call.params.get("reply_markup") or {}).get("inline_keyboard") or []
+    return next(b["callback_data"] for row in rows for b in row
+                if b.get("callback_data", "").startswith(data_prefix))
+
+
+async def test_a_whole_progress_report_over_http_with_a_photo(tmp_path, api):
+    """Registration, every report step, a photo fetched through BOT_API_FILE_URL, the result."""
+    token, project_id = await _prepare_member(tmp_path)
+    member = 6001
+    proc = start_bot(tmp_path, bot_env(tmp_path, api))
+
+    def shown() -> list[HttpCall]:
+        return [c for c in api.named("sendMessage") + api.named("editMessageText")
+                if c.chat_id == member]
+
+    def step(update: dict) -> HttpCall:
+        before = len(shown())
+        api.push(update)
+        api.wait_for(lambda c: len(shown()) > before)
+        return shown()[-1]
+
+    try:
+        api.wait_for(lambda c: c.method == "setMyCommands")
+        step(api.message_update(member, f"/start {token}"))
+        ask = step(api.message_update(member, "/report"))
+        ask = step(api.callback_update(member, _button(ask, "rep:p"), ask))
+        step(api.message_update(member, "40"))
+        step(api.message_update(member, "the first workshop was held"))
+        ask = step(api.photo_update(member, "ph-1", b"\xff\xd8workshop"))
+        ask = step(api.callback_update(member, "rep:files:done", ask))
+        ask = step(api.message_update(member, "2000000"))
+        ask = step(api.callback_update(member, _button(ask, "rep:people"), ask))
+        step(api.callback_update(member, "rep:ok", ask))
+    finally:
+        code, err = stop_bot(proc)
+    assert code == 0, err
+    db = await Database(tmp_path / "nazer.sqlite3").open()
+    try:
+        repos = Repos.over(db)
+        [report] = await repos.reports.of_project(project_id)
+        files = await repos.reports.attachments(report.id)
+    finally:
+        await db.close()
+    assert report.status == "submitted"
+    assert report.percent == 40
+    assert report.spent == 2_000_000
+    assert len(files) == 1
+    assert [c.params["file_id"] for c in api.named("getFile")] == ["ph-1"]
+    stored = [p.read_bytes() for p in (tmp_path / "media").rglob("*") if p.is_file()]
+    assert stored == [b"\xff\xd8workshop"]
