@@ -82,15 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "sandbox":
         return run_sandbox(args)
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        print(f"nazer: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     webhook = args.webhook or getattr(args, "run_webhook", False)
     if webhook and args.command not in (None, "run"):
         return fail("cli.webhook_only_run")
     try:
+        settings = Settings.from_env()
         if webhook:
             settings.require_webhook()
     except ConfigError as exc:
