@@ -19,6 +19,7 @@ from bot.backup import (
     restore_backup,
     run_lock,
 )
+from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db.repos import Repos
 from bot.i18n import t_plain
@@ -178,3 +179,16 @@ def test_backup_and_restore_commands(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == t_plain("backup.not_found", path=str(tmp_path / "missing.tar.gz"))
 
+
+
+def test_backup_settings():
+    env = {"BOT_TOKEN": TOKEN, "DATABASE_PATH": "/srv/nazer/db.sqlite3"}
+    assert Settings.from_env(env, dotenv=Path("/nonexistent")).backup_dir == Path(
+        "/srv/nazer/backups")
+    off = Settings.from_env({**env, "BACKUP_KEEP": "0"}, dotenv=Path("/nonexistent"))
+    assert off.backup_dir is None
+    chosen = Settings.from_env({**env, "BACKUP_DIR": "/mnt/b", "BACKUP_KEEP": "3"},
+                               dotenv=Path("/nonexistent"))
+    assert (chosen.backup_dir, chosen.backup_keep) == (Path("/mnt/b"), 3)
+    with pytest.raises(ConfigError, match="BACKUP_KEEP"):
+        Settings.from_env({**env, "BACKUP_KEEP": "-1"}, dotenv=Path("/nonexistent"))

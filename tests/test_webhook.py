@@ -8,10 +8,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from bot import cli
+from bot.config import ConfigError, Settings
 from bot.i18n import t
 from bot.webhook import url_path
 from tests.http_fake import FakeTelegramServer
@@ -107,3 +109,15 @@ def test_webhook_mode_needs_url_and_secret(tmp_path, monkeypatch, capsys, env, n
 def test_listener_path_follows_the_public_url():
     assert url_path("https://bot.example.org/nazer/hook/") == "nazer/hook"
     assert url_path("https://bot.example.org") == ""
+
+
+def test_webhook_and_local_server_settings():
+    env = {"BOT_TOKEN": "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
+    default = Settings.from_env(env, dotenv=Path("/nonexistent"))
+    assert (default.webhook_listen, default.webhook_port) == ("127.0.0.1", 8443)
+    assert default.api_local_mode is False
+    local = Settings.from_env({**env, "BOT_API_LOCAL_MODE": "1", "WEBHOOK_PORT": "88"},
+                              dotenv=Path("/nonexistent"))
+    assert (local.api_local_mode, local.webhook_port) == (True, 88)
+    with pytest.raises(ConfigError, match="WEBHOOK_PORT"):
+        Settings.from_env({**env, "WEBHOOK_PORT": "99999"}, dotenv=Path("/nonexistent"))
