@@ -57,7 +57,7 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
             continue
         payload = part.get_payload(decode=True) or b""
         if part.get_filename():
-            out[name] = {"filename": part.get_filename(), "size": len(payload)}
+            out[name] = {"filename": part.get_filename(), "size": len(payload), "data": payload}
         else:
             out[name] = _decode(payload.decode("utf-8"))
     return out
@@ -219,7 +219,7 @@ class FakeTelegramServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep pytest output clean
 
             def _reply(self, status: int, body: bytes, kind: str = "application/json") -> None:
