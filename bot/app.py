@@ -19,6 +19,7 @@ from bot.errors import on_error
 from bot.logs import logged_update, trace_handlers
 from bot.persistence import SqlitePersistence
 from bot.services.counties import seed_counties
+from bot.services.inspection_setup import seed_inspection_defaults
 from bot.services.onboarding import TokenThrottle
 from handlers import all_handlers
 from handlers.menus import STRANGER_COMMANDS, bot_commands
@@ -49,6 +50,7 @@ async def post_init(app: Application) -> None:
     added = await seed_counties(repos, now)
     if added:
         log.info("seeded %d counties", added)
+    await seed_inspection_defaults(repos)
     requeued = await repos.outbox.requeue_in_flight()
     if requeued:
         log.info("requeued %d outbox rows that were in flight at the last stop", requeued)

@@ -12,9 +12,13 @@ from telegram.ext import BaseHandler
 
 from handlers import (
     admin_counties,
+    admin_holidays,
     admin_invite,
+    admin_plan,
     admin_projects,
     common,
+    deputy_checkin,
+    deputy_month,
     deputy_review,
     gate,
     member_projects,
@@ -33,12 +37,18 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             # Conversations (one flow per module).
             admin_invite.build_handler(),
             admin_counties.build_handler(),
+            deputy_checkin.build_handler(),
+            deputy_month.build_handler(),
             admin_projects.build_handler(),
             member_report.build_handler(),
             deputy_review.build_handler(),
             office_report.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
+            *deputy_checkin.build_handlers(),
+            *deputy_month.build_handlers(),
+            *admin_plan.build_handlers(),
+            *admin_holidays.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
             *member_report.build_handlers(),

@@ -1,12 +1,17 @@
-"""Keeping files people send: Telegram's file_id plus the bytes, downloaded once into MEDIA_DIR."""
+"""Files people send: checked, downloaded once and kept by SHA-256 beside their file_id."""
 
 from __future__ import annotations
 
-from telegram import Message
-from telegram.error import TelegramError
+import mimetypes
+from dataclasses import dataclass
+
+from telegram import Document, Message, PhotoSize
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
-from bot.services.progress import store_media
+from bot.i18n import t
+from bot.media_store import StoredFile, store_media
+from bot.services.inspections import MAX_FILE_BYTES
 
 
 def file_of(message: Message):  # noqa: ANN201 - PhotoSize | Document | Voice | None
@@ -17,7 +22,7 @@ def file_of(message: Message):  # noqa: ANN201 - PhotoSize | Document | Voice | 
 
 
 def kind_of(message: Message) -> str | None:
-    """«photo», «document» or «voice» (attachment kinds), None for anything else."""
+    """Attachment kind: photo, document or voice; None for anything else."""
     if message.photo:
         return "photo"
     if message.document:
@@ -29,6 +34,39 @@ async def download(context: BotContext, file_id: str) -> str | None:
     """Downloads a file once into MEDIA_DIR (content-addressed); its SHA-256, or None on failure."""
     try:
         data = await (await context.bot.get_file(file_id)).download_as_bytearray()
-        return store_media(context.settings.media_dir, bytes(data))
+        return store_media(context.settings.media_dir, bytes(data)).sha256
     except (TelegramError, OSError):
         return None  # the file_id is kept; the bytes can be fetched again later
+
+
+@dataclass(frozen=True)
+class Image:
+    media: PhotoSize | Document
+    source: str  # 'photo' or 'document'
+    mime: str
+
+    @property
+    def too_big(self) -> bool:
+        """Over the Bot API's 20 MB download limit, as Telegram announced it."""
+        return (self.media.file_size or 0) > MAX_FILE_BYTES
+
+
+def image_of(message: Message) -> Image:
+    """The largest size of a photo, or the image document (filters.Document.IMAGE)."""
+    if message.photo:
+        return Image(message.photo[-1], "photo", "image/jpeg")
+    return Image(message.document, "document", message.document.mime_type or "")
+
+
+async def download_image(context: BotContext, message: Message, image: Image) -> StoredFile | None:
+    """Downloads and stores the image; None (after asking for a smaller one) when too big."""
+    if image.too_big:
+        await message.reply_text(t("inspections.photo_too_big"))
+        return None
+    try:
+        data = await (await context.bot.get_file(image.media.file_id)).download_as_bytearray()
+    except BadRequest:  # "file is too big" when Telegram did not announce the size
+        await message.reply_text(t("inspections.photo_too_big"))
+        return None
+    suffix = mimetypes.guess_extension(image.mime) or ".jpg"
+    return store_media(context.settings.media_dir, bytes(data), suffix)

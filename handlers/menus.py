@@ -17,10 +17,11 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
         ["menu.invite", "menu.invites"],
         ["menu.projects", "menu.review"],
         ["menu.add_organisation", "menu.add_project"],
-        ["menu.counties", "menu.whoami"],
-        ["menu.help"],
+        ["menu.plan", "menu.counties"],
+        ["menu.whoami", "menu.help"],
     ],
     Role.DEPUTY: [
+        ["menu.inspect", "menu.month"],
         ["menu.projects", "menu.review"],
         ["menu.whoami", "menu.help"],
     ],
@@ -32,13 +33,13 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
 
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
-        "commands.invite", "commands.invites", "commands.counties",
-        "commands.projects", "commands.review", "commands.add_organisation",
-        "commands.add_project",
+        "commands.invite", "commands.invites", "commands.projects", "commands.review",
+        "commands.add_organisation", "commands.add_project", "commands.plan",
+        "commands.holidays", "commands.counties",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.DEPUTY: [
-        "commands.projects", "commands.review",
+        "commands.inspect", "commands.month", "commands.projects", "commands.review",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.MEMBER: [
@@ -64,6 +65,12 @@ def main_menu(role: Role) -> ReplyKeyboardMarkup:
     """The role's persistent reply keyboard."""
     rows = [[KeyboardButton(t_plain(key)) for key in row] for row in MENU_ROWS[role]]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def menu_labels() -> filters.BaseFilter:
+    """Matches any menu entry's label (of every role, and cancel)."""
+    keys = {key for rows in MENU_ROWS.values() for row in rows for key in row} | {"menu.cancel"}
+    return filters.ChatType.PRIVATE & filters.Text(sorted(t_plain(key) for key in keys))
 
 
 def menu_button(key: str) -> filters.BaseFilter:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
+from scheduler import inspection_reminders
 from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
 from scheduler.project_reminders import office_reports, project_deadlines
@@ -25,7 +26,11 @@ log = logging.getLogger(__name__)
 PeriodicTask = Callable[[Application], Awaitable[None]]
 
 # Order matters only for what people receive first on the same tick.
-PERIODIC_TASKS: list[PeriodicTask] = [project_deadlines, office_reports]
+PERIODIC_TASKS: list[PeriodicTask] = [
+    inspection_reminders.task,
+    project_deadlines,
+    office_reports,
+]
 
 # The daily backup goes last, after everything people are owed has been queued.
 PERIODIC_TASKS.append(daily_backup)

@@ -13,9 +13,10 @@ from bot.i18n import flat_catalogue, placeholders
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "handlers", "scheduler")
-# Tables that are data read by table name (import header spellings, default records), not
+# Tables that are data read by table name (import header spellings, default records and
+# checklists), not
 # messages looked up by key.
-DATA_TABLES = ("headers.", "seed.")
+DATA_TABLES = ("headers.", "seed.", "checklists.")
 RENDERERS = {"t", "t_plain", "t_list"}
 
 

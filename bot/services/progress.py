@@ -6,10 +6,8 @@ outbox in the same transaction as the change it reports.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 
 from bot.db.repos import Repos
 from bot.db.repos.outbox import OutboxRepo
@@ -32,18 +30,6 @@ class Decision(StrEnum):
     ALREADY = "already"
     DENIED = "denied"
     GONE = "gone"
-
-
-def store_media(media_dir: Path, data: bytes) -> str:
-    """Writes bytes once under media_dir/ab/<sha256>; returns the SHA-256 hex digest."""
-    digest = hashlib.sha256(data).hexdigest()
-    target = media_dir / digest[:2] / digest
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.replace(target)
-    return digest
 
 
 def tracking_label(code: str | None) -> str:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from bot.db.connection import Database
 from bot.db.repos.audit import AuditRepo
 from bot.db.repos.counties import CountyRepo
+from bot.db.repos.facilities import FacilityRepo
+from bot.db.repos.inspections import InspectionRepo
 from bot.db.repos.invites import InviteRepo
 from bot.db.repos.organisations import OrganisationRepo
 from bot.db.repos.outbox import OutboxRepo
 from bot.db.repos.people import PeopleRepo
+from bot.db.repos.programmes import ProgrammeRepo
 from bot.db.repos.projects import ProjectRepo
 from bot.db.repos.reports import ReportRepo
 from bot.db.repos.state import StateRepo
@@ -30,6 +33,9 @@ class Repos:
     state: StateRepo
     projects: ProjectRepo
     reports: ReportRepo
+    programmes: ProgrammeRepo
+    facilities: FacilityRepo
+    inspections: InspectionRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -45,4 +51,7 @@ class Repos:
             state=StateRepo(db),
             projects=ProjectRepo(db),
             reports=ReportRepo(db),
+            programmes=ProgrammeRepo(db),
+            facilities=FacilityRepo(db),
+            inspections=InspectionRepo(db),
         )

@@ -120,6 +120,18 @@ class OutboxRepo:
             )
             return cursor.rowcount
 
+    async def existing_keys(self, keys: list[str]) -> set[str]:
+        """Which of these dedup keys were queued before (periodic tasks skip their work)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = await self.db.fetchall(
+                f"SELECT dedup_key FROM outbox WHERE dedup_key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(r["dedup_key"] for r in rows)
+        return found
+
     async def counts(self, batch_id: int | None = None) -> dict[str, int]:
         """Rows per status, for everything or one batch."""
         if batch_id is None:

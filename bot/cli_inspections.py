@@ -1,0 +1,100 @@
+"""Command-line upkeep of inspection data: facilities, checklists and holidays.
+
+Registered in bot/cli.py; messages come from the catalogue table [inspect_cli].
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.db.repos import Repos
+from bot.i18n import fa_digits, normalize_input, t_plain
+from bot.jalali import JalaliMonth, current_month, format_date, format_numeric, parse_date
+from bot.services.inspection_setup import (
+    import_checklists,
+    import_facilities,
+    seed_inspection_defaults,
+)
+from bot.services.onboarding import ImportReport
+from bot.tabular import TableError
+
+EXIT_USAGE = 2
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """The inspection subcommands."""
+    fac = sub.add_parser("import-facilities", help="add or update facilities from CSV or XLSX")
+    fac.add_argument("file", type=Path)
+    chk = sub.add_parser("import-checklists",
+                         help="replace programmes, facility types and checklists from CSV or XLSX")
+    chk.add_argument("file", type=Path)
+    hol = sub.add_parser("holidays", help="list, add or remove holidays (Jalali dates)")
+    hol.add_argument("action", choices=["list", "add", "remove"])
+    hol.add_argument("date", nargs="?", help="Jalali date, e.g. 1405-01-13")
+    hol.add_argument("name", nargs="*")
+
+
+def _fail(key: str, **values: object) -> int:
+    print(t_plain(key, **values), file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _report(report: ImportReport) -> int:
+    for line, key, values in report.errors:
+        print(t_plain("cli.line_error", line=line, reason=t_plain(key, **values)), file=sys.stderr)
+    print(t_plain("cli.import_done", added=report.added, updated=report.updated,
+                  rejected=len(report.errors)))
+    return 0 if not report.errors else 1
+
+
+async def cmd_import_facilities(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Imports facilities and reports each rejected line."""
+    await seed_inspection_defaults(repos)
+    try:
+        return _report(await import_facilities(repos, SystemClock().now(), args.file))
+    except TableError as exc:
+        return _fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+
+
+async def cmd_import_checklists(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Replaces checklists; nothing changes when a line is rejected."""
+    await seed_inspection_defaults(repos)
+    try:
+        return _report(await import_checklists(repos, SystemClock().now(), args.file))
+    except TableError as exc:
+        return _fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+
+
+async def cmd_holidays(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Lists this and next year's holidays, or adds / removes one."""
+    now = SystemClock().now()
+    if args.action == "list":
+        year = current_month(now, settings.tz).year
+        first, last = JalaliMonth(year, 1).first_day, JalaliMonth(year + 1, 12).last_day
+        for day, name in (await repos.programmes.holidays(first, last)).items():
+            print(t_plain("inspect_cli.holiday_line", date=format_numeric(day),
+                          label=format_date(day, weekday=True), name=name))
+        return 0
+    day = parse_date(args.date or "")
+    if day is None:
+        return _fail("inspect_cli.bad_date", value=args.date or "")
+    if args.action == "add":
+        new = await repos.programmes.add_holiday(day, normalize_input(" ".join(args.name)), now)
+        print(t_plain("inspect_cli.holiday_added" if new else "inspect_cli.holiday_renamed",
+                      date=format_date(day)))
+        return 0
+    if await repos.programmes.remove_holiday(day):
+        print(t_plain("inspect_cli.holiday_removed", date=format_date(day)))
+        return 0
+    return _fail("inspect_cli.holiday_unknown", date=fa_digits(args.date))
+
+
+COMMANDS = {
+    "import-facilities": cmd_import_facilities,
+    "import-checklists": cmd_import_checklists,
+    "holidays": cmd_holidays,
+}

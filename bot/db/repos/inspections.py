@@ -1,0 +1,290 @@
+"""Check-in drafts, confirmed inspections (photos, answers), follow-ups and the monthly plan."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from bot.db.connection import Database
+from bot.inspection_domain import Evidence, FollowUp, Inspection, PlanEntry, Severity
+
+_INSP = (
+    "i.id, i.tracking, i.deputy_id, i.county_id, i.programme_id, i.facility_type_id,"
+    " i.facility_id, i.period, i.started_at, i.confirmed_at, i.location_status, i.distance_m,"
+    " i.severity, i.findings, i.evidence, f.name AS facility_name"
+)
+_FU = (
+    "u.id, u.inspection_id, u.county_id, u.severity, u.status, u.opened_at, u.due_at,"
+    " u.closed_at, i.tracking, f.name AS facility_name"
+)
+_FROM_INSP = "FROM inspections i JOIN facilities f ON f.id = i.facility_id"
+_FROM_FU = (
+    "FROM follow_ups u JOIN inspections i ON i.id = u.inspection_id"
+    " JOIN facilities f ON f.id = i.facility_id"
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    person_id: int
+    data: dict[str, Any]
+    started_at: datetime
+
+
+def _inspection(r: aiosqlite.Row) -> Inspection:
+    return Inspection(
+        r["id"], r["tracking"], r["deputy_id"], r["county_id"], r["programme_id"],
+        r["facility_type_id"], r["facility_id"], r["period"], from_db(r["started_at"]),
+        from_db(r["confirmed_at"]), r["location_status"], r["distance_m"],
+        Severity(r["severity"]), r["findings"], Evidence(r["evidence"]), r["facility_name"],
+    )
+
+
+def _follow_up(r: aiosqlite.Row) -> FollowUp:
+    return FollowUp(
+        r["id"], r["inspection_id"], r["county_id"], Severity(r["severity"]), r["status"],
+        from_db(r["opened_at"]), from_db(r["due_at"]),
+        from_db(r["closed_at"]) if r["closed_at"] else None, r["tracking"], r["facility_name"],
+    )
+
+
+def _plan(r: aiosqlite.Row) -> PlanEntry:
+    return PlanEntry(
+        r["period"], r["deputy_id"], r["county_id"], r["programme_id"],
+        date.fromisoformat(r["planned_day"]) if r["planned_day"] else None,
+        r["facility_type_id"], r["facility_id"],
+    )
+
+
+class InspectionRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # Drafts ---------------------------------------------------------------------------------
+    async def draft(self, person_id: int) -> Draft | None:
+        """The check-in this person is building, if any."""
+        row = await self.db.fetchone(
+            "SELECT id, person_id, data, started_at FROM inspection_drafts WHERE person_id = ?",
+            (person_id,),
+        )
+        if row is None:
+            return None
+        return Draft(row["id"], row["person_id"], json.loads(row["data"]),
+                     from_db(row["started_at"]))
+
+    async def start_draft(self, person_id: int, data: dict[str, Any], now: datetime) -> Draft:
+        """Drops any earlier draft of the person and starts a new one."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM inspection_drafts WHERE person_id = ?", (person_id,))
+            cursor = await conn.execute(
+                "INSERT INTO inspection_drafts (person_id, data, started_at, updated_at)"
+                " VALUES (?, ?, ?, ?)",
+                (person_id, json.dumps(data), to_db(now), to_db(now)),
+            )
+        return Draft(int(cursor.lastrowid or 0), person_id, data, now)
+
+    async def save_draft(self, draft: Draft, now: datetime) -> bool:
+        """Writes the draft's data; False when it no longer exists (confirmed or cancelled)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE inspection_drafts SET data = ?, updated_at = ? WHERE id = ?",
+                (json.dumps(draft.data), to_db(now), draft.id),
+            )
+            return cursor.rowcount == 1
+
+    async def drop_draft(self, person_id: int) -> None:
+        """Forgets the person's draft (cancel)."""
+        await self.db.execute("DELETE FROM inspection_drafts WHERE person_id = ?", (person_id,))
+
+    @staticmethod
+    async def take_draft_in(
+        conn: aiosqlite.Connection, draft_id: int, person_id: int
+    ) -> Draft | None:
+        """Deletes and returns the person's draft inside a transaction (one confirm wins)."""
+        async with conn.execute(
+            "SELECT id, person_id, data, started_at FROM inspection_drafts"
+            " WHERE id = ? AND person_id = ?",
+            (draft_id, person_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        await conn.execute("DELETE FROM inspection_drafts WHERE id = ?", (draft_id,))
+        return Draft(row["id"], row["person_id"], json.loads(row["data"]),
+                     from_db(row["started_at"]))
+
+    # Confirmed inspections --------------------------------------------------------------------
+    @staticmethod
+    async def next_sequence_in(conn: aiosqlite.Connection, period: str) -> int:
+        """The next number of the month's province-wide sequence."""
+        async with conn.execute(
+            "SELECT count(*) FROM inspections WHERE period = ?", (period,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) + 1 if row else 1
+
+    @staticmethod
+    async def insert_in(conn: aiosqlite.Connection, **fields: Any) -> int:
+        """Stores a confirmed inspection; fields are the inspections columns."""
+        names = ", ".join(fields)
+        marks = ", ".join("?" * len(fields))
+        cursor = await conn.execute(
+            f"INSERT INTO inspections ({names}) VALUES ({marks})", list(fields.values())
+        )
+        return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    async def add_photos_in(
+        conn: aiosqlite.Connection, inspection_id: int, photos: list[dict[str, Any]]
+    ) -> None:
+        """Stores the visit's photos (dicts from the draft)."""
+        await conn.executemany(
+            "INSERT OR IGNORE INTO inspection_photos (inspection_id, sha256, file_id,"
+            " file_unique_id, path, size, mime_type, source, forwarded, sent_at, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(inspection_id, p["sha256"], p["file_id"], p.get("file_unique_id"), p["path"],
+              p["size"], p.get("mime_type"), p["source"], int(p.get("forwarded", False)),
+              p.get("sent_at"), p["received_at"]) for p in photos],
+        )
+
+    @staticmethod
+    async def add_answers_in(
+        conn: aiosqlite.Connection, inspection_id: int,
+        answers: list[tuple[int, int, str, str]],
+    ) -> None:
+        """Stores (item id, position, item text, answer) rows."""
+        await conn.executemany(
+            "INSERT INTO inspection_answers (inspection_id, item_id, position, item_text, answer)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(inspection_id, *a) for a in answers],
+        )
+
+    async def get(self, inspection_id: int) -> Inspection | None:
+        """One inspection by id."""
+        row = await self.db.fetchone(f"SELECT {_INSP} {_FROM_INSP} WHERE i.id = ?",
+                                     (inspection_id,))
+        return _inspection(row) if row else None
+
+    async def by_draft(self, draft_id: int) -> Inspection | None:
+        """The inspection a draft became (to answer a second tap on confirm)."""
+        row = await self.db.fetchone(f"SELECT {_INSP} {_FROM_INSP} WHERE i.draft_id = ?",
+                                     (draft_id,))
+        return _inspection(row) if row else None
+
+    async def of_period(self, period: str, county_id: int | None = None) -> list[Inspection]:
+        """A month's inspections (of one county), oldest first."""
+        sql = f"SELECT {_INSP} {_FROM_INSP} WHERE i.period = ?"
+        params: list[object] = [period]
+        if county_id is not None:
+            sql += " AND i.county_id = ?"
+            params.append(county_id)
+        rows = await self.db.fetchall(sql + " ORDER BY i.confirmed_at, i.id", params)
+        return [_inspection(r) for r in rows]
+
+    async def done_counts(self, period: str) -> dict[tuple[int, int], int]:
+        """(county id, programme id) → number of inspections in the month."""
+        rows = await self.db.fetchall(
+            "SELECT county_id, programme_id, count(*) AS n FROM inspections WHERE period = ?"
+            " GROUP BY county_id, programme_id",
+            (period,),
+        )
+        return {(r["county_id"], r["programme_id"]): r["n"] for r in rows}
+
+    async def photos(self, inspection_id: int) -> list[dict[str, Any]]:
+        """The stored photo rows of an inspection."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM inspection_photos WHERE inspection_id = ? ORDER BY id",
+            (inspection_id,),
+        )
+        return [dict(r) for r in rows]
+
+    async def answers(self, inspection_id: int) -> list[dict[str, Any]]:
+        """The stored checklist answers of an inspection, in checklist order."""
+        rows = await self.db.fetchall(
+            "SELECT item_id, position, item_text, answer FROM inspection_answers"
+            " WHERE inspection_id = ? ORDER BY position",
+            (inspection_id,),
+        )
+        return [dict(r) for r in rows]
+
+    async def row(self, inspection_id: int) -> dict[str, Any] | None:
+        """Every column of one inspection (tests and exports)."""
+        r = await self.db.fetchone("SELECT * FROM inspections WHERE id = ?", (inspection_id,))
+        return dict(r) if r else None
+
+    # Follow-ups -------------------------------------------------------------------------------
+    @staticmethod
+    async def open_follow_up_in(
+        conn: aiosqlite.Connection, inspection_id: int, county_id: int, severity: Severity,
+        now: datetime, due: datetime,
+    ) -> int:
+        """Opens the follow-up of a serious or critical finding."""
+        cursor = await conn.execute(
+            "INSERT INTO follow_ups (inspection_id, county_id, severity, opened_at, due_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (inspection_id, county_id, severity.value, to_db(now), to_db(due)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    async def follow_up(self, follow_up_id: int) -> FollowUp | None:
+        """One follow-up by id (callers check the county)."""
+        row = await self.db.fetchone(f"SELECT {_FU} {_FROM_FU} WHERE u.id = ?", (follow_up_id,))
+        return _follow_up(row) if row else None
+
+    async def open_follow_ups(self, county_id: int | None = None) -> list[FollowUp]:
+        """Open follow-ups (of one county), oldest due first."""
+        sql = f"SELECT {_FU} {_FROM_FU} WHERE u.status = 'open'"
+        params: tuple[int, ...] = ()
+        if county_id is not None:
+            sql += " AND u.county_id = ?"
+            params = (county_id,)
+        rows = await self.db.fetchall(sql + " ORDER BY u.due_at, u.id", params)
+        return [_follow_up(r) for r in rows]
+
+    @staticmethod
+    async def close_follow_up_in(
+        conn: aiosqlite.Connection, follow_up_id: int, *, person_id: int, note: str,
+        sha256: str, file_id: str, path: str, now: datetime,
+    ) -> bool:
+        """Closes an open follow-up; False when it was closed already."""
+        cursor = await conn.execute(
+            "UPDATE follow_ups SET status = 'closed', closed_at = ?, closed_by = ?,"
+            " close_note = ?, close_photo_sha256 = ?, close_photo_file_id = ?,"
+            " close_photo_path = ? WHERE id = ? AND status = 'open'",
+            (to_db(now), person_id, note, sha256, file_id, path, follow_up_id),
+        )
+        return cursor.rowcount == 1
+
+    # The monthly plan -------------------------------------------------------------------------
+    async def plans(self, period: str, deputy_id: int | None = None) -> list[PlanEntry]:
+        """The month's plan (of one deputy)."""
+        sql = ("SELECT period, deputy_id, county_id, programme_id, planned_day,"
+               " facility_type_id, facility_id FROM inspection_plans WHERE period = ?")
+        params: list[object] = [period]
+        if deputy_id is not None:
+            sql += " AND deputy_id = ?"
+            params.append(deputy_id)
+        rows = await self.db.fetchall(sql + " ORDER BY county_id, programme_id", params)
+        return [_plan(r) for r in rows]
+
+    async def save_plans(self, entries: list[PlanEntry], now: datetime) -> int:
+        """Stores plan entries not yet stored; returns how many were new."""
+        async with self.db.transaction() as conn:
+            added = 0
+            for e in entries:
+                cursor = await conn.execute(
+                    "INSERT OR IGNORE INTO inspection_plans (period, deputy_id, county_id,"
+                    " programme_id, planned_day, facility_type_id, facility_id, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (e.period, e.deputy_id, e.county_id, e.programme_id,
+                     e.planned_day.isoformat() if e.planned_day else None, e.facility_type_id,
+                     e.facility_id, to_db(now)),
+                )
+                added += cursor.rowcount
+        return added

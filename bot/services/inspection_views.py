@@ -1,0 +1,134 @@
+"""Texts of the inspection flow that need data: the check-in summary and the checklist view."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.db.repos import Repos
+from bot.db.repos.inspections import Draft
+from bot.domain import Person
+from bot.i18n import Safe, fa_digits, fa_number, t, t_plain
+from bot.inspection_domain import ChecklistItem
+from bot.jalali import JalaliMonth, format_date, format_datetime
+from bot.services.inspection_reminders import programme_lines, statuses
+
+ANSWER_MARKS = {"yes": "inspections.mark_yes", "no": "inspections.mark_no",
+                "na": "inspections.mark_na"}
+
+
+def checklist_text(items: list[ChecklistItem], answers: dict[str, str], facility: str) -> str:
+    """The checklist with each item's answer so far (one message, edited in place)."""
+    lines = []
+    for n, item in enumerate(items, start=1):
+        mark = answers.get(str(item.id))
+        label = t_plain(ANSWER_MARKS[mark] if mark else "inspections.mark_open")
+        lines.append(t("inspections.checklist_line", n=n, text=item.text, mark=label))
+    return t("inspections.checklist", facility=facility, lines=Safe("\n".join(lines)))
+
+
+def distance_text(distance: float | None) -> str:
+    """Metres below a kilometre, else kilometres with one decimal, in Persian digits."""
+    if distance is None:
+        return t_plain("inspections.distance_unknown")
+    if distance < 1000:
+        return t_plain("inspections.distance_m", metres=round(distance))
+    return t_plain("inspections.distance_km", km=fa_number(distance / 1000, 1))
+
+
+def location_text(location: dict) -> str:
+    """What the summary says about the location."""
+    if location.get("status") == "live":
+        distance = distance_text(location.get("distance_m"))
+        return t_plain("inspections.location_live", distance=distance)
+    return t_plain("inspections.location_skipped", reason=location.get("note", ""))
+
+
+async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
+    """Everything the deputy is about to confirm, with Persian date and time."""
+    d = draft.data
+    programme = await repos.programmes.programme(int(d["programme_id"]))
+    kind = await repos.programmes.facility_type(int(d["type_id"]))
+    facility = await repos.facilities.get(int(d["facility_id"]))
+    items = await repos.programmes.checklist(int(d["type_id"]))
+    answers = d.get("answers", {})
+    counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}
+    failed = [i.text for i in items if answers.get(str(i.id)) == "no"]
+    failed_lines = "".join("\n" + t("inspections.summary_failed_line", text=x) for x in failed)
+    return t(
+        "inspections.summary",
+        programme=programme.name if programme else "", kind=kind.name if kind else "",
+        facility=facility.name if facility else "",
+        started=format_datetime(draft.started_at, tz),
+        location=location_text(d["location"]),
+        photos=len(d.get("photos", [])),
+        yes=counts["yes"], no=counts["no"], na=counts["na"],
+        failed=Safe(failed_lines),
+        findings=d.get("findings") or t_plain("inspections.no_findings_text"),
+        severity=t_plain(f"inspections.severity_{d['severity']}"),
+    )
+
+
+async def month_text(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo) -> str:
+    """The deputy's month: required against done per programme, visits, open follow-ups."""
+    programmes = await repos.programmes.programmes()
+    [status] = await statuses(repos, month, [person], programmes)
+    visits = await repos.inspections.of_period(month.key(), person.county_id)
+    visit_lines = "\n".join(
+        t("insp_month.visit_line", tracking=fa_digits(v.tracking), facility=v.facility_name,
+          when=format_datetime(v.confirmed_at, tz),
+          evidence=t_plain(f"insp_month.evidence_{v.evidence.value}"))
+        for v in visits
+    ) or t("insp_month.no_visits")
+    follow_ups = await repos.inspections.open_follow_ups(person.county_id)
+    follow_lines = "\n".join(
+        t("insp_month.follow_up_line", tracking=fa_digits(f.tracking), facility=f.facility_name,
+          severity=t_plain(f"inspections.severity_{f.severity.value}"),
+          due=format_datetime(f.due_at, tz))
+        for f in follow_ups
+    ) or t("insp_month.no_follow_ups")
+    return t("insp_month.status", month=month.label(),
+             programmes=Safe(programme_lines(status, programmes)),
+             visits=Safe(visit_lines), follow_ups=Safe(follow_lines))
+
+
+MESSAGE_BUDGET = 3500  # Telegram allows 4096 characters per message; leave room for markup
+
+
+async def plan_texts(repos: Repos, month: JalaliMonth) -> list[str]:
+    """The month's plan for admins, county by county, split into messages that fit."""
+    plans = await repos.inspections.plans(month.key())
+    if not plans:
+        return [t("insp_plan.empty", month=month.label())]
+    programmes = {p.id: p for p in await repos.programmes.programmes()}
+    kinds = {k.id: k for k in await repos.programmes.types()}
+    done = await repos.inspections.done_counts(month.key())
+    counties = {c.id: c.name for c in await repos.counties.all()}
+    blocks: list[str] = []
+    for county_id in sorted({p.county_id for p in plans}, key=lambda c: counties.get(c, "")):
+        rows = [p for p in plans if p.county_id == county_id and p.programme_id in programmes]
+        deputy = await repos.people.get(rows[0].deputy_id) if rows else None
+        lines = []
+        for p in rows:
+            facility = await repos.facilities.get(p.facility_id) if p.facility_id else None
+            programme = programmes[p.programme_id]
+            kind = kinds.get(p.facility_type_id or 0)
+            lines.append(t(
+                "insp_plan.line", programme=programme.name,
+                day=format_date(p.planned_day, weekday=True) if p.planned_day
+                else t_plain("insp_plan.no_day"),
+                kind=kind.name if kind else "", facility=facility.name if facility else "-",
+                mark=t_plain("insp_reminders.mark_done"
+                             if done.get((county_id, p.programme_id), 0)
+                             >= programme.monthly_required else "insp_reminders.mark_missing"),
+            ))
+        blocks.append(t("insp_plan.county", county=counties.get(county_id, ""),
+                        deputy=deputy.name if deputy else "", lines=Safe("\n".join(lines))))
+    messages, current = [], t("insp_plan.title", month=month.label())
+    for block in blocks:
+        if len(current) + len(block) + 2 > MESSAGE_BUDGET:
+            messages.append(current)
+            current = block
+        else:
+            current += "\n\n" + block
+    messages.append(current)
+    return messages

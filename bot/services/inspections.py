@@ -1,0 +1,395 @@
+"""The check-in: a draft built step by step (kept in the database), then one confirmed visit.
+
+Every step re-checks on the server what the person picked: the programme exists, the
+facility type belongs to it, the facility is of that type and in the deputy's own county, the
+checklist item belongs to the type. Handlers only parse and reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from bot.db.repos import Repos
+from bot.db.repos.inspections import Draft
+from bot.domain import Person, Role
+from bot.i18n import fa_digits, t, t_plain
+from bot.inspection_domain import (
+    Answer,
+    ChecklistItem,
+    Evidence,
+    Facility,
+    FacilityType,
+    Inspection,
+    Programme,
+    Severity,
+)
+from bot.jalali import TEHRAN, JalaliMonth, format_datetime, local_date
+from bot.services.evidence import PhotoFact, distance_m, evidence_strength
+from bot.services.notify import queue_text_in
+
+MAX_PHOTOS = 10
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's getFile download limit
+LOCATION_MAX_AGE = timedelta(minutes=5)
+FOLLOW_UP_DAYS = 7
+MAX_NAME = 120
+MAX_TEXT = 3000
+
+
+class Step(StrEnum):
+    FACILITY = "facility"
+    LOCATION = "location"
+    PHOTOS = "photos"
+    CHECKLIST = "checklist"
+    FINDINGS = "findings"
+
+
+STEPS = list(Step)
+
+
+class LocationVerdict(StrEnum):
+    OK = "ok"
+    FORWARDED = "forwarded"
+    STALE = "stale"
+    VENUE = "venue"
+
+
+def judge_location(
+    now: datetime, sent_at: datetime, *, forwarded: bool, venue: bool
+) -> LocationVerdict:
+    """A location counts only when it is the person's own current position."""
+    if forwarded:
+        return LocationVerdict.FORWARDED
+    if venue:
+        return LocationVerdict.VENUE
+    if now - sent_at > LOCATION_MAX_AGE:
+        return LocationVerdict.STALE
+    return LocationVerdict.OK
+
+
+# Reading and starting ---------------------------------------------------------------------
+async def draft_of(repos: Repos, person: Person) -> Draft | None:
+    """The deputy's draft, if a check-in is under way."""
+    return await repos.inspections.draft(person.id)
+
+
+async def start(repos: Repos, now: datetime, person: Person) -> Draft:
+    """Starts a fresh check-in (an unfinished one is replaced)."""
+    return await repos.inspections.start_draft(person.id, {"photos": [], "answers": {}}, now)
+
+
+async def cancel(repos: Repos, person: Person) -> None:
+    """Forgets the deputy's draft."""
+    await repos.inspections.drop_draft(person.id)
+
+
+def missing_step(draft: Draft) -> Step | None:
+    """The first step still to do, or None when the draft can be confirmed."""
+    d = draft.data
+    if not d.get("facility_id"):
+        return Step.FACILITY
+    if not d.get("location"):
+        return Step.LOCATION
+    if not d.get("photos") or not d.get("photos_done"):
+        return Step.PHOTOS
+    if not d.get("answers_done"):
+        return Step.CHECKLIST
+    if not d.get("severity"):
+        return Step.FINDINGS
+    return None
+
+
+async def reopen(repos: Repos, now: datetime, draft: Draft, step: Step) -> None:
+    """Undoes one step so the person does it again (the others are kept)."""
+    d = draft.data
+    if step is Step.FACILITY:
+        for key in ("programme_id", "type_id", "facility_id"):
+            d.pop(key, None)
+    elif step is Step.LOCATION:
+        d.pop("location", None)
+    elif step is Step.PHOTOS:
+        d["photos"], d["photos_done"] = [], False
+    elif step is Step.CHECKLIST:
+        d["answers_done"] = False
+    elif step is Step.FINDINGS:
+        d.pop("findings", None)
+        d.pop("severity", None)
+    await repos.inspections.save_draft(draft, now)
+
+
+# Programme, type, facility ------------------------------------------------------------------
+async def pick_programme(
+    repos: Repos, now: datetime, draft: Draft, programme_id: int
+) -> Programme | None:
+    """Sets the programme; None when it does not exist."""
+    programme = await repos.programmes.programme(programme_id)
+    if programme is None:
+        return None
+    draft.data["programme_id"] = programme.id
+    await repos.inspections.save_draft(draft, now)
+    return programme
+
+
+async def pick_type(
+    repos: Repos, now: datetime, draft: Draft, type_id: int
+) -> FacilityType | None:
+    """Sets the facility type; None unless it belongs to the chosen programme."""
+    kind = await repos.programmes.facility_type(type_id)
+    if kind is None or kind.programme_id != draft.data.get("programme_id"):
+        return None
+    # Answers to another type's checklist are dropped; choosing the same type again keeps them.
+    items = {str(i.id) for i in await repos.programmes.checklist(kind.id)}
+    answers = draft.data.get("answers", {})
+    kept = {k: v for k, v in answers.items() if k in items}
+    if kept != answers:
+        draft.data["answers"], draft.data["answers_done"] = kept, False
+    draft.data["type_id"] = kind.id
+    await repos.inspections.save_draft(draft, now)
+    return kind
+
+
+async def facility_choices(
+    repos: Repos, person: Person, draft: Draft, search: str | None = None
+) -> list[Facility]:
+    """The deputy's county's facilities of the chosen type (names containing search)."""
+    type_id = draft.data.get("type_id")
+    if person.county_id is None or not type_id:
+        return []
+    return await repos.facilities.of_county(person.county_id, [type_id], search, limit=30)
+
+
+async def pick_facility(
+    repos: Repos, now: datetime, person: Person, draft: Draft, facility_id: int
+) -> Facility | None:
+    """Sets the facility; None unless it is of the chosen type and in the deputy's county."""
+    facility = await repos.facilities.get(facility_id)
+    if (facility is None or facility.county_id != person.county_id
+            or facility.facility_type_id != draft.data.get("type_id")):
+        return None
+    if draft.data.get("facility_id") != facility.id and draft.data.get("location"):
+        draft.data.pop("location")  # a distance to another facility means nothing
+    draft.data["facility_id"] = facility.id
+    await repos.inspections.save_draft(draft, now)
+    return facility
+
+
+async def add_facility(
+    repos: Repos, now: datetime, person: Person, draft: Draft, name: str, address: str | None
+) -> Facility | None:
+    """Registers a new facility of the chosen type in the deputy's county and picks it."""
+    type_id = draft.data.get("type_id")
+    if person.county_id is None or not type_id or not 0 < len(name) <= MAX_NAME:
+        return None
+    facility = await repos.facilities.add(
+        county_id=person.county_id, type_id=type_id, name=name, address=address,
+        created_by=person.id, now=now,
+    )
+    await repos.audit.record(now, person.id, "facility.add", f"facility:{facility.id}", name=name)
+    return await pick_facility(repos, now, person, draft, facility.id)
+
+
+# Location --------------------------------------------------------------------------------
+async def set_location(
+    repos: Repos, now: datetime, draft: Draft, lat: float, lon: float, sent_at: datetime
+) -> float | None:
+    """Keeps a live location and its distance to the facility (None without coordinates)."""
+    facility = await repos.facilities.get(int(draft.data.get("facility_id") or 0))
+    distance = None
+    if facility is not None and facility.has_coordinates:
+        distance = round(distance_m(lat, lon, facility.lat, facility.lon), 1)  # type: ignore[arg-type]
+    draft.data["location"] = {
+        "status": "live", "lat": lat, "lon": lon, "sent_at": to_db(sent_at), "at": to_db(now),
+        "distance_m": distance,
+    }
+    await repos.inspections.save_draft(draft, now)
+    return distance
+
+
+async def skip_location(repos: Repos, now: datetime, draft: Draft, reason: str) -> bool:
+    """Records that no location was sent, and why; False when the reason is empty."""
+    if not 0 < len(reason) <= MAX_TEXT:
+        return False
+    draft.data["location"] = {"status": "skipped", "note": reason, "at": to_db(now)}
+    await repos.inspections.save_draft(draft, now)
+    return True
+
+
+# Photos ----------------------------------------------------------------------------------
+def photo_known(draft: Draft, file_unique_id: str) -> bool:
+    """True when this very file is in the draft already (no second download)."""
+    return any(p.get("file_unique_id") == file_unique_id for p in draft.data.get("photos", []))
+
+
+async def add_photo(repos: Repos, now: datetime, draft: Draft, photo: dict[str, Any]) -> int:
+    """Adds a stored photo unless the same bytes are there; returns how many there are."""
+    photos = draft.data.setdefault("photos", [])
+    if len(photos) < MAX_PHOTOS and all(p["sha256"] != photo["sha256"] for p in photos):
+        photos.append({**photo, "received_at": to_db(now)})
+        await repos.inspections.save_draft(draft, now)
+    return len(photos)
+
+
+async def photos_done(repos: Repos, now: datetime, draft: Draft) -> bool:
+    """Closes the photo step; False when there is no photo yet."""
+    if not draft.data.get("photos"):
+        return False
+    draft.data["photos_done"] = True
+    await repos.inspections.save_draft(draft, now)
+    return True
+
+
+# Checklist and findings ------------------------------------------------------------------------
+async def checklist(repos: Repos, draft: Draft) -> list[ChecklistItem]:
+    """The checklist of the chosen facility type."""
+    return await repos.programmes.checklist(int(draft.data.get("type_id") or 0))
+
+
+async def answer(
+    repos: Repos, now: datetime, draft: Draft, item_id: int, value: Answer
+) -> bool:
+    """Records one answer; False when the item is not on this checklist."""
+    if item_id not in {i.id for i in await checklist(repos, draft)}:
+        return False
+    draft.data.setdefault("answers", {})[str(item_id)] = value.value
+    await repos.inspections.save_draft(draft, now)
+    return True
+
+
+async def answers_done(repos: Repos, now: datetime, draft: Draft) -> bool:
+    """Closes the checklist; False while an item is unanswered."""
+    items = await checklist(repos, draft)
+    if any(str(i.id) not in draft.data.get("answers", {}) for i in items):
+        return False
+    draft.data["answers_done"] = True
+    await repos.inspections.save_draft(draft, now)
+    return True
+
+
+async def set_findings(repos: Repos, now: datetime, draft: Draft, text: str | None) -> bool:
+    """Keeps the findings (None: nothing to report, severity none); False when too long."""
+    if text is not None and not 0 < len(text) <= MAX_TEXT:
+        return False
+    draft.data["findings"] = text
+    draft.data.pop("severity", None)
+    if text is None:
+        draft.data["severity"] = Severity.NONE.value
+    await repos.inspections.save_draft(draft, now)
+    return True
+
+
+async def set_severity(repos: Repos, now: datetime, draft: Draft, severity: Severity) -> None:
+    """Keeps the severity of the findings."""
+    draft.data["severity"] = severity.value
+    await repos.inspections.save_draft(draft, now)
+
+
+# Confirm --------------------------------------------------------------------------------------
+def tracking_code(month: JalaliMonth, sequence: int) -> str:
+    """«<letter>-140509-0042», stored with Latin digits; show it with fa_digits()."""
+    prefix = t_plain("inspections.tracking_prefix")
+    return f"{prefix}-{month.year:04d}{month.month:02d}-{sequence:04d}"
+
+
+def show_tracking(tracking: str) -> str:
+    """The tracking number as people read it (Persian digits)."""
+    return fa_digits(tracking)
+
+
+def _evidence(location: dict[str, Any], photos: list[dict[str, Any]]) -> Evidence:
+    live = location.get("status") == "live"
+    return evidence_strength(
+        location_live=live,
+        distance=location.get("distance_m"),
+        location_at=from_db(location["at"]) if live else None,
+        photos=[PhotoFact(from_db(p["received_at"]), bool(p.get("forwarded"))) for p in photos],
+    )
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    inspection: Inspection
+    new: bool  # False when this was a second tap on confirm
+
+
+async def confirm(
+    repos: Repos, now: datetime, person: Person, draft_id: int, tz: ZoneInfo = TEHRAN
+) -> Confirmed | None:
+    """Stores the visit once (a second tap returns the first); None when nothing can be stored."""
+    draft = await repos.inspections.draft(person.id)
+    if draft is None or draft.id != draft_id:
+        done = await repos.inspections.by_draft(draft_id)
+        if done is not None and done.deputy_id == person.id:
+            return Confirmed(done, new=False)
+        return None
+    if missing_step(draft) is not None or person.county_id is None:
+        return None
+    facility = await repos.facilities.get(int(draft.data["facility_id"]))
+    if facility is None or facility.county_id != person.county_id:
+        return None
+    items = await checklist(repos, draft)
+    admins = await repos.people.active(Role.ADMIN)
+    month = JalaliMonth.of(local_date(now, tz))
+    async with repos.db.transaction() as conn:
+        taken = await repos.inspections.take_draft_in(conn, draft.id, person.id)
+        if taken is None:  # pragma: no cover - the lock makes a parallel confirm wait
+            return None
+        d = taken.data
+        location = d["location"]
+        severity = Severity(d["severity"])
+        sequence = await repos.inspections.next_sequence_in(conn, month.key())
+        inspection_id = await repos.inspections.insert_in(
+            conn, tracking=tracking_code(month, sequence), draft_id=taken.id, period=month.key(),
+            deputy_id=person.id, county_id=person.county_id, programme_id=d["programme_id"],
+            facility_type_id=d["type_id"], facility_id=facility.id,
+            started_at=to_db(taken.started_at), confirmed_at=to_db(now),
+            location_status=location["status"], location_note=location.get("note"),
+            lat=location.get("lat"), lon=location.get("lon"),
+            location_sent_at=location.get("sent_at"), location_at=location.get("at"),
+            distance_m=location.get("distance_m"), severity=severity.value,
+            findings=d.get("findings"), evidence=_evidence(location, d["photos"]).value,
+        )
+        await repos.inspections.add_photos_in(conn, inspection_id, d["photos"])
+        await repos.inspections.add_answers_in(conn, inspection_id, [
+            (i.id, i.position, i.text, d["answers"][str(i.id)]) for i in items
+        ])
+        await repos.facilities.visited_in(conn, facility.id, now, location.get("lat"),
+                                          location.get("lon"))
+        if severity.opens_follow_up:
+            await repos.inspections.open_follow_up_in(
+                conn, inspection_id, person.county_id, severity, now,
+                now + timedelta(days=FOLLOW_UP_DAYS),
+            )
+            await _alert_admins(conn, repos, now, admins, person, facility, inspection_id,
+                                tracking_code(month, sequence), severity, d.get("findings"), tz)
+        await repos.audit.record_in(conn, now, person.id, "inspection.confirm",
+                                    f"inspection:{inspection_id}")
+    stored = await repos.inspections.get(inspection_id)
+    assert stored is not None
+    return Confirmed(stored, new=True)
+
+
+async def _alert_admins(
+    conn: aiosqlite.Connection, repos: Repos, now: datetime, admins: list[Person],
+    deputy: Person,
+    facility: Facility, inspection_id: int, tracking: str, severity: Severity,
+    findings: str | None, tz: ZoneInfo,
+) -> None:
+    county = await repos.counties.get(facility.county_id)
+    text = t(
+        "inspections.alert_admins", severity=t_plain(f"inspections.severity_{severity.value}"),
+        county=county.name if county else "", facility=facility.name, deputy=deputy.name,
+        tracking=show_tracking(tracking), findings=findings or "",
+        due=format_datetime(now + timedelta(days=FOLLOW_UP_DAYS), tz),
+    )
+    for admin in admins:
+        if admin.tg_user_id is not None:
+            await queue_text_in(
+                conn, now, chat_id=admin.tg_user_id, kind="inspection.alert", text=text,
+                dedup_key=f"inspection.alert:{inspection_id}:{admin.id}",
+            )
