@@ -168,6 +168,12 @@ class FakeTelegramServer:
                     raise AssertionError(f"no matching call within {timeout}s; saw {methods}")
                 self._cond.wait(remaining)
 
+    def shown_to(self, chat_id: int) -> list[HttpCall]:
+        """Messages sent or edited in one chat, in the order the bot made the calls."""
+        with self._cond:
+            return [c for c in self.calls if c.chat_id == chat_id
+                    and c.method in ("sendMessage", "editMessageText", "sendPhoto")]
+
     def named(self, method: str) -> list[HttpCall]:
         with self._cond:
             return [c for c in self.calls if c.method == method]

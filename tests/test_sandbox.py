@@ -67,6 +67,16 @@ class Terminal:
         return await self.screen()
 
 
+def open_sandbox(tmp_path, role: str | None = None, county: str | None = None,
+                 ) -> tuple[Sandbox, Terminal, asyncio.Task[int]]:
+    """A sandbox session on its own database, running until /quit, driven through a Terminal."""
+    term = Terminal()
+    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path)
+    box = Sandbox(settings, term, term.out, clock=FixedClock(START))
+    term.session = asyncio.create_task(box.run(role, county))
+    return box, term, term.session
+
+
 def number_of(screen: str, label: str) -> str:
     """The number printed in front of a button label."""
     match = re.search(r"\[(\d+)\] " + re.escape(label) + r"(?:\s|$)", screen)
@@ -80,11 +90,8 @@ def shows(screen: str, html_text: str) -> bool:
 
 
 async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
-    base = Settings(bot_token=TOKEN)
-    settings = sandbox_settings(base, tmp_path)
-    term = Terminal()
-    box = Sandbox(settings, term, term.out, clock=FixedClock(START))
-    session = term.session = asyncio.create_task(box.run())
+    box, term, session = open_sandbox(tmp_path)
+    settings = box.settings
 
     first = await term.screen()
     assert t_plain("sandbox.choose_role") in first
@@ -131,12 +138,41 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
     assert person.county_id == county.id
 
 
+async def test_deputy_checks_in_with_location_and_photos(tmp_path):
+    """A whole unannounced inspection typed at the terminal, at the sample slaughterhouse."""
+    box, term, session = open_sandbox(tmp_path, "deputy", "رفسنجان")
+    screen = await term.screen()
+    screen = await term.type(number_of(screen, t_plain("menu.inspect")))
+    food = next(p for p in await box.repos.programmes.programmes() if p.code == "food")
+    screen = await term.type(number_of(screen, food.name))
+    kind = next(k for k in await box.repos.programmes.types() if k.code == "slaughterhouse")
+    screen = await term.type(number_of(screen, kind.name))
+    facility = t_plain("sandbox.sample_facility", county="رفسنجان")
+    screen = await term.type(number_of(screen, facility))
+    assert shows(screen, t("inspections.ask_location"))
+    screen = await term.type(number_of(screen, t_plain("inspections.location_button")))
+    for name in ("gate.jpg", "cold-room.jpg"):
+        (tmp_path / name).write_bytes(b"\xff\xd8" + name.encode())
+        screen = await term.type(f"/photo {tmp_path / name}")
+    screen = await term.type(number_of(screen, t_plain("inspections.photos_done_button")))
+    for n in range(1, len(await box.repos.programmes.checklist(kind.id)) + 1):
+        label = t_plain("inspections.answer_y_button", n=n, mark="")
+        screen = await term.type(number_of(screen, label))
+    screen = await term.type(number_of(screen, t_plain("inspections.checklist_done_button")))
+    screen = await term.type(number_of(screen, t_plain("inspections.no_findings_button")))
+    assert facility in screen
+    screen = await term.type(number_of(screen, t_plain("inspections.confirm_button")))
+    [visit] = await box.repos.inspections.of_period("1405-09")
+    assert (await box.repos.inspections.row(visit.id))["evidence"] == "strong"
+    assert len(await box.repos.inspections.photos(visit.id)) == 2
+    term.inputs.put("/quit\n")
+    assert await asyncio.wait_for(session, WAIT) == 0
+
+
 async def test_member_reports_progress_with_a_photo_and_the_deputy_is_told(tmp_path):
     """A whole report flow typed at the terminal; the photo goes through getFile + download."""
-    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path)
-    term = Terminal()
-    box = Sandbox(settings, term, term.out, clock=FixedClock(START))
-    session = term.session = asyncio.create_task(box.run("deputy", "بم"))
+    box, term, session = open_sandbox(tmp_path, "deputy", "بم")
+    settings = box.settings
     await term.screen()
     screen = await term.type("/as member بم")
     screen = await term.type(number_of(screen, t_plain("menu.report")))
@@ -170,10 +206,7 @@ async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, mo
                                     buttons=[[("OK", "test:ok")]])
 
     monkeypatch.setattr(scheduler, "PERIODIC_TASKS", [remind])
-    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path)
-    term = Terminal()
-    box = Sandbox(settings, term, term.out, clock=FixedClock(START))
-    session = term.session = asyncio.create_task(box.run("admin"))
+    _box, term, session = open_sandbox(tmp_path, "admin")
     await term.screen()
     assert t_plain("common.cancelled") not in await term.type("/time +1d")
     screen = await term.type("/time +1d")
@@ -185,10 +218,7 @@ async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, mo
 
 
 async def test_sandbox_commands_explain_bad_input(tmp_path):
-    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path)
-    term = Terminal()
-    box = Sandbox(settings, term, term.out, clock=FixedClock(START))
-    session = term.session = asyncio.create_task(box.run("deputy", "بم"))
+    _box, term, session = open_sandbox(tmp_path, "deputy", "بم")
     screen = await term.screen()
     assert t_plain("sandbox.you_are", name=t_plain("sandbox.name_deputy", county="بم")) in screen
     assert t_plain("sandbox.bad_time") in await term.type("/time soon")

@@ -11,22 +11,27 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from telegram import Bot
 
+from bot.clock import SystemClock
 from bot.db import Database
 from bot.db.repos import Repos
 from bot.domain import Role
 from bot.i18n import t, t_plain
+from bot.jalali import current_month
 from bot.services.counties import seed_counties
+from bot.services.inspection_setup import seed_inspection_defaults
 from bot.services.onboarding import create_invite
 from bot.services.projects import add_project
 from tests.conftest import START
 from tests.http_fake import FakeTelegramServer, HttpCall
+from tests.inspect_flow import NEAR, SITE
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -71,6 +76,17 @@ def stop_bot(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[in
         _, err = proc.communicate()
         raise AssertionError(f"the bot did not stop within {STOP_TIMEOUT}s:\n{err}") from None
     return proc.returncode, err
+
+
+@contextmanager
+def bot_running(tmp_path: Path, api: FakeTelegramServer) -> Iterator[None]:
+    """`python -m bot` against the fake for the duration of the block; a clean stop after."""
+    proc = start_bot(tmp_path, bot_env(tmp_path, api))
+    try:
+        yield
+    finally:
+        code, err = stop_bot(proc)
+    assert code == 0, err
 
 
 @pytest.fixture
@@ -194,37 +210,67 @@ def _button(call: HttpCall, data_prefix: str) -> str:
                 if b.get("callback_data", "").startswith(data_prefix))
 
 
+class Chat:
+    """One person talking to the bot process through the fake; each step waits for the
+    answer that marks the next step (a step may send several messages)."""
+
+    def __init__(self, api: FakeTelegramServer, user_id: int) -> None:
+        self.api = api
+        self.user_id = user_id
+
+    def step(self, update: dict, until: Callable[[HttpCall], bool]) -> HttpCall:
+        before = len(self.api.shown_to(self.user_id))
+        self.api.push(update)
+        self.api.wait_for(lambda _: any(map(until, self.new(before))))
+        return next(c for c in self.new(before) if until(c))
+
+    def new(self, before: int) -> list[HttpCall]:
+        return self.api.shown_to(self.user_id)[before:]
+
+    def join(self, token: str) -> None:
+        """Waits for the bot to be up, then redeems an invitation."""
+        self.api.wait_for(lambda c: c.method == "setMyCommands")
+        self.send(f"/start {token}", _has_menu)
+
+    def send(self, text: str, until: Callable[[HttpCall], bool]) -> HttpCall:
+        return self.step(self.api.message_update(self.user_id, text), until)
+
+    def press(self, data: str, on: HttpCall, until: Callable[[HttpCall], bool]) -> HttpCall:
+        return self.step(self.api.callback_update(self.user_id, data, on), until)
+
+
+def _has_button(prefix: str) -> Callable[[HttpCall], bool]:
+    def check(call: HttpCall) -> bool:
+        rows = (call.params.get("reply_markup") or {}).get("inline_keyboard") or []
+        return any(b.get("callback_data", "").startswith(prefix) for row in rows for b in row)
+
+    return check
+
+
+def _has_menu(call: HttpCall) -> bool:
+    return "keyboard" in (call.params.get("reply_markup") or {})
+
+
+def _says(text: str) -> Callable[[HttpCall], bool]:
+    return lambda call: text in call.text
+
+
 async def test_a_whole_progress_report_over_http_with_a_photo(tmp_path, api):
     """Registration, every report step, a photo fetched through BOT_API_FILE_URL, the result."""
     token, project_id = await _prepare_member(tmp_path)
-    member = 6001
-    proc = start_bot(tmp_path, bot_env(tmp_path, api))
-
-    def shown() -> list[HttpCall]:
-        return [c for c in api.named("sendMessage") + api.named("editMessageText")
-                if c.chat_id == member]
-
-    def step(update: dict) -> HttpCall:
-        before = len(shown())
-        api.push(update)
-        api.wait_for(lambda c: len(shown()) > before)
-        return shown()[-1]
-
-    try:
-        api.wait_for(lambda c: c.method == "setMyCommands")
-        step(api.message_update(member, f"/start {token}"))
-        ask = step(api.message_update(member, "/report"))
-        ask = step(api.callback_update(member, _button(ask, "rep:p"), ask))
-        step(api.message_update(member, "40"))
-        step(api.message_update(member, "the first workshop was held"))
-        ask = step(api.photo_update(member, "ph-1", b"\xff\xd8workshop"))
-        ask = step(api.callback_update(member, "rep:files:done", ask))
-        ask = step(api.message_update(member, "2000000"))
-        ask = step(api.callback_update(member, _button(ask, "rep:people"), ask))
-        step(api.callback_update(member, "rep:ok", ask))
-    finally:
-        code, err = stop_bot(proc)
-    assert code == 0, err
+    chat = Chat(api, 6001)
+    with bot_running(tmp_path, api):
+        chat.join(token)
+        ask = chat.send("/report", _has_button("rep:p:"))
+        chat.press(_button(ask, "rep:p:"), ask, _says("طرح آزمون"))
+        chat.send("40", _says(t("report.ask_done")))
+        chat.send("the first workshop was held", _has_button("rep:files:done"))
+        ask = chat.step(api.photo_update(6001, "ph-1", b"\xff\xd8workshop"),
+                        _has_button("rep:files:done"))
+        chat.press("rep:files:done", ask, _says(t("report.ask_spent", budget=10_000_000)))
+        ask = chat.send("2000000", _has_button("rep:people"))
+        ask = chat.press(_button(ask, "rep:people"), ask, _has_button("rep:ok"))
+        chat.press("rep:ok", ask, _has_menu)
     db = await Database(tmp_path / "nazer.sqlite3").open()
     try:
         repos = Repos.over(db)
@@ -239,3 +285,61 @@ async def test_a_whole_progress_report_over_http_with_a_photo(tmp_path, api):
     assert [c.params["file_id"] for c in api.named("getFile")] == ["ph-1"]
     stored = [p.read_bytes() for p in (tmp_path / "media").rglob("*") if p.is_file()]
     assert stored == [b"\xff\xd8workshop"]
+
+
+async def _prepare_deputy(tmp_path: Path) -> tuple[str, dict[str, object]]:
+    """A deputy invitation and a slaughterhouse with coordinates, before the bot starts."""
+    db = await Database(tmp_path / "nazer.sqlite3").open()
+    repos = Repos.over(db)
+    try:
+        await seed_counties(repos, START)
+        await seed_inspection_defaults(repos)
+        county = await repos.counties.by_name("رفسنجان")
+        kind = next(k for k in await repos.programmes.types() if k.code == "slaughterhouse")
+        await repos.facilities.upsert_many(
+            [(county.id, kind.id, "کشتارگاه آزمون", None, *SITE)], START)
+        facility = await repos.facilities.find(county.id, kind.id, "کشتارگاه آزمون")
+        items = await repos.programmes.checklist(kind.id)
+        invite = await create_invite(repos, START, role=Role.DEPUTY, county_id=county.id,
+                                     ttl=timedelta(days=1))
+    finally:
+        await db.close()
+    ids = {"programme": kind.programme_id, "type": kind.id, "facility": facility.id,
+           "items": [item.id for item in items]}
+    return invite.token, ids
+
+
+async def test_a_whole_checkin_over_http_with_location_and_photos(tmp_path, api):
+    """The deputy's unannounced inspection through the network: every step, photos fetched
+    from the BOT_API_FILE_URL server, the visit stored with its evidence."""
+    token, ids = await _prepare_deputy(tmp_path)
+    chat = Chat(api, 7001)
+    with bot_running(tmp_path, api):
+        chat.join(token)
+        ask = chat.send("/inspect", _has_button("ci:p:"))
+        ask = chat.press(f"ci:p:{ids['programme']}", ask, _has_button("ci:t:"))
+        ask = chat.press(f"ci:t:{ids['type']}", ask, _has_button("ci:f:"))
+        chat.press(f"ci:f:{ids['facility']}", ask, _says(t("inspections.ask_location")))
+        chat.step(api.location_update(7001, *NEAR), _has_button("ci:x"))
+        chat.step(api.photo_update(7001, "visit-1", b"\xff\xd8gate"), _has_button("ci:pd"))
+        ask = chat.step(api.photo_update(7001, "visit-2", b"\xff\xd8cold-room"),
+                        _has_button("ci:pd"))
+        ask = chat.press("ci:pd", ask, _has_button("ci:ad"))
+        for item in ids["items"]:
+            ask = chat.press(f"ci:a:{item}:y", ask, _has_button("ci:ad"))
+        ask = chat.press("ci:ad", ask, _has_button("ci:nf"))
+        ask = chat.press("ci:nf", ask, _has_button("ci:ok:"))
+        chat.press(_button(ask, "ci:ok:"), ask, _has_menu)
+    db = await Database(tmp_path / "nazer.sqlite3").open()
+    try:
+        repos = Repos.over(db)
+        [visit] = await repos.inspections.of_period(current_month(SystemClock().now()).key())
+        row = await repos.inspections.row(visit.id)
+        photos = await repos.inspections.photos(visit.id)
+    finally:
+        await db.close()
+    assert row["location_status"] == "live"
+    assert 90 < row["distance_m"] < 130
+    assert sorted(c.params["file_id"] for c in api.named("getFile")) == ["visit-1", "visit-2"]
+    stored = sorted((tmp_path / "media" / p["path"]).read_bytes() for p in photos)
+    assert stored == [b"\xff\xd8cold-room", b"\xff\xd8gate"]

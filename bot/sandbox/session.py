@@ -44,6 +44,7 @@ NEWCOMER_BASE = 400_000
 KERMAN = (30.2839, 57.0834)
 SAMPLE_PHONE = "+989130000000"
 SAMPLE_BUDGET = 10_000_000  # toman
+SAMPLE_FACILITY_TYPE = "slaughterhouse"
 # A stand-in picture for /photo without a path (the bot stores bytes; it does not decode them).
 SAMPLE_PHOTO = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
 _STEP = re.compile(r"^\+?(\d{1,4})\s*([mhdw])$")
@@ -194,6 +195,7 @@ class Sandbox:
         if county_id is None:
             return None
         if chosen is Role.DEPUTY:
+            await self._sample_facility(county_id, county_name)
             name = t_plain("sandbox.name_deputy", county=county_name)
             return Persona(DEPUTY_BASE + county_id, name, Role.DEPUTY, county_id=county_id)
         org_name = t_plain("sandbox.sample_org", county=county_name)
@@ -203,6 +205,14 @@ class Sandbox:
             await self._sample_project(org.id)
         return Persona(MEMBER_BASE + org.id, t_plain("sandbox.name_member", organisation=org.name),
                        Role.MEMBER, organisation_id=org.id)
+
+    async def _sample_facility(self, county_id: int, county_name: str) -> None:
+        """A slaughterhouse where /location sends you by default, so /inspect finds it there."""
+        kinds = [k for k in await self.repos.programmes.types() if k.code == SAMPLE_FACILITY_TYPE]
+        if kinds:
+            name = t_plain("sandbox.sample_facility", county=county_name)
+            await self.repos.facilities.upsert_many(
+                [(county_id, kinds[0].id, name, None, *KERMAN)], self.clock.now())
 
     async def _sample_project(self, organisation_id: int) -> None:
         """Gives a new sample NGO one funded project, so /report has something to report on."""
