@@ -193,6 +193,17 @@ async def test_member_reports_progress_with_a_photo_and_the_deputy_is_told(tmp_p
     assert [p.read_bytes() for p in stored] == [SAMPLE_PHOTO]
 
 
+async def test_time_brings_the_deputy_the_end_of_month_reminder(tmp_path):
+    """Nothing typed but /time: the real reminder task speaks, through the outbox."""
+    _box, term, session = open_sandbox(tmp_path, "deputy", "بم")
+    await term.screen()
+    screen = await term.type("/time +20d")
+    assert "🤖" in screen
+    assert "/inspect" in screen
+    term.inputs.put("/quit\n")
+    assert await asyncio.wait_for(session, WAIT) == 0
+
+
 async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, monkeypatch):
     """A stand-in reminder task (the real ones live in their flows) fires once, when due."""
     due = START + timedelta(days=2)
