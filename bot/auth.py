@@ -29,6 +29,10 @@ async def current_person(update: Update, context: BotContext) -> Person | None:
             person = await context.repos.people.ensure_bootstrap_admin(
                 user.id, user.full_name, context.now()
             )
+    if person is not None and not person.reachable:
+        # They are writing to us, so they no longer block the bot: deliver to them again.
+        await context.repos.people.set_reachable(person.tg_user_id, True, context.now())
+        person = await context.repos.people.by_tg(person.tg_user_id)
     context.person = person
     context.person_loaded = True
     return person

@@ -38,6 +38,8 @@ class Settings:
     invite_ttl_days: int = 7
     # Days before a project's deadline on which its organisation is reminded.
     project_reminder_days: tuple[int, ...] = (30, 14, 7, 3, 1)
+    broadcast_reminder_hours: int = 24
+    outbox_concurrency: int = 1
     # Running it for real (docs/deploy.md): webhook mode, local Bot API server, backups, log file.
     api_local_mode: bool = False
     webhook_url: str | None = None
@@ -77,6 +79,12 @@ class Settings:
             invite_ttl_days=_parse_positive("INVITE_TTL_DAYS", values.get("INVITE_TTL_DAYS", "7")),
             project_reminder_days=_parse_days(
                 values.get("PROJECT_REMINDER_DAYS", "").strip() or "30,14,7,3,1"
+            ),
+            broadcast_reminder_hours=_parse_positive(
+                "BROADCAST_REMINDER_HOURS", values.get("BROADCAST_REMINDER_HOURS", "24")
+            ),
+            outbox_concurrency=_parse_positive(
+                "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "1")
             ),
             **_operations(values),
         )

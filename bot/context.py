@@ -22,6 +22,8 @@ class BotContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], dict[st
     # Filled by bot.auth.current_person for the length of one update.
     person: Person | None
     person_loaded: bool = False
+    # Set once a callback query of this update was answered (Telegram takes one answer).
+    answered: bool = False
 
     @property
     def db(self) -> Database:

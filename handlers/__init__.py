@@ -11,11 +11,14 @@ from __future__ import annotations
 from telegram.ext import BaseHandler
 
 from handlers import (
+    admin_broadcast,
     admin_counties,
     admin_holidays,
     admin_invite,
     admin_plan,
     admin_projects,
+    broadcast_ack,
+    broadcast_status,
     common,
     deputy_checkin,
     deputy_month,
@@ -43,6 +46,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             member_report.build_handler(),
             deputy_review.build_handler(),
             office_report.build_handler(),
+            admin_broadcast.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
             *deputy_checkin.build_handlers(),
@@ -52,6 +56,9 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
             *member_report.build_handlers(),
+            *admin_broadcast.build_handlers(),
+            *broadcast_status.build_handlers(),
+            *broadcast_ack.build_handlers(),
             *common.build_handlers(),
             # Last: anything no one else claimed.
             *common.last_resort(),

@@ -17,6 +17,7 @@ from telegram.ext import Application
 
 from bot.context import BotContext
 from scheduler import inspection_reminders
+from scheduler import broadcast_progress, broadcast_reminders
 from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
 from scheduler.project_reminders import office_reports, project_deadlines
@@ -30,6 +31,7 @@ PERIODIC_TASKS: list[PeriodicTask] = [
     inspection_reminders.task,
     project_deadlines,
     office_reports,
+    broadcast_reminders.task,
 ]
 
 # The daily backup goes last, after everything people are owed has been queued.
@@ -42,7 +44,8 @@ def outbox_worker(app: Application) -> OutboxWorker:
     """The application's single outbox worker (created on first use)."""
     worker = app.bot_data.get("outbox_worker")
     if worker is None:
-        worker = OutboxWorker(app)
+        worker = OutboxWorker(app, concurrency=app.bot_data["settings"].outbox_concurrency)
+        worker.observers.append(broadcast_progress.report)
         app.bot_data["outbox_worker"] = worker
     return worker
 

@@ -1,22 +1,28 @@
 """Delivers the outbox within Telegram's limits: 30 messages a second overall, 1 a second per chat.
 
-Rows are claimed ('sending') before the call and marked after it. The Bot API has no
-idempotency key, so a crash between the two can repeat the one message in flight; the rows
-still 'sending' at start-up go back to the queue (OutboxRepo.requeue_in_flight).
+One dispatcher claims due rows ('sending'), waits for a slot from the Pacer and starts the
+Bot API call as a task, so up to `concurrency` calls overlap (Telegram answers in 100–300 ms,
+so one call at a time could not reach 30/s). The claim never takes a second row for a chat
+that has one in flight. The Bot API has no idempotency key, so a crash after a call reached
+Telegram and before its row was marked can repeat that message; rows still 'sending' at
+start-up go back to the queue (OutboxRepo.requeue_in_flight). docs/outbox.md has the bound:
+at most `concurrency` messages, at most one per chat.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram import InlineKeyboardMarkup, ReplyParameters
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.db.repos.outbox import OutboxItem
@@ -24,12 +30,22 @@ from bot.db.repos.outbox import OutboxItem
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+MIN_SLEEP = 1e-6
+MAX_BACKOFF = 300
+DEFAULT_CONCURRENCY = 1  # the strict promise; see docs/outbox.md
 # Bot methods the outbox may call; anything else in a row is a programming error.
 SENDERS = {"send_message", "send_photo", "send_document", "send_voice", "edit_message_text"}
 
 
 class Pacer:
-    """Grants send slots: at most `per_second` in any one-second window, 1/s per chat."""
+    """Grants send slots: at most `per_second` in any window of `window` seconds, and at most
+    one per `per_chat_interval` to one chat; a 429 pauses every slot.
+
+    Windows are half-open: a slot taken at t counts for [t, t + window). Slots are also spread
+    evenly (at least window / per_second apart), so a second's 30 messages do not leave in one
+    burst. Time comes from the injected `monotonic` and `sleep`, so tests and benchmarks drive
+    the real code with a fake clock.
+    """
 
     def __init__(
         self,
@@ -43,6 +59,7 @@ class Pacer:
         self.per_second = per_second
         self.per_chat_interval = per_chat_interval
         self.window = window
+        self.spacing = window / per_second
         self.monotonic = monotonic
         self.sleep = sleep
         self._stamps: deque[float] = deque()
@@ -53,23 +70,33 @@ class Pacer:
         """Holds every send for a while (Telegram said 429 retry_after)."""
         self._paused_until = max(self._paused_until, self.monotonic() + seconds)
 
+    @property
+    def paused_until(self) -> float:
+        return self._paused_until
+
     def delay(self, chat_id: int) -> float:
         """Seconds to wait before a send to chat_id is allowed (0 when it is)."""
         now = self.monotonic()
-        while self._stamps and self._stamps[0] <= now - self.window:
+        while self._stamps and self._stamps[0] + self.window <= now:
             self._stamps.popleft()
         wait = self._paused_until - now
+        if self._stamps:
+            wait = max(wait, self.spacing - (now - self._stamps[-1]))
         if len(self._stamps) >= self.per_second:
-            wait = max(wait, self._stamps[0] + self.window - now)
+            wait = max(wait, self._stamps[-self.per_second] + self.window - now)
         last = self._last.get(chat_id)
         if last is not None:
-            wait = max(wait, last + self.per_chat_interval - now)
+            wait = max(wait, self.per_chat_interval - (now - last))
         return max(wait, 0.0)
 
     async def acquire(self, chat_id: int) -> None:
         """Waits for a slot for chat_id and takes it."""
         while (wait := self.delay(chat_id)) > 0:
-            await self.sleep(wait)
+            # At least MIN_SLEEP: a wait below the clock's resolution would not move it.
+            await self.sleep(max(wait, MIN_SLEEP))
+        self._take(chat_id)
+
+    def _take(self, chat_id: int) -> None:
         now = self.monotonic()
         self._stamps.append(now)
         self._last[chat_id] = now
@@ -96,37 +123,89 @@ class SkippedTime:
         return Pacer(monotonic=self.monotonic, sleep=self.sleep)
 
 
-class OutboxWorker:
-    """Drains due outbox rows through the bot, in order, paced."""
+# Called after each dispatched batch (idle=False) and when nothing is due (idle=True).
+Observer = Callable[["OutboxWorker", bool], Awaitable[None]]
 
-    def __init__(self, app: Application, pacer: Pacer | None = None, batch: int = 30) -> None:
+
+class OutboxWorker:
+    """Drains due outbox rows through the bot, paced, with up to `concurrency` calls in flight."""
+
+    def __init__(
+        self,
+        app: Application,
+        pacer: Pacer | None = None,
+        batch: int = 30,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
         self.app = app
         self.pacer = pacer or Pacer()
         self.batch = batch
+        self.concurrency = concurrency
         self.wake = asyncio.Event()
+        self.observers: list[Observer] = []
+        self._slots = asyncio.Semaphore(concurrency)
+        self._inflight: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
 
+    def set_concurrency(self, concurrency: int) -> None:
+        """Changes how many calls may overlap (only while nothing is in flight)."""
+        if self._inflight:
+            raise RuntimeError("cannot change concurrency while calls are in flight")
+        self.concurrency = concurrency
+        self._slots = asyncio.Semaphore(concurrency)
+
     @property
-    def repos(self):  # noqa: ANN201 - Repos, avoided at import time for a short cycle
+    def repos(self):
         return self.app.bot_data["repos"]
 
-    def now(self):  # noqa: ANN201
+    def now(self):
         return self.app.bot_data["clock"].now()
 
+    @property
+    def in_flight(self) -> frozenset[asyncio.Task[None]]:
+        """The delivery tasks still running (for shutdown and crash tests)."""
+        return frozenset(self._inflight)
+
     async def drain_once(self) -> int:
-        """Sends one batch of due rows; returns how many were claimed."""
+        """Claims one batch of due rows and starts their calls, paced; returns how many."""
         items = await self.repos.outbox.claim_due(self.now(), self.batch)
         for item in items:
+            await self._slots.acquire()
             await self.pacer.acquire(item.chat_id)
-            await self.deliver(item)
+            task = asyncio.create_task(self._deliver_in_slot(item), name=f"outbox:{item.id}")
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+            await asyncio.sleep(0)  # let the call go out at the moment its slot was granted
+        await self._notify(idle=not items and not self._inflight)
         return len(items)
 
+    async def settle(self) -> None:
+        """Waits until every call in flight has its answer recorded."""
+        while self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+
     async def drain(self) -> int:
-        """Sends until nothing is due; returns how many rows were handled."""
+        """Sends until nothing is due and nothing is in flight; returns how many rows."""
         total = 0
-        while n := await self.drain_once():
-            total += n
-        return total
+        while True:
+            handled = await self.drain_once()
+            if not handled:
+                await self.settle()
+                await self._notify(idle=True)  # observers may queue more (a final report)
+                handled = await self.drain_once()
+                if not handled:
+                    await self.settle()
+                    return total
+            total += handled
+
+    async def _deliver_in_slot(self, item: OutboxItem) -> None:
+        try:
+            await self.deliver(item)
+        except Exception:  # the database went away mid-write; the row is requeued at start-up
+            log.exception("could not record the outcome of outbox row %s", item.id)
+        finally:
+            self._slots.release()
+            self.wake.set()  # the chat may have more waiting, now that this one is done
 
     async def deliver(self, item: OutboxItem) -> None:
         """One Bot API call for one row, and the row's new status."""
@@ -134,32 +213,47 @@ class OutboxWorker:
         try:
             message = await self._call(item)
         except RetryAfter as exc:
-            seconds = _seconds(exc.retry_after)
+            seconds = retry_after_seconds(exc)
             self.pacer.pause(seconds)
-            await outbox.mark_retry(item.id, self.now() + timedelta(seconds=seconds), str(exc))
+            log.warning("429 from Telegram: every send waits %.0f s", seconds)
+            # The pause holds every slot, so the row may be due at once; the attempt is refunded.
+            await outbox.mark_retry(item.id, self.now(), str(exc), counts=False)
         except Forbidden as exc:
-            await outbox.mark_final(item.id, "blocked", str(exc))
-            await self.repos.people.set_reachable(item.chat_id, False, self.now())
-            await outbox.cancel_pending_for(item.chat_id)
+            await outbox.mark_blocked(item.id, item.chat_id, self.now(), str(exc))
         except BadRequest as exc:
+            if "message is not modified" in str(exc).lower():
+                await outbox.mark_sent(item.id, self.now(), None)
+            else:
+                await outbox.mark_final(item.id, "failed", str(exc))
+        except ChatMigrated as exc:
             await outbox.mark_final(item.id, "failed", str(exc))
         except TelegramError as exc:  # network trouble, timeouts, 5xx: try again later
-            if item.attempts >= MAX_ATTEMPTS:
-                await outbox.mark_final(item.id, "failed", str(exc))
-            else:
-                backoff = min(2 ** item.attempts, 300)
-                await outbox.mark_retry(item.id, self.now() + timedelta(seconds=backoff), str(exc))
+            await self._retry_later(item, str(exc))
+        except Exception as exc:  # a payload the Bot API call cannot take: a bug, not transient
+            log.exception("outbox row %s cannot be sent", item.id)
+            await outbox.mark_final(item.id, "failed", repr(exc))
         else:
             message_id = getattr(message, "message_id", None)
             await outbox.mark_sent(item.id, self.now(), message_id)
 
+    async def _retry_later(self, item: OutboxItem, error: str) -> None:
+        if item.attempts >= MAX_ATTEMPTS:
+            await self.repos.outbox.mark_final(item.id, "failed", error)
+            return
+        delay = backoff(item.attempts)
+        await self.repos.outbox.mark_retry(item.id, self.now() + timedelta(seconds=delay), error)
+
     async def _call(self, item: OutboxItem) -> Any:
         if item.method not in SENDERS:
             raise BadRequest(f"unknown outbox method {item.method}")
-        kwargs = dict(item.payload)
-        if "reply_markup" in kwargs:
-            kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], self.app.bot)
-        return await getattr(self.app.bot, item.method)(chat_id=item.chat_id, **kwargs)
+        return await call_payload(self.app.bot, item.chat_id, item.method, item.payload)
+
+    async def _notify(self, *, idle: bool) -> None:
+        for observer in self.observers:
+            try:
+                await observer(self, idle)
+            except Exception:
+                log.exception("outbox observer %s failed", getattr(observer, "__name__", observer))
 
     async def run(self) -> None:
         """Delivers for as long as the bot runs; wakes every second or when poked."""
@@ -171,26 +265,49 @@ class OutboxWorker:
                 handled = 0
             if not handled:
                 self.wake.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout=1.0)
-                except TimeoutError:
-                    pass
 
     def start(self) -> None:
         """Starts the background delivery task."""
         if self._task is None:
             self._task = asyncio.create_task(self.run(), name="outbox")
 
-    async def stop(self) -> None:
-        """Stops the delivery task; rows it had claimed are requeued at next start."""
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stops claiming, lets calls in flight finish (up to `grace` seconds), then stops.
+
+        Rows still 'sending' afterwards are requeued at the next start.
+        """
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
+        if self._inflight:
+            _, pending = await asyncio.wait(set(self._inflight), timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
-def _seconds(value: object) -> float:
+async def call_payload(bot: Any, chat_id: int, method: str, payload: dict[str, Any]) -> Any:
+    """Calls bot.<method>(chat_id=…, **payload), rebuilding the objects JSON cannot hold."""
+    kwargs = dict(payload)
+    if "reply_markup" in kwargs:
+        kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], bot)
+    if "reply_parameters" in kwargs:
+        kwargs["reply_parameters"] = ReplyParameters.de_json(kwargs["reply_parameters"], bot)
+    return await getattr(bot, method)(chat_id=chat_id, **kwargs)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try of a row that failed `attempts` times: 2, 4, 8 … 300."""
+    return float(min(2**attempts, MAX_BACKOFF))
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """RetryAfter's delay in seconds (PTB 22 warns that the int form is deprecated)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: object = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)  # type: ignore[arg-type]

@@ -37,6 +37,8 @@ class Call:
 
 # (status, body) to answer instead of success; returned by a fault hook.
 Fault = tuple[int, dict[str, Any]]
+QUERY_ANSWERED = {"ok": False, "error_code": 400, "description": "Bad Request: query is too old"
+                  " and response timeout expired or query ID is invalid"}
 
 
 class FakeBotAPI(BaseRequest):
@@ -49,6 +51,7 @@ class FakeBotAPI(BaseRequest):
         self.fault: Callable[[Call], Fault | None] | None = None
         self._message_ids = itertools.count(5000)
         self.now: Callable[[], int] = lambda: 1_790_000_000
+        self.answered: set[str] = set()
 
     async def initialize(self) -> None:
         pass
@@ -81,6 +84,11 @@ class FakeBotAPI(BaseRequest):
         self.calls.append(call)
         if self.fault is not None and (fault := self.fault(call)) is not None:
             return fault[0], json.dumps(fault[1]).encode()
+        if endpoint == "answerCallbackQuery":  # Telegram takes one answer per query
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self.answered:
+                return 400, json.dumps(QUERY_ANSWERED).encode()
+            self.answered.add(query_id)
         result = self.answer(call)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -63,11 +63,26 @@ class OutboxRepo:
             return await self.enqueue_in(conn, now, **kwargs)
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Marks up to limit due rows as sending and returns them, oldest first."""
+        """Marks up to limit due rows as sending and returns them, oldest first.
+
+        At most one row per chat, and none for a chat that already has a row in flight, so a
+        chat never has two messages on the wire (per-chat order and the 1/s limit hold, and a
+        crash can repeat at most one message per chat). Rows for people known to be
+        unreachable (they blocked the bot) are closed as 'blocked' instead of being sent.
+        """
         async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = 'blocked', last_error = 'recipient unreachable'"
+                " WHERE status = 'pending' AND chat_id IN"
+                " (SELECT tg_user_id FROM people WHERE reachable = 0 AND tg_user_id IS NOT NULL)"
+            )
             async with conn.execute(
-                "SELECT id, chat_id, kind, method, payload, attempts, batch_id FROM outbox"
-                " WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+                "SELECT id, chat_id, kind, method, payload, attempts, batch_id FROM ("
+                "  SELECT *,"
+                "  row_number() OVER (PARTITION BY chat_id ORDER BY not_before, id) AS rn"
+                "  FROM outbox WHERE status = 'pending' AND not_before <= ?"
+                "  AND chat_id NOT IN (SELECT chat_id FROM outbox WHERE status = 'sending')"
+                ") WHERE rn = 1 ORDER BY not_before, id LIMIT ?",
                 (to_db(now), limit),
             ) as cursor:
                 rows = list(await cursor.fetchall())
@@ -78,7 +93,8 @@ class OutboxRepo:
                     f" WHERE id IN ({marks})",
                     [r["id"] for r in rows],
                 )
-        return [_item(r) for r in rows]
+        # attempts counts the attempt now being made, as the row in the database does.
+        return [replace(_item(r), attempts=r["attempts"] + 1) for r in rows]
 
     async def mark_sent(self, item_id: int, now: datetime, message_id: int | None) -> None:
         """Records a delivered message."""
@@ -88,11 +104,17 @@ class OutboxRepo:
             (to_db(now), message_id, item_id),
         )
 
-    async def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None:
-        """Puts a row back in the queue for a later attempt."""
+    async def mark_retry(
+        self, item_id: int, not_before: datetime, error: str, *, counts: bool = True
+    ) -> None:
+        """Puts a row back in the queue for a later attempt.
+
+        counts=False gives the attempt back: a 429 says nothing about the message itself.
+        """
         await self.db.execute(
-            "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ? WHERE id = ?",
-            (to_db(not_before), error[:500], item_id),
+            "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?,"
+            " attempts = attempts - ? WHERE id = ?",
+            (to_db(not_before), error[:500], 0 if counts else 1, item_id),
         )
 
     async def mark_final(self, item_id: int, status: str, error: str) -> None:
@@ -109,6 +131,21 @@ class OutboxRepo:
                 "UPDATE outbox SET status = 'blocked', last_error = 'recipient unreachable'"
                 " WHERE chat_id = ? AND status = 'pending'",
                 (chat_id,),
+            )
+            return cursor.rowcount
+
+    async def mark_blocked(self, item_id: int, chat_id: int, now: datetime, error: str) -> int:
+        """The person blocked the bot (403): closes this row and everything still queued for
+        the chat, and marks the person unreachable, in one transaction; returns rows closed."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'blocked', last_error = ?"
+                " WHERE (id = ? OR (chat_id = ? AND status = 'pending'))",
+                (error[:500], item_id, chat_id),
+            )
+            await conn.execute(
+                "UPDATE people SET reachable = 0, updated_at = ? WHERE tg_user_id = ?",
+                (to_db(now), chat_id),
             )
             return cursor.rowcount
 

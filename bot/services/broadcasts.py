@@ -1,0 +1,298 @@
+"""Broadcasts: build a draft, resolve its audience, queue one outbox row per recipient,
+follow delivery, record acknowledgements and queue the one reminder.
+
+The text is the admin's message as Telegram HTML (PTB's Message.text_html: what the admin
+typed is escaped, the formatting they applied with Telegram's own tools is kept as tags), so
+recipients see exactly what the admin wrote, and nothing they typed can break the markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.db.repos import Repos
+from bot.db.repos.broadcasts import Broadcast, PendingAck
+from bot.db.repos.outbox import OutboxRepo
+from bot.i18n import t, t_plain
+from bot.services.notify import inline_keyboard
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+KIND = "broadcast"
+REMINDER_KIND = "broadcast_reminder"
+REPORT_KIND = "broadcast_report"
+PREVIEW_ACK = "bca:preview"
+
+
+class Audience(StrEnum):
+    ALL = "all"
+    DEPUTIES = "deputies"
+    MEMBERS = "members"
+    ADMINS = "admins"
+    COUNTIES = "counties"
+    ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    sent: int
+    failed: int
+    blocked: int
+    remaining: int
+
+    @property
+    def finished(self) -> bool:
+        return self.remaining == 0
+
+
+@dataclass(frozen=True)
+class Queued:
+    broadcast: Broadcast
+    recipients: int
+    unreachable: int
+
+
+def ack_data(broadcast_id: int) -> str:
+    """callback_data of the acknowledgement button of one broadcast."""
+    return f"bca:{broadcast_id}"
+
+
+async def start_draft(repos: Repos, now: datetime, admin_id: int) -> int:
+    """Opens an empty draft for an admin; returns its id."""
+    return await repos.broadcasts.create_draft(admin_id, now)
+
+
+async def set_text(repos: Repos, draft_id: int, admin_id: int, html: str, length: int) -> bool:
+    """Stores the text (HTML) of the admin's own draft; False if empty, too long or not theirs."""
+    if not 0 < length <= MAX_TEXT or not html.strip():
+        return False
+    return await repos.broadcasts.set_draft(
+        draft_id, admin_id, text_html=html, text_length=length, media_kind=None,
+        media_file_id=None,
+    )
+
+
+async def attach(repos: Repos, draft_id: int, admin_id: int, kind: str, file_id: str) -> str:
+    """Attaches a photo or document: "ok", "too_long" (text over a caption's length) or "gone"."""
+    draft = await own_draft(repos, draft_id, admin_id)
+    if draft is None or kind not in ("photo", "document"):
+        return "gone"
+    if draft.text_length > MAX_CAPTION:
+        return "too_long"
+    done = await repos.broadcasts.set_draft(
+        draft_id, admin_id, media_kind=kind, media_file_id=file_id
+    )
+    return "ok" if done else "gone"
+
+
+async def own_draft(repos: Repos, draft_id: object, admin_id: int) -> Broadcast | None:
+    """The admin's own draft behind an id from user_data, or None."""
+    if not isinstance(draft_id, int):
+        return None
+    draft = await repos.broadcasts.get(draft_id)
+    if draft is None or draft.created_by != admin_id or draft.status != "draft":
+        return None
+    return draft
+
+
+async def choose_audience(
+    repos: Repos, draft_id: int, admin_id: int, audience: Audience
+) -> bool:
+    """Sets the audience (counties and organisation are chosen next)."""
+    return await repos.broadcasts.set_draft(
+        draft_id, admin_id, audience=audience.value, county_ids=[], organisation_id=None
+    )
+
+
+async def toggle_county(
+    repos: Repos, draft_id: int, admin_id: int, county_id: int
+) -> tuple[int, ...] | None:
+    """Adds or removes a county of the draft's audience; None if the county or draft is gone."""
+    draft = await own_draft(repos, draft_id, admin_id)
+    if draft is None or await repos.counties.get(county_id) is None:
+        return None
+    chosen = set(draft.county_ids) ^ {county_id}
+    await repos.broadcasts.set_draft(draft_id, admin_id, county_ids=chosen)
+    return tuple(sorted(chosen))
+
+
+async def choose_organisation(repos: Repos, draft_id: int, admin_id: int, org_id: int) -> bool:
+    """Sets the one organisation of the audience; False if it (or the draft) does not exist."""
+    if await repos.organisations.get(org_id) is None:
+        return False
+    return await repos.broadcasts.set_draft(draft_id, admin_id, organisation_id=org_id)
+
+
+async def set_ack(repos: Repos, draft_id: int, admin_id: int, required: bool) -> bool:
+    """Sets whether recipients are asked to acknowledge."""
+    return await repos.broadcasts.set_draft(draft_id, admin_id, ack_required=required)
+
+
+async def audience_size(repos: Repos, draft: Broadcast) -> tuple[int, int]:
+    """(recipients, unreachable people left out) the draft would go to now."""
+    reachable, unreachable = await _audience(repos, draft)
+    return len(reachable), unreachable
+
+
+async def _audience(repos: Repos, draft: Broadcast):
+    if draft.audience is None:
+        return [], 0
+    return await repos.broadcasts.audience(
+        draft.audience, county_ids=draft.county_ids, organisation_id=draft.organisation_id,
+        exclude_person_id=draft.created_by,
+    )
+
+
+async def audience_label(repos: Repos, b: Broadcast) -> str:
+    """The audience in words: everyone, the named counties, the named organisation…"""
+    if b.audience == Audience.COUNTIES:
+        names = [c.name for c in await repos.counties.all() if c.id in b.county_ids]
+        return t_plain("broadcast.audience.counties_named",
+                       names=t_plain("broadcast.separator").join(names))
+    if b.audience == Audience.ORGANISATION and b.organisation_id is not None:
+        org = await repos.organisations.get(b.organisation_id)
+        return t_plain("broadcast.audience.organisation_named", name=org.name if org else "?")
+    return t_plain(f"broadcast.audience.{b.audience}")
+
+
+def recipient_message(draft: Broadcast, ack: str | None) -> tuple[str, dict[str, Any]]:
+    """(Bot API method, parameters) of what a recipient receives; `ack` is the button's data."""
+    payload: dict[str, Any] = {"parse_mode": "HTML"}
+    if draft.media_kind is None:
+        method = "send_message"
+        payload["text"] = draft.text_html
+    else:
+        method = f"send_{draft.media_kind}"
+        payload[draft.media_kind] = draft.media_file_id
+        payload["caption"] = draft.text_html
+    if draft.ack_required and ack is not None:
+        payload["reply_markup"] = inline_keyboard([[(t_plain("broadcast.ack_button"), ack)]])
+    return method, payload
+
+
+async def queue_broadcast(
+    repos: Repos, now: datetime, draft_id: int, admin_id: int
+) -> Queued | None:
+    """Confirms the draft: one outbox row per recipient, written in one transaction.
+
+    None when the draft is not the admin's open draft any more (a second press of «send»)
+    or nobody would receive it.
+    """
+    draft = await own_draft(repos, draft_id, admin_id)
+    if draft is None or draft.audience is None or draft.text_length == 0:
+        return None
+    recipients, unreachable = await _audience(repos, draft)
+    if not recipients:
+        return None
+    method, payload = recipient_message(draft, ack_data(draft.id))
+    async with repos.db.transaction() as conn:
+        if not await repos.broadcasts.mark_queued_in(conn, draft.id, admin_id, now):
+            return None
+        for person in recipients:
+            outbox_id = await OutboxRepo.enqueue_in(
+                conn, now, chat_id=person.chat_id, kind=KIND, payload=payload, method=method,
+                dedup_key=f"bc:{draft.id}:{person.person_id}", batch_id=draft.id,
+            )
+            assert outbox_id is not None, "a new broadcast cannot have queued rows yet"
+            await repos.broadcasts.add_recipient_in(conn, draft.id, person, outbox_id)
+        await repos.broadcasts.set_recipient_count_in(conn, draft.id, len(recipients))
+        await repos.audit.record_in(
+            conn, now, admin_id, "broadcast.send", f"broadcast:{draft.id}",
+            audience=draft.audience, recipients=len(recipients), ack=draft.ack_required,
+        )
+    queued = await repos.broadcasts.get(draft.id)
+    assert queued is not None
+    return Queued(queued, len(recipients), unreachable)
+
+
+async def progress(repos: Repos, broadcast: Broadcast) -> Progress:
+    """Where delivery of a broadcast stands."""
+    counts = await repos.broadcasts.delivery_counts(broadcast.id)
+    return Progress(
+        total=sum(counts.values()),
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0),
+        blocked=counts.get("blocked", 0) + counts.get("cancelled", 0),
+        remaining=counts.get("pending", 0) + counts.get("sending", 0),
+    )
+
+
+def status_text(broadcast: Broadcast, p: Progress) -> str:
+    """The admin's status message: counts while sending, the final report once finished."""
+    key = "broadcast.status_final" if p.finished else "broadcast.status"
+    text = t(key, id=broadcast.id, total=p.total, sent=p.sent, failed=p.failed,
+             blocked=p.blocked, remaining=p.remaining)
+    if p.finished and broadcast.ack_required:
+        text += "\n\n" + t("broadcast.status_ack_hint")
+    return text
+
+
+async def finish_if_done(repos: Repos, now: datetime, broadcast: Broadcast) -> Progress | None:
+    """Closes a broadcast with nothing left to send and queues the final report to its author
+    in the same transaction; returns the final counts, or None if it is not finished."""
+    p = await progress(repos, broadcast)
+    if not p.finished:
+        return None
+    author = await repos.people.get(broadcast.created_by)
+    async with repos.db.transaction() as conn:
+        if not await repos.broadcasts.mark_done_in(conn, broadcast.id, now):
+            return None
+        if author is not None and author.tg_user_id is not None:
+            await OutboxRepo.enqueue_in(
+                conn, now, chat_id=author.tg_user_id, kind=REPORT_KIND,
+                payload={"text": status_text(broadcast, p), "parse_mode": "HTML"},
+                dedup_key=f"bcdone:{broadcast.id}",
+            )
+    return p
+
+
+async def acknowledge(repos: Repos, now: datetime, broadcast_id: int, person_id: int) -> str:
+    """Records «seen»: "ok", "already", or "refused" (not addressed to this person, or no
+    acknowledgement was asked for)."""
+    broadcast = await repos.broadcasts.get(broadcast_id)
+    recipient = await repos.broadcasts.recipient(broadcast_id, person_id)
+    if broadcast is None or recipient is None or not broadcast.ack_required:
+        return "refused"
+    if await repos.broadcasts.acknowledge(broadcast_id, person_id, now):
+        return "ok"
+    return "already"
+
+
+async def not_acknowledged(
+    repos: Repos, broadcast_id: int
+) -> list[tuple[str | None, list[PendingAck]]]:
+    """Delivered recipients without an acknowledgement, grouped by county (None: no county)."""
+    groups: dict[int | None, tuple[str | None, list[PendingAck]]] = {}
+    for row in await repos.broadcasts.not_acknowledged(broadcast_id):
+        groups.setdefault(row.county_id, (row.county_name, []))[1].append(row)
+    return list(groups.values())
+
+
+async def queue_due_reminders(repos: Repos, now: datetime, after: timedelta) -> int:
+    """Queues the one reminder owed to each recipient who has not acknowledged `after` the
+    message reached them; returns how many were queued (idempotent through dedup keys)."""
+    queued = 0
+    for due in await repos.broadcasts.due_reminders(now - after):
+        payload: dict[str, Any] = {
+            "text": t("broadcast.reminder"),
+            "parse_mode": "HTML",
+            "reply_markup": inline_keyboard(
+                [[(t_plain("broadcast.ack_button"), ack_data(due.broadcast_id))]]
+            ),
+        }
+        if due.message_id is not None:
+            payload["reply_parameters"] = {
+                "message_id": due.message_id, "allow_sending_without_reply": True,
+            }
+        async with repos.db.transaction() as conn:
+            row = await OutboxRepo.enqueue_in(
+                conn, now, chat_id=due.chat_id, kind=REMINDER_KIND, payload=payload,
+                dedup_key=f"bcr:{due.broadcast_id}:{due.person_id}",
+            )
+            await repos.broadcasts.mark_reminded_in(conn, due.broadcast_id, due.person_id, now)
+        queued += row is not None
+    return queued
