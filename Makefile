@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev clean
+.PHONY: run test sandbox install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install-dev: $(BIN)/python
 
 run: install
 	$(BIN)/python -m bot
+
+# Try the bot in the terminal without a Telegram token (docs/sandbox.md).
+sandbox: install
+	$(BIN)/python -m bot sandbox
 
 test: install-dev
 	$(BIN)/python -m pytest -q

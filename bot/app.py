@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.db import Database
 from bot.db.repos import Repos
 from bot.errors import on_error
+from bot.logs import logged_update, trace_handlers
 from bot.persistence import SqlitePersistence
 from bot.services.counties import seed_counties
 from bot.services.inspection_setup import seed_inspection_defaults
@@ -35,9 +36,10 @@ class NazerApplication(Application):
     """
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        if self.persistence is not None:
-            await self.update_persistence()
+        with logged_update(update):
+            await super().process_update(update)
+            if self.persistence is not None:
+                await self.update_persistence()
 
 
 async def post_init(app: Application) -> None:
@@ -84,6 +86,7 @@ def build_application(
         .token(settings.bot_token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
+        .local_mode(settings.api_local_mode)
         .defaults(Defaults(tzinfo=settings.tz, parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
         .persistence(SqlitePersistence(repos.state))
@@ -103,6 +106,7 @@ def build_application(
     )
     for group, handlers in sorted(all_handlers().items()):
         app.add_handlers(handlers, group=group)
+    trace_handlers(app.handlers)
     app.add_error_handler(on_error)
     return app
 

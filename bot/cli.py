@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -32,8 +33,11 @@ Command = Callable[[argparse.Namespace, Settings, Repos], Awaitable[int]]
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand (python -m bot --help lists them)."""
     p = argparse.ArgumentParser(prog="python -m bot", description="Nazer bot")
+    p.add_argument("--webhook", action="store_true", help="receive updates by webhook")
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot with long polling (the default)")
+    run = sub.add_parser("run", help="run the bot with long polling (the default)")
+    run.add_argument("--webhook", dest="run_webhook", action="store_true",
+                     help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
 
     inv = sub.add_parser("invite", help="create or revoke a one-time invitation")
     inv.add_argument("--role", choices=[r.value for r in Role])
@@ -50,6 +54,19 @@ def parser() -> argparse.ArgumentParser:
     cty.add_argument("action", choices=["list", "add", "rename"])
     cty.add_argument("names", nargs="*")
 
+    box = sub.add_parser("sandbox", help="try the bot in this terminal, no Telegram token needed")
+    box.add_argument("--dir", type=Path, default=Path("data"),
+                     help="folder for sandbox.sqlite3 and its media (default data)")
+    box.add_argument("--fresh", action="store_true", help="start from an empty sandbox database")
+    box.add_argument("--as", dest="role", choices=[r.value for r in Role],
+                     help="who you are (otherwise asked)")
+    box.add_argument("--county", help="the county of a deputy or member (otherwise asked)")
+
+    bak = sub.add_parser("backup", help="back up the database and media (safe while running)")
+    bak.add_argument("dir", nargs="?", type=Path, help="folder (default BACKUP_DIR)")
+    res = sub.add_parser("restore", help="check a backup and put it in place (bot stopped)")
+    res.add_argument("file", type=Path)
+
     org = sub.add_parser("organisations", help="list or add organisations")
     org.add_argument("action", choices=["list", "add"])
     org.add_argument("name", nargs="?")
@@ -65,27 +82,77 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
+    if args.command == "sandbox":
+        return run_sandbox(args)
+    webhook = args.webhook or getattr(args, "run_webhook", False)
+    if webhook and args.command not in (None, "run"):
+        return fail("cli.webhook_only_run")
     try:
         settings = Settings.from_env()
+        if webhook:
+            settings.require_webhook()
     except ConfigError as exc:
         print(f"nazer: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    setup_logging(settings.log_level, settings.bot_token)
+    setup_logging(settings.log_level, settings.bot_token, settings.log_file)
     if args.command in (None, "run"):
-        return run_bot(settings)
+        return run_bot(settings, webhook=webhook)
+    if args.command in FILE_COMMANDS:
+        return FILE_COMMANDS[args.command](args, settings)
     handler = COMMANDS[args.command]
     return asyncio.run(_with_repos(handler, args, settings))
 
 
-def run_bot(settings: Settings) -> int:
-    """Long polling until interrupted."""
+def run_bot(settings: Settings, *, webhook: bool = False) -> int:
+    """Long polling (or the webhook listener) until SIGTERM/SIGINT."""
     from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
+    from telegram.error import InvalidToken, TelegramError  # noqa: PLC0415
 
     from bot.app import build_application  # noqa: PLC0415
+    from bot.backup import run_lock  # noqa: PLC0415
+    from bot.logs import quiet_known_warnings  # noqa: PLC0415
 
+    lock = run_lock(settings.database_path)
+    if lock is None:
+        return fail("cli.already_running", path=str(settings.database_path))
+    quiet_known_warnings()
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if webhook:
+            from bot.webhook import run_webhook  # noqa: PLC0415
+
+            run_webhook(app, settings)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        return fail("cli.token_refused")  # a configuration error: systemd does not restart
+    except TelegramError as exc:
+        print(t_plain("cli.api_error", reason=str(exc)), file=sys.stderr)
+        return 1
+    finally:
+        lock.close()
     return 0
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    """The bot in this terminal against a stand-in Bot API; no token, separate database."""
+    from bot.sandbox import Sandbox, sandbox_settings  # noqa: PLC0415
+    from bot.sandbox.session import SANDBOX_TOKEN, forget  # noqa: PLC0415
+
+    try:
+        base = Settings.from_env({**os.environ, "BOT_TOKEN": SANDBOX_TOKEN})
+    except ConfigError as exc:
+        print(f"nazer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging("WARNING")
+    settings = sandbox_settings(base, args.dir)
+    if args.fresh:
+        forget(settings)
+    session = Sandbox(settings, sys.stdin, sys.stdout)
+    try:
+        return asyncio.run(session.run(args.role, args.county))
+    except KeyboardInterrupt:
+        return 0
 
 
 async def _with_repos(handler: Command, args: argparse.Namespace, settings: Settings) -> int:
@@ -224,4 +291,42 @@ COMMANDS: dict[str, Command] = {
     "import-organisations": cmd_import_registry,
     "import-projects": cmd_import_registry,
     **cli_inspections.COMMANDS,
+}
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Writes one backup archive and prints its path."""
+    from bot.backup import BackupError, make_backup  # noqa: PLC0415
+
+    folder = args.dir or settings.backup_dir or settings.database_path.parent / "backups"
+    try:
+        path = make_backup(settings.database_path, settings.media_dir, folder, SystemClock().now())
+    except BackupError as exc:
+        return fail(exc.key, **exc.values)
+    print(t_plain("cli.backup_done", path=str(path)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Checks a backup with PRAGMA integrity_check and puts it in place."""
+    from bot.backup import BackupError, restore_backup  # noqa: PLC0415
+
+    print(t_plain("cli.restore_stop_first"), file=sys.stderr)
+    try:
+        done = restore_backup(
+            args.file, settings.database_path, settings.media_dir, SystemClock().now()
+        )
+    except BackupError as exc:
+        return fail(exc.key, **exc.values)
+    print(t_plain("cli.restore_done", database=str(done.database)))
+    if done.media is not None:
+        print(t_plain("cli.restore_media", media=str(done.media)))
+    for path in done.set_aside:
+        print(t_plain("cli.restore_set_aside", path=str(path)))
+    return 0
+
+
+FILE_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }

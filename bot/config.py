@@ -13,6 +13,9 @@ DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_FILE_URL = "https://api.telegram.org/file/bot"
 # Telegram tokens look like 123456789:AA...; a loose check catches copy-paste accidents.
 TOKEN_RE = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,}$")
+# What Telegram accepts as setWebhook's secret_token.
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+TRUE = {"1", "true", "yes", "on"}
 
 
 class ConfigError(Exception):
@@ -37,6 +40,15 @@ class Settings:
     project_reminder_days: tuple[int, ...] = (30, 14, 7, 3, 1)
     broadcast_reminder_hours: int = 24
     outbox_concurrency: int = 1
+    # Running it for real (docs/deploy.md): webhook mode, local Bot API server, backups, log file.
+    api_local_mode: bool = False
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    backup_dir: Path | None = None  # None: no automatic daily backup
+    backup_keep: int = 14
+    log_file: Path | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -74,7 +86,41 @@ class Settings:
             outbox_concurrency=_parse_positive(
                 "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "1")
             ),
+            **_operations(values),
         )
+
+    def require_webhook(self) -> tuple[str, str]:
+        """(url, secret) for webhook mode; ConfigError when either is missing or malformed."""
+        if not self.webhook_url:
+            raise ConfigError("WEBHOOK_URL is not set (the public https:// address of the bot)")
+        if not self.webhook_secret:
+            raise ConfigError("WEBHOOK_SECRET is not set (required in webhook mode)")
+        if not SECRET_RE.match(self.webhook_secret):
+            raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return self.webhook_url, self.webhook_secret
+
+
+def _operations(values: dict[str, str]) -> dict[str, object]:
+    """Webhook, backup and log settings; the daily backup goes next to the database by default."""
+    database = Path(values.get("DATABASE_PATH", "").strip() or "data/nazer.sqlite3")
+    backup_dir = values.get("BACKUP_DIR", "").strip()
+    keep = _parse_optional_int("BACKUP_KEEP", values.get("BACKUP_KEEP", "14"))
+    if keep is None or keep < 0:
+        raise ConfigError("BACKUP_KEEP must be 0 (no automatic backups) or a positive number")
+    port = _parse_optional_int("WEBHOOK_PORT", values.get("WEBHOOK_PORT", "8443"))
+    if port is None or not 0 < port < 65536:
+        raise ConfigError("WEBHOOK_PORT must be a port number")
+    log_file = values.get("LOG_FILE", "").strip()
+    return {
+        "api_local_mode": values.get("BOT_API_LOCAL_MODE", "").strip().lower() in TRUE,
+        "webhook_url": values.get("WEBHOOK_URL", "").strip() or None,
+        "webhook_secret": values.get("WEBHOOK_SECRET", "").strip() or None,
+        "webhook_listen": values.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+        "webhook_port": port,
+        "backup_dir": None if keep == 0 else Path(backup_dir or database.parent / "backups"),
+        "backup_keep": keep,
+        "log_file": Path(log_file) if log_file else None,
+    }
 
 
 def read_dotenv(path: Path) -> list[tuple[str, str]]:

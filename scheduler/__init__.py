@@ -18,6 +18,7 @@ from telegram.ext import Application
 from bot.context import BotContext
 from scheduler import inspection_reminders
 from scheduler import broadcast_progress, broadcast_reminders
+from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
 from scheduler.project_reminders import office_reports, project_deadlines
 
@@ -32,6 +33,9 @@ PERIODIC_TASKS: list[PeriodicTask] = [
     office_reports,
     broadcast_reminders.task,
 ]
+
+# The daily backup goes last, after everything people are owed has been queued.
+PERIODIC_TASKS.append(daily_backup)
 
 TICK_SECONDS = 60
 

@@ -13,26 +13,14 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.repos import Repos
 from scheduler import outbox_worker, tick
-from scheduler.outbox import Pacer
+from scheduler.outbox import SkippedTime
 from tests.fakes import ChatSim, FakeBotAPI
 
 ADMIN_ID = 1000
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 # 8 Azar 1405, 09:30 in Tehran: an ordinary working Saturday.
 START = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
-
-
-class NoWait:
-    """Monotonic time that jumps instead of sleeping, so paced delivery takes no real time."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t += seconds
+NoWait = SkippedTime  # the old name, for tests written against it
 
 
 class Harness:
@@ -49,8 +37,7 @@ class Harness:
         self.app = build_application(self.settings, request=self.api, clock=self.clock)
         await self.app.initialize()
         await self.app.post_init(self.app)
-        time = NoWait()
-        outbox_worker(self.app).pacer = Pacer(monotonic=time.monotonic, sleep=time.sleep)
+        outbox_worker(self.app).pacer = SkippedTime().pacer()
 
     async def stop(self) -> None:
         """A clean shutdown, as on SIGTERM."""

@@ -1,0 +1,165 @@
+"""What a sandbox person sees: the bot's messages as text, keyboards as numbered buttons."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.i18n import t_plain
+from bot.sandbox.fake_api import ApiCall
+
+SHOWN = ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendLocation",
+         "editMessageText", "editMessageCaption", "editMessageReplyMarkup")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Button:
+    label: str
+    kind: str = "text"  # callback, text, contact, location, url
+    data: str = ""
+    message_id: int = 0
+
+
+@dataclass
+class Screen:
+    """One person's pressable buttons: the latest message's inline keyboard, then the menu."""
+
+    inline: list[list[Button]] = field(default_factory=list)
+    menu: list[list[Button]] = field(default_factory=list)
+
+    def numbered(self) -> list[Button]:
+        """Every pressable button in the order of its number (1-based)."""
+        return [b for row in [*self.inline, *self.menu] for b in row]
+
+    def button(self, number: int) -> Button | None:
+        buttons = self.numbered()
+        return buttons[number - 1] if 0 < number <= len(buttons) else None
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def _inline(markup: dict[str, Any], message_id: int) -> list[list[Button]]:
+    rows = []
+    for row in markup.get("inline_keyboard") or []:
+        buttons = []
+        for b in row:
+            if b.get("callback_data"):
+                buttons.append(Button(b["text"], "callback", b["callback_data"], message_id))
+            else:
+                buttons.append(Button(b["text"], "url", b.get("url", "")))
+        rows.append(buttons)
+    return rows
+
+
+def _menu(markup: dict[str, Any]) -> list[list[Button]]:
+    rows = []
+    for row in markup.get("keyboard") or []:
+        buttons = []
+        for b in row:
+            b = {"text": b} if isinstance(b, str) else b
+            kind = ("contact" if b.get("request_contact")
+                    else "location" if b.get("request_location") else "text")
+            buttons.append(Button(b["text"], kind))
+        rows.append(buttons)
+    return rows
+
+
+def _body(call: ApiCall) -> list[str]:
+    p = call.params
+    lines = []
+    if call.method == "sendPhoto":
+        lines.append(t_plain("sandbox.photo_sent"))
+    elif call.method == "sendDocument":
+        lines.append(t_plain("sandbox.document_sent", path=", ".join(map(str, call.saved)) or "-"))
+    elif call.method == "sendMediaGroup":
+        lines.append(t_plain("sandbox.album_sent", count=len(p.get("media") or [])))
+    elif call.method == "sendLocation":
+        lines.append(t_plain("sandbox.location_sent", lat=str(p.get("latitude")),
+                             lon=str(p.get("longitude"))))
+    text = p.get("text") or p.get("caption")
+    if text:
+        prefix = t_plain("sandbox.edited") + " " if call.method.startswith("edit") else ""
+        lines.extend((prefix + plain(str(text))).splitlines() or [""])
+    return lines
+
+
+def _numbered_rows(rows: list[list[Button]], start: int) -> tuple[list[str], int]:
+    lines = []
+    n = start
+    for row in rows:
+        cells = []
+        for b in row:
+            cells.append(f"[{n}] {b.label}")
+            n += 1
+        lines.append("   " + "   ".join(cells))
+    return lines, n
+
+
+class Renderer:
+    """Turns Bot API calls into lines, keeping each person's Screen up to date."""
+
+    def __init__(self) -> None:
+        self.screens: dict[int, Screen] = {}
+
+    def screen(self, chat_id: int) -> Screen:
+        return self.screens.setdefault(chat_id, Screen())
+
+    def render(self, calls: list[ApiCall], me: int, names: dict[int, str]) -> list[str]:
+        """Lines for the terminal: my messages, then my buttons; others' messages labelled."""
+        out: list[str] = []
+        shown_to_me = False
+        for call in calls:
+            if call.method == "answerCallbackQuery":
+                if call.params.get("text"):
+                    out.append(t_plain("sandbox.toast", text=plain(str(call.params["text"]))))
+                continue
+            if call.method not in SHOWN or call.chat_id is None:
+                continue
+            screen = self.screen(call.chat_id)
+            mine = call.chat_id == me
+            if mine and not shown_to_me:
+                screen.inline = []  # only the newest message's inline buttons stay pressable
+                shown_to_me = True
+            self._update(screen, call)
+            body = _body(call)
+            if mine:
+                out.extend(["🤖 " + body[0], *("   " + line for line in body[1:])] if body else [])
+            else:
+                name = names.get(call.chat_id, str(call.chat_id))
+                out.append(t_plain("sandbox.to_other", name=name))
+                out.extend("   " + line for line in body)
+        if shown_to_me:
+            out.extend(self.buttons(me))
+        return out
+
+    def buttons(self, me: int) -> list[str]:
+        """The numbered buttons a person can press now."""
+        screen = self.screen(me)
+        lines, n = _numbered_rows(screen.inline, 1)
+        if screen.menu:
+            menu, _ = _numbered_rows(screen.menu, n)
+            lines.append(t_plain("sandbox.menu_label"))
+            lines.extend(menu)
+        return lines
+
+    @staticmethod
+    def _update(screen: Screen, call: ApiCall) -> None:
+        markup = call.params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = None
+        if call.method == "editMessageReplyMarkup" and not markup:
+            screen.inline = []
+        if not markup:
+            return
+        if "inline_keyboard" in markup:
+            screen.inline = _inline(markup, call.message_id or 0)
+        elif "keyboard" in markup:
+            screen.menu = _menu(markup)
+        elif markup.get("remove_keyboard"):
+            screen.menu = []
