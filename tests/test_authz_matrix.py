@@ -161,7 +161,8 @@ class Cells:
 
     def __init__(self) -> None:
         self.failures: list[str] = []
-        self.count = 0
+        self.count = 0  # assertions
+        self.cells = 0  # updates sent, one per (role, input, context)
 
     def check(self, ok: bool, cell: str, detail: object = "") -> None:
         self.count += 1
@@ -169,6 +170,7 @@ class Cells:
             self.failures.append(f"{cell}: {detail}")
 
     def assert_clean(self) -> None:
+        print(f"matrix: {self.cells} cells, {self.count} assertions")
         assert not self.failures, f"{len(self.failures)} of {self.count} cells failed:\n" + "\n".join(
             self.failures[:60]
         )
@@ -182,6 +184,7 @@ async def run_cell(world: World, cells: Cells, role: str, cell: str, action, *, 
     the earlier steps would have left (only the scope is asserted there; the fuzz drives the
     flows the real way and asserts that nothing fails).
     """
+    cells.cells += 1
     await world.changes.mark()
     errors_before = len(world.errors)
     calls = await action(world.chats[role])

@@ -1,0 +1,157 @@
+"""Reports at national scale: 450 counties, five years of monthly inspections, 100,000
+progress reports. Targets: the compliance table in at most 100 ms and within 2x of the same
+aggregate written as one raw SQL query; an XLSX export of 50,000 rows in at most 5 s.
+
+    python -m bench.reports [--keep PATH]
+
+TODO(reports): the compliance table and the export live on the `reports` branch, not in
+main yet. Once merged, time them here against the two floors this script already measures:
+`raw_compliance` (one SQL query: inspections per county and month against the programmes'
+monthly requirement) and `raw_export` (50,000 rows written with openpyxl's write-only mode).
+
+The generator writes rows in bulk with executemany through the bot's Database (one
+transaction per table); the repositories' one-row-at-a-time methods would take minutes for
+a data set this size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from bench.common import START, settings_for
+from bot.clock import to_db
+from bot.db import Database
+from bot.db.repos import Repos
+from bot.services.inspection_setup import seed_inspection_defaults
+
+COUNTIES = 450
+YEARS = 5
+REPORTS = 100_000
+EXPORT_ROWS = 50_000
+
+
+async def generate(db: Database, seed: int = 7) -> dict[str, int]:
+    """Fills an empty, migrated database; returns row counts."""
+    rng = random.Random(seed)
+    repos = Repos.over(db)
+    now = to_db(START)
+    await seed_inspection_defaults(repos)
+    types = [(r["id"], r["programme_id"]) for r in await db.fetchall(
+        "SELECT id, programme_id FROM facility_types ORDER BY id")]
+    await db.executemany("INSERT INTO counties (id, name, created_at) VALUES (?, ?, ?)",
+                         [(c, f"County {c}", now) for c in range(1, COUNTIES + 1)])
+    await db.executemany(
+        "INSERT INTO people (id, tg_user_id, name, role, county_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, 'deputy', ?, ?, ?)",
+        [(c, 50_000_000 + c, f"Deputy {c}", c, now, now) for c in range(1, COUNTIES + 1)])
+    facilities = []
+    for c in range(1, COUNTIES + 1):
+        for type_id, programme_id in types:
+            facilities.append((len(facilities) + 1, c, type_id, programme_id))
+    await db.executemany(
+        "INSERT INTO facilities (id, county_id, facility_type_id, name, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(f, c, t, f"Facility {f}", now) for f, c, t, _ in facilities])
+    inspections = []
+    months = [(y, m) for y in range(1400, 1400 + YEARS) for m in range(1, 13)]
+    for year, month in months:
+        period = f"{year}-{month:02d}"
+        for f, c, t, p in facilities:
+            if rng.random() < 0.8:  # most facilities are visited in most months
+                n = len(inspections) + 1
+                inspections.append((n, f"{period}-{n}", n, period, c, c, p, t, f, now, now, "live",
+                                    30.0, 57.0, rng.choice(("none", "minor", "serious")), "strong"))
+    await db.executemany(
+        "INSERT INTO inspections (id, tracking, draft_id, period, deputy_id, county_id,"
+        " programme_id, facility_type_id, facility_id, started_at, confirmed_at,"
+        " location_status, lat, lon, severity, evidence)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inspections)
+    organisations = COUNTIES * 2
+    await db.executemany(
+        "INSERT INTO organisations (id, name, county_id, created_at) VALUES (?, ?, ?, ?)",
+        [(o, f"NGO {o}", (o - 1) % COUNTIES + 1, now) for o in range(1, organisations + 1)])
+    await db.executemany(
+        "INSERT INTO people (id, tg_user_id, name, role, organisation_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, 'member', ?, ?, ?)",
+        [(COUNTIES + o, 60_000_000 + o, f"Member {o}", o, now, now) for o in range(1, organisations + 1)])
+    projects = organisations * 5
+    start = date(2021, 3, 21)
+    await db.executemany(
+        "INSERT INTO projects (id, organisation_id, title, domain, budget, start_date, deadline,"
+        " created_at, updated_at) VALUES (?, ?, ?, 'sport', ?, ?, ?, ?, ?)",
+        [(p, (p - 1) % organisations + 1, f"Project {p}", 10_000_000,
+          (start + timedelta(days=p % 1500)).isoformat(),
+          (start + timedelta(days=p % 1500 + 90)).isoformat(), now, now)
+         for p in range(1, projects + 1)])
+    await db.executemany(
+        "INSERT INTO progress_reports (id, project_id, author_id, status, percent, spent,"
+        " tracking_code, created_at, updated_at, submitted_at)"
+        " VALUES (?, ?, ?, 'accepted', ?, ?, ?, ?, ?, ?)",
+        [(r, (r - 1) % projects + 1, COUNTIES + ((r - 1) % projects) % organisations + 1,
+          min(100, 10 * (1 + r // projects)), 1_000_000, f"R-{r}", now, now, now)
+         for r in range(1, REPORTS + 1)])
+    return {name: int(await db.scalar(f"SELECT count(*) FROM {name}"))
+            for name in ("counties", "facilities", "inspections", "projects", "progress_reports")}
+
+
+RAW_COMPLIANCE = """
+SELECT c.id, i.period, p.id AS programme, count(i.id) AS done, p.monthly_required
+FROM counties c
+CROSS JOIN programmes p
+LEFT JOIN inspections i ON i.county_id = c.id AND i.programme_id = p.id AND i.period = ?
+GROUP BY c.id, p.id
+"""
+
+
+async def raw_compliance(db: Database, period: str) -> tuple[float, int]:
+    """One month's compliance of every county and programme as one query: (ms, rows)."""
+    began = time.perf_counter()
+    rows = await db.fetchall(RAW_COMPLIANCE, (period,))
+    return (time.perf_counter() - began) * 1000, len(rows)
+
+
+async def raw_export(db: Database, path: Path) -> float:
+    """50,000 inspection rows to XLSX with openpyxl's write-only mode: seconds."""
+    began = time.perf_counter()
+    rows = await db.fetchall(
+        "SELECT tracking, period, county_id, facility_id, severity, evidence, confirmed_at"
+        " FROM inspections ORDER BY id LIMIT ?", (EXPORT_ROWS,))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("inspections")
+    sheet.append(["tracking", "period", "county", "facility", "severity", "evidence", "confirmed"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return time.perf_counter() - began
+
+
+async def main(keep: Path | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = keep or Path(tmp) / "national.sqlite3"
+        db = await Database(path).open()
+        began = time.perf_counter()
+        counts = await generate(db)
+        print(f"generated in {time.perf_counter() - began:.1f} s: {counts}")
+        await db.execute("ANALYZE")
+        timings = sorted([(await raw_compliance(db, "1404-06"))[0] for _ in range(5)])
+        print(f"floor: compliance of one month as one raw SQL query: {timings[2]:.1f} ms (median of 5)")
+        seconds = await raw_export(db, Path(tmp) / "export.xlsx")
+        print(f"floor: {EXPORT_ROWS} rows to XLSX with openpyxl (write-only): {seconds:.2f} s")
+        print("TODO(reports): time the compliance table (target <= 100 ms and <= 2x the floor)"
+              " and the XLSX export (target <= 5 s) once they are in main")
+        await db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="write the data set here instead of a temp file")
+    args = parser.parse_args()
+    asyncio.run(main(args.keep))
