@@ -112,6 +112,15 @@ def end_every_flow(update: Update, context: BotContext) -> None:
                 handler._update_state(ConversationHandler.END, key)  # noqa: SLF001
 
 
+def resume_flow(update: Update, context: BotContext, name: str, state: object) -> None:
+    """Puts the person back at a step of the named conversation, from outside it (a flow whose
+    step was lost in a crash, picked up again from its draft in the database)."""
+    for handlers in context.application.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler) and handler.name == name:
+                handler._update_state(state, handler._get_key(update))  # noqa: SLF001
+
+
 def cancel_handlers() -> list:
     """The /cancel command and menu-free fallbacks every conversation shares."""
     return [CommandHandler("cancel", cancel), MessageHandler(menu_button("menu.cancel"), cancel)]

@@ -56,6 +56,7 @@ from handlers.checkin_steps import (
     say,
     show_checklist,
 )
+from handlers.common import resume_flow
 from handlers.keyboards import grid
 from handlers.media import download_image, image_of
 from handlers.menus import main_menu, menu_button, menu_labels
@@ -424,6 +425,19 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(t_plain("inspections.stale_button"), show_alert=True)
 
 
+@require_role(Role.DEPUTY)
+async def recover(update: Update, context: BotContext) -> None:
+    """A check-in button while no check-in step is kept (the bot stopped between its answer
+    and storing the step): shows the step the draft is at again and resumes the flow there,
+    or says the button is old when there is no draft."""
+    draft = await svc.draft_of(context.repos, await person_of(update, context))
+    if draft is None:
+        await stale_button(update, context)
+        return
+    await update.callback_query.answer()
+    resume_flow(update, context, "deputy_checkin", await advance(update, context, draft))
+
+
 STEP_PATTERN = r"^ci:go:(facility|location|photos|checklist|findings)$"
 
 
@@ -492,5 +506,5 @@ def build_handler() -> ConversationHandler:
 def build_handlers() -> list:
     """Check-in buttons pressed outside the conversation (a second tap on confirm)."""
     return [CallbackQueryHandler(confirmed, pattern=r"^ci:ok:\d{1,9}$"),
-            CallbackQueryHandler(stale_button, pattern=r"^ci:")]
+            CallbackQueryHandler(recover, pattern=r"^ci:")]
 

@@ -73,3 +73,24 @@ async def test_a_4096_character_facility_search_gets_an_answer_telegram_accepts(
         assert t("errors.generic") not in chat.texts()
     finally:
         await bot.stop()
+
+
+async def test_a_checkin_button_after_a_lost_step_picks_the_draft_up_again(bot, handler_errors):
+    """A kill -9 between the bot's answer and storing the step loses the step but not the
+    draft: the next check-in button shows the draft's step again and the flow goes on."""
+    from tests.inspect_flow import programme
+    from tests.introspect import force_state
+    from tests.people import register
+
+    county = (await bot.repos.counties.all())[0]
+    chat, _ = await register(bot, 2001, Role.DEPUTY, county=county.name)
+    await chat.send("/inspect")
+    conv = next(c for c in conversations(bot.app) if c.name == "deputy_checkin")
+    force_state(conv, 2001, 2001, None)  # what the kill left
+    food = (await programme(bot, "food")).id
+    await chat.click(f"ci:p:{food}")
+    assert chat.last_text() == t("inspections.ask_programme")
+    await chat.click(f"ci:p:{food}")
+    assert state_of(conv, 2001, 2001) is not None
+    assert chat.last_text() != t("inspections.ask_programme")
+    assert handler_errors == []
