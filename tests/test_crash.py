@@ -1,0 +1,187 @@
+"""kill -9 at random points of a whole check-in, against the bot as a subprocess and the local
+HTTP fake of the Bot API; after each kill the bot is started again on the same database.
+
+Half of the kills come right after the person saw the answer to a step (the step is
+confirmed: it must survive), the other half a few milliseconds after an update was sent
+(mid-step: Telegram delivers the unconfirmed update again, and the step must still come out
+right once, not twice). Each step after a restart must get the answer it gets without
+crashes, so the conversation resumed at its step; at the end exactly one visit is stored with
+both photos and every answer, and PRAGMA integrity_check is ok.
+
+NAZER_CRASHES sets the number of kills (default 20). The test takes half a minute and is run
+only with NAZER_CRASH_TEST=1: it does not pass yet. After the fixes it led to (a check-in
+button after a lost step picks the draft up again), a kill while the facility press is being
+handled still leaves the person where that press is answered as belonging to another step;
+the investigation is unfinished.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.clock import SystemClock
+from bot.db import Database
+from bot.db.repos import Repos
+from bot.i18n import t
+from bot.jalali import current_month
+from tests.http_fake import FakeTelegramServer
+from tests.inspect_flow import NEAR
+from tests.test_smoke_subprocess import (
+    Chat,
+    _button,
+    _has_button,
+    _has_menu,
+    _prepare_deputy,
+    _says,
+    api,  # noqa: F401 - the fixture
+    bot_env,
+    start_bot,
+    stop_bot,
+)
+
+CRASHES = int(os.environ.get("NAZER_CRASHES", "20"))
+pytestmark = pytest.mark.skipif(os.environ.get("NAZER_CRASH_TEST") != "1",
+                                reason="slow, and not passing yet; NAZER_CRASH_TEST=1 runs it")
+USER = 7001
+
+
+class Process:
+    """The bot process, killed and restarted on demand."""
+
+    def __init__(self, tmp_path: Path, api: FakeTelegramServer) -> None:
+        self.tmp_path = tmp_path
+        self.api = api
+        self.proc = None
+        self.kills = 0
+        self.logs: list[str] = []
+
+    def start(self) -> None:
+        ready = len(self.api.named("setMyCommands"))
+        self.proc = start_bot(self.tmp_path, bot_env(self.tmp_path, self.api, LOG_LEVEL="WARNING", PYTHONFAULTHANDLER="1"))
+        self.api.wait_for(lambda _: len(self.api.named("setMyCommands")) > ready)
+
+    def kill(self) -> None:
+        self.proc.kill()  # SIGKILL: no shutdown work at all
+        self.proc.wait(timeout=10)
+        self.kills += 1
+        self.logs.append(self.proc.stderr.read())
+
+    def stop(self) -> str:
+        code, err = stop_bot(self.proc)
+        assert code == 0, err
+        return err
+
+
+def checkin_steps(api: FakeTelegramServer, ids: dict) -> list:
+    """The check-in as (make update from the last answer, answer that ends the step)."""
+    def press(data):  # noqa: ANN001, ANN202
+        return lambda ask: api.callback_update(USER, data if isinstance(data, str) else data(ask), ask)
+
+    steps = [
+        (lambda ask: api.message_update(USER, "/inspect"), _has_button("ci:p:")),
+        (press(f"ci:p:{ids['programme']}"), _has_button("ci:t:")),
+        (press(f"ci:t:{ids['type']}"), _has_button("ci:f:")),
+        (press(f"ci:f:{ids['facility']}"), _says(t("inspections.ask_location"))),
+        (lambda ask: api.location_update(USER, *NEAR), _has_button("ci:x")),
+        (lambda ask: api.photo_update(USER, "visit-1", b"\xff\xd8gate"), _has_button("ci:pd")),
+        (lambda ask: api.photo_update(USER, "visit-2", b"\xff\xd8cold-room"), _has_button("ci:pd")),
+        (press("ci:pd"), _has_button("ci:ad")),
+        *[(press(f"ci:a:{item}:y"), _has_button("ci:ad")) for item in ids["items"]],
+        (press("ci:ad"), _has_button("ci:nf")),
+        (press("ci:nf"), _has_button("ci:ok:")),
+        (press(lambda ask: _button(ask, "ci:ok:")), _has_menu),
+    ]
+    return steps
+
+
+async def test_kill_9_at_random_points_of_a_checkin_loses_nothing(tmp_path, api):
+    token, ids = await _prepare_deputy(tmp_path)
+    chat = Chat(api, USER)
+    bot = Process(tmp_path, api)
+    try:
+        await _run(tmp_path, api, ids, token, chat, bot)
+    finally:
+        if bot.proc is not None and bot.proc.poll() is None:
+            bot.proc.kill()
+            bot.proc.wait()
+
+
+async def _run(tmp_path, api, ids, token, chat, bot) -> None:  # noqa: ANN001
+    bot.start()
+    chat.join(token)
+    steps = checkin_steps(api, ids)
+    rng = random.Random(2026)
+    # Which steps get a kill, and how: after the answer (confirmed) or while it is processed.
+    plan = [(rng.randrange(len(steps)), rng.choice(("after", "during"))) for _ in range(CRASHES)]
+    ask = None
+    retries: list[int] = []
+
+    def step(update, again, until):  # noqa: ANN001, ANN202
+        """Sends an update and waits for the answer; if the bot instead shows the step again
+        (it lost the step in a kill and picked the draft up), presses / sends once more."""
+        before = len(api.shown_to(USER))
+        api.push(update)
+        try:
+            api.wait_for(lambda _: any(map(until, api.shown_to(USER)[before:])), timeout=3)
+        except AssertionError:
+            retries.append(index)
+            shown = api.shown_to(USER)
+            api.push(again() if len(shown) == before else again_on(shown[-1]))
+            api.wait_for(lambda _: any(map(until, api.shown_to(USER)[before:])))
+        return next(c for c in api.shown_to(USER)[before:] if until(c))
+
+    for index, (make, until) in enumerate(steps):
+        again_on = make  # noqa: B023 - a step re-shown is answered the same way
+        kills_here = [how for at, how in plan if at == index]
+        update = make(ask)
+        if "during" in kills_here:
+            before = len(api.shown_to(USER))
+            api.push(update)
+            time.sleep(rng.uniform(0.0, 0.05))
+            bot.kill()
+            bot.start()
+            # PTB confirms an update to Telegram with its next poll, which may come before the
+            # kill: then the update is gone, the person saw no answer and sends it again.
+            try:
+                api.wait_for(lambda _: any(map(until, api.shown_to(USER)[before:])), timeout=3)
+            except AssertionError:
+                api.push(make(ask))
+                retries.append(index)
+            api.wait_for(lambda _: any(map(until, api.shown_to(USER)[before:])))
+            ask = next(c for c in api.shown_to(USER)[before:] if until(c))
+            kills_here.remove("during")
+        else:
+            ask = step(update, lambda ask=ask, make=make: make(ask), until)
+        for _ in kills_here:  # the person saw the answer: the step is confirmed
+            bot.kill()
+            bot.start()
+    err = bot.stop()
+    print(f"crash: {bot.kills} kills; sent again after a kill at steps {retries}")
+    assert bot.kills >= CRASHES
+    assert "Traceback" not in err, err
+
+    db = await Database(tmp_path / "nazer.sqlite3").open()
+    try:
+        repos = Repos.over(db)
+        assert await db.scalar("PRAGMA integrity_check") == "ok"
+        visits = await repos.inspections.of_period(current_month(SystemClock().now()).key())
+        assert len(visits) == 1, visits
+        row = await repos.inspections.row(visits[0].id)
+        photos = await repos.inspections.photos(visits[0].id)
+        answers = await db.scalar("SELECT count(*) FROM inspection_answers WHERE inspection_id = ?",
+                                  (visits[0].id,))
+        drafts = await db.scalar("SELECT count(*) FROM inspection_drafts")
+    finally:
+        await db.close()
+    assert row["location_status"] == "live"
+    assert sorted((tmp_path / "media" / p["path"]).read_bytes() for p in photos) == [
+        b"\xff\xd8cold-room", b"\xff\xd8gate"]
+    assert answers == len(ids["items"])
+    assert drafts == 0
+    # Nobody was told something went wrong.
+    assert not any(t("errors.generic") in c.text for c in api.shown_to(USER))
