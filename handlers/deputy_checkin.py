@@ -224,7 +224,11 @@ async def skip_location(update: Update, context: BotContext) -> int:
 
 @require_role(Role.DEPUTY)
 async def location_other(update: Update, context: BotContext) -> int:
-    """Anything but a location: asks again with the location button."""
+    """Anything but a location: asks again with the location button, unless the draft has its
+    location already (the step was lost in a crash): then goes on from the draft's step."""
+    draft = await svc.draft_of(context.repos, await person_of(update, context))
+    if draft is not None and svc.missing_step(draft) is not svc.Step.LOCATION:
+        return await advance(update, context, draft)
     return await ask_location(update)
 
 
@@ -425,17 +429,30 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(t_plain("inspections.stale_button"), show_alert=True)
 
 
-@require_role(Role.DEPUTY)
-async def recover(update: Update, context: BotContext) -> None:
-    """A check-in button while no check-in step is kept (the bot stopped between its answer
-    and storing the step): shows the step the draft is at again and resumes the flow there,
-    or says the button is old when there is no draft."""
+async def _draft_step(update: Update, context: BotContext) -> int | None:
+    """Shows the step the deputy's draft is at again; None (and the stale answer) without one."""
     draft = await svc.draft_of(context.repos, await person_of(update, context))
     if draft is None:
         await stale_button(update, context)
-        return
+        return None
     await update.callback_query.answer()
-    resume_flow(update, context, "deputy_checkin", await advance(update, context, draft))
+    return await advance(update, context, draft)
+
+
+@require_role(Role.DEPUTY)
+async def recover(update: Update, context: BotContext) -> int:
+    """A button of another step (the bot stopped between its answer and storing the step, or
+    an old message): shows the step the draft is at and goes on from there."""
+    step = await _draft_step(update, context)
+    return END if step is None else step
+
+
+@require_role(Role.DEPUTY)
+async def recover_outside(update: Update, context: BotContext) -> None:
+    """The same while no check-in step is kept at all: resumes the flow at the draft's step."""
+    step = await _draft_step(update, context)
+    if step is not None and step != END:
+        resume_flow(update, context, "deputy_checkin", step)
 
 
 STEP_PATTERN = r"^ci:go:(facility|location|photos|checklist|findings)$"
@@ -494,7 +511,7 @@ def build_handler() -> ConversationHandler:
         fallbacks=[
             CommandHandler("cancel", stop), MessageHandler(menu_button("menu.cancel"), stop),
             CallbackQueryHandler(stop, pattern=r"^ci:x$"),
-            CallbackQueryHandler(stale_button, pattern=r"^ci:"),
+            CallbackQueryHandler(recover, pattern=r"^ci:"),
         ],
         name="deputy_checkin",
         persistent=True,
@@ -506,5 +523,5 @@ def build_handler() -> ConversationHandler:
 def build_handlers() -> list:
     """Check-in buttons pressed outside the conversation (a second tap on confirm)."""
     return [CallbackQueryHandler(confirmed, pattern=r"^ci:ok:\d{1,9}$"),
-            CallbackQueryHandler(recover, pattern=r"^ci:")]
+            CallbackQueryHandler(recover_outside, pattern=r"^ci:")]
 

@@ -94,3 +94,25 @@ async def test_a_checkin_button_after_a_lost_step_picks_the_draft_up_again(bot, 
     assert state_of(conv, 2001, 2001) is not None
     assert chat.last_text() != t("inspections.ask_programme")
     assert handler_errors == []
+
+
+async def test_input_at_a_lost_location_step_goes_on_from_the_draft(bot, handler_errors):
+    """The location was stored but the step after it was lost in a kill: a photo sent next
+    must not be answered by asking for the location again and again."""
+    from handlers.checkin_steps import ASK_LOCATION as LOCATION
+    from tests.inspect_flow import NEAR, add_facility, pick_facility
+    from tests.introspect import force_state
+    from tests.people import register
+
+    county = (await bot.repos.counties.all())[0]
+    chat, _ = await register(bot, 2001, Role.DEPUTY, county=county.name)
+    facility = await add_facility(bot, county.name, "Slaughterhouse")
+    await pick_facility(bot, chat, facility)
+    await chat.send_location(*NEAR)
+    conv = next(c for c in conversations(bot.app) if c.name == "deputy_checkin")
+    force_state(conv, 2001, 2001, LOCATION)  # what the kill left
+    await chat.send_photo("p1", data=b"\xff\xd8one")
+    assert chat.last_text() != t("inspections.ask_location")
+    await chat.send_photo("p1", data=b"\xff\xd8one")
+    assert state_of(conv, 2001, 2001) != LOCATION
+    assert handler_errors == []
