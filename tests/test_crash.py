@@ -8,11 +8,13 @@ right once, not twice). Each step after a restart must get the answer it gets wi
 crashes, so the conversation resumed at its step; at the end exactly one visit is stored with
 both photos and every answer, and PRAGMA integrity_check is ok.
 
-NAZER_CRASHES sets the number of kills (default 20). The test takes half a minute and is run
-only with NAZER_CRASH_TEST=1: it does not pass yet. After the fixes it led to (a check-in
-button after a lost step picks the draft up again), a kill while the facility press is being
-handled still leaves the person where that press is answered as belonging to another step;
-the investigation is unfinished.
+A person whose step was lost sees the step again (the check-in picks its draft up) and
+answers it again; the test does the same, once per step.
+
+NAZER_CRASHES sets the number of kills (default 20), NAZER_CRASH_SEED the random plan. The
+test takes half a minute and runs only with NAZER_CRASH_TEST=1. It passes with seeds 2026
+(the default), 1 and 2; with seed 3 a checklist answer lost with a step is still missing at
+«done» after the person answers the items again: not yet understood.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from tests.test_smoke_subprocess import (
 
 CRASHES = int(os.environ.get("NAZER_CRASHES", "20"))
 pytestmark = pytest.mark.skipif(os.environ.get("NAZER_CRASH_TEST") != "1",
-                                reason="slow, and not passing yet; NAZER_CRASH_TEST=1 runs it")
+                                reason="half a minute of restarts; NAZER_CRASH_TEST=1 runs it")
 USER = 7001
 
 
@@ -115,7 +117,8 @@ async def _run(tmp_path, api, ids, token, chat, bot) -> None:  # noqa: ANN001
     bot.start()
     chat.join(token)
     steps = checkin_steps(api, ids)
-    rng = random.Random(2026)
+    checklist_done = 8 + len(ids["items"])  # the index of the ci:ad step
+    rng = random.Random(int(os.environ.get("NAZER_CRASH_SEED", "2026")))
     # Which steps get a kill, and how: after the answer (confirmed) or while it is processed.
     plan = [(rng.randrange(len(steps)), rng.choice(("after", "during"))) for _ in range(CRASHES)]
     ask = None
@@ -131,6 +134,11 @@ async def _run(tmp_path, api, ids, token, chat, bot) -> None:  # noqa: ANN001
         except AssertionError:
             retries.append(index)
             shown = api.shown_to(USER)
+            if index == checklist_done:
+                # "Not every item is answered": an answer was lost with a step; the person
+                # answers the items again (the checklist on screen shows which).
+                for item in ids["items"]:
+                    api.push(api.callback_update(USER, f"ci:a:{item}:y", shown[-1]))
             api.push(again() if len(shown) == before else again_on(shown[-1]))
             api.wait_for(lambda _: any(map(until, api.shown_to(USER)[before:])))
         return next(c for c in api.shown_to(USER)[before:] if until(c))
