@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram.ext import BaseHandler
 
 from handlers import (
+    admin_compliance,
     admin_counties,
     admin_holidays,
     admin_invite,
@@ -49,6 +50,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *deputy_month.build_handlers(),
             *admin_plan.build_handlers(),
             *admin_holidays.build_handlers(),
+            *admin_compliance.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
             *member_report.build_handlers(),

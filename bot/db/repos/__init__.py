@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.db.connection import Database
 from bot.db.repos.audit import AuditRepo
+from bot.db.repos.compliance import ComplianceRepo
 from bot.db.repos.counties import CountyRepo
 from bot.db.repos.facilities import FacilityRepo
 from bot.db.repos.inspections import InspectionRepo
@@ -36,6 +37,7 @@ class Repos:
     programmes: ProgrammeRepo
     facilities: FacilityRepo
     inspections: InspectionRepo
+    compliance: ComplianceRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -54,4 +56,5 @@ class Repos:
             programmes=ProgrammeRepo(db),
             facilities=FacilityRepo(db),
             inspections=InspectionRepo(db),
+            compliance=ComplianceRepo(db),
         )
