@@ -14,7 +14,7 @@ from pathlib import Path
 @cache
 def persian_font() -> Path:
     """Path of the Noto Sans Arabic TTF (a variable font; its default instance is Regular)."""
-    import fontpkg_noto_sans_arabic  # noqa: PLC0415 - only charts and PDFs need it
+    import fontpkg_noto_sans_arabic
 
     return next(iter(sorted((fontpkg_noto_sans_arabic.ROOT / "files").glob("*.ttf"))))
 
@@ -22,6 +22,6 @@ def persian_font() -> Path:
 @cache
 def latin_font() -> Path:
     """Path of DejaVu Sans, shipped inside matplotlib."""
-    import matplotlib  # noqa: PLC0415
+    import matplotlib
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"

@@ -30,7 +30,10 @@ RAFSANJAN = "\u0631\u0641\u0633\u0646\u062c\u0627\u0646"
 KERMAN_DEPUTY, RAFSANJAN_DEPUTY, MEMBER = 2101, 2102, 3101
 PERIOD = "1405-09"  # Azar 1405: 2026-11-22 .. 2026-12-21
 # Findings with a zero-width non-joiner, as people type them.
-FINDINGS = "\u06a9\u0641 \u0633\u0627\u0644\u0646 \u06a9\u062b\u06cc\u0641 \u0628\u0648\u062f \u0648 \u0628\u0631\u0686\u0633\u0628\u200c\u0647\u0627 \u06a9\u0647\u0646\u0647"
+FINDINGS = (
+    "\u06a9\u0641 \u0633\u0627\u0644\u0646 \u06a9\u062b\u06cc\u0641 \u0628\u0648\u062f "
+    "\u0648 \u0628\u0631\u0686\u0633\u0628\u200c\u0647\u0627 \u06a9\u0647\u0646\u0647"
+)
 
 
 def utc(day: int, hour: int = 8, minute: int = 0, month: int = 11) -> datetime:

@@ -12,13 +12,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: render to files only
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from bot.fonts import latin_font, persian_font  # noqa: E402
-from bot.i18n import fa_number, t_plain  # noqa: E402
-from bot.services.compliance import League  # noqa: E402
+from bot.fonts import latin_font, persian_font
+from bot.i18n import fa_number, t_plain
+from bot.services.compliance import League
 
 MAX_BARS = 60  # beyond this a chart is unreadable on a phone; the table has everything
 BAR_COLOURS = ("#2e7d32", "#f9a825", "#c62828")  # score ≥ 70, ≥ 40, below
