@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
-from scheduler import inspection_reminders
+from scheduler import inspection_reminders, month_close
 from scheduler.outbox import OutboxWorker
 from scheduler.project_reminders import office_reports, project_deadlines
 
@@ -29,6 +29,7 @@ PERIODIC_TASKS: list[PeriodicTask] = [
     inspection_reminders.task,
     project_deadlines,
     office_reports,
+    month_close.task,
 ]
 
 TICK_SECONDS = 60

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
@@ -139,6 +139,12 @@ class OutboxWorker:
         if item.method not in SENDERS:
             raise BadRequest(f"unknown outbox method {item.method}")
         kwargs = dict(item.payload)
+        for field in ("photo", "document"):  # a file under MEDIA_DIR, read when it is sent
+            if (relative := kwargs.pop(f"{field}_path", None)) is not None:
+                path = self.app.bot_data["settings"].media_dir / relative
+                if not path.is_file():
+                    raise BadRequest(f"outbox file {relative} is missing")
+                kwargs[field] = InputFile(path.read_bytes(), filename=path.name)
         if "reply_markup" in kwargs:
             kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], self.app.bot)
         return await getattr(self.app.bot, item.method)(chat_id=item.chat_id, **kwargs)
