@@ -22,7 +22,7 @@ from bot.media_store import store_media
 from bot.services.projects import add_project
 from tests.conftest import Harness
 from tests.fakes import ChatSim
-from tests.inspect_flow import SITE, add_facility, facility_type, programme
+from tests.inspect_flow import NEAR, SITE, add_facility, facility_type, programme
 from tests.people import add_organisation, register
 
 KERMAN = "\u06a9\u0631\u0645\u0627\u0646"
@@ -65,7 +65,7 @@ async def _visit(bot: Harness, n: int, deputy: Person, county: str, facility_nam
             county_id=deputy.county_id, programme_id=kind.programme_id,
             facility_type_id=kind.id, facility_id=facility.id,
             started_at=to_db(when - timedelta(minutes=20)), confirmed_at=to_db(when),
-            location_status="live", lat=SITE[0] + 0.001, lon=SITE[1], location_sent_at=to_db(when),
+            location_status="live", lat=NEAR[0], lon=NEAR[1], location_sent_at=to_db(when),
             location_at=to_db(when), distance_m=111.2, severity=severity, findings=findings,
             evidence=evidence,
         )

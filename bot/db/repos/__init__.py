@@ -8,6 +8,7 @@ from bot.db.connection import Database
 from bot.db.repos.audit import AuditRepo
 from bot.db.repos.compliance import ComplianceRepo
 from bot.db.repos.counties import CountyRepo
+from bot.db.repos.exports import ExportRepo
 from bot.db.repos.facilities import FacilityRepo
 from bot.db.repos.inspections import InspectionRepo
 from bot.db.repos.invites import InviteRepo
@@ -38,6 +39,7 @@ class Repos:
     facilities: FacilityRepo
     inspections: InspectionRepo
     compliance: ComplianceRepo
+    exports: ExportRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -57,4 +59,5 @@ class Repos:
             facilities=FacilityRepo(db),
             inspections=InspectionRepo(db),
             compliance=ComplianceRepo(db),
+            exports=ExportRepo(db),
         )
