@@ -13,6 +13,7 @@ from telegram.ext import BaseHandler
 from handlers import (
     admin_compliance,
     admin_counties,
+    admin_export,
     admin_holidays,
     admin_invite,
     admin_plan,
@@ -51,6 +52,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *admin_plan.build_handlers(),
             *admin_holidays.build_handlers(),
             *admin_compliance.build_handlers(),
+            *admin_export.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
             *member_report.build_handlers(),
