@@ -129,3 +129,24 @@ class ExportRepo:
             + (where + " AND" if where else " WHERE")
             + " r.status NOT IN ('draft', 'discarded') AND a.sha256 IS NOT NULL"
             " ORDER BY r.submitted_at, r.id, a.id", params)
+
+    # The printed record of one visit ---------------------------------------------------------
+    async def inspection_id(self, tracking: str) -> int | None:
+        """The id of the visit with this tracking number."""
+        value = await self.db.scalar("SELECT id FROM inspections WHERE tracking = ?", (tracking,))
+        return int(value) if value is not None else None
+
+    async def record(self, inspection_id: int) -> dict[str, Any] | None:
+        """One visit with every name a printed record shows."""
+        row = await self.db.fetchone(
+            "SELECT i.*, c.name AS county, d.name AS deputy, g.name AS programme,"
+            " ft.name AS facility_type, f.name AS facility, f.address AS facility_address,"
+            " u.status AS follow_up_status, u.due_at AS follow_up_due"
+            " FROM inspections i JOIN counties c ON c.id = i.county_id"
+            " JOIN people d ON d.id = i.deputy_id JOIN programmes g ON g.id = i.programme_id"
+            " JOIN facility_types ft ON ft.id = i.facility_type_id"
+            " JOIN facilities f ON f.id = i.facility_id"
+            " LEFT JOIN follow_ups u ON u.inspection_id = i.id WHERE i.id = ?",
+            (inspection_id,),
+        )
+        return dict(row) if row else None
