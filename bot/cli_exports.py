@@ -37,7 +37,7 @@ def _fail(key: str, **values: object) -> int:
     return EXIT_USAGE
 
 
-def _month(text: str | None) -> JalaliMonth | None | bool:
+def _month(text: str | None) -> JalaliMonth | bool | None:
     """None when not given, False when malformed."""
     if text is None:
         return None

@@ -25,6 +25,11 @@ async def _export(bot: Harness, kind: str, fmt: str = "xlsx", *, first=AZAR, las
                         tz=bot.settings.tz, media_dir=bot.settings.media_dir if media else None)
 
 
+def label(key: str) -> str:
+    """A coded value's label as exported (catalogue [exports.labels])."""
+    return t_plain(f"exports.labels.{key}")
+
+
 def _sheet(data: bytes):
     book = load_workbook(io.BytesIO(data))
     return book.active
@@ -47,13 +52,13 @@ async def test_inspections_xlsx_cell_by_cell(bot: Harness) -> None:
         RAF_SLAUGHTERHOUSE, "1405/09", RAFSANJAN, "Reza", food, slaughter,
         "Rafsanjan slaughterhouse", "1405/09/02 11:10", "1405/09/02 11:30",
         t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
-        t_plain("exports.labels.severity.none"), t_plain("exports.labels.evidence.strong"), None, 0,
+        label("severity.none"), label("evidence.strong"), None, 0,
     ]
     assert rows[2] == [
         KER_SLAUGHTERHOUSE, "1405/09", KERMAN, "Kazem", food, slaughter,
         "Kerman slaughterhouse", "1405/09/03 11:10", "1405/09/03 11:30",
         t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
-        t_plain("exports.labels.severity.serious"), t_plain("exports.labels.evidence.strong"), FINDINGS, 2,
+        label("severity.serious"), label("evidence.strong"), FINDINGS, 2,
     ]
     assert [r[0][-4:] for r in rows[1:]] == ["0003", "0001", "0004", "0005", "0006", "0002"]
     assert [r[15] for r in rows[1:]] == [t_plain(f"exports.labels.evidence.{e}") for e in
@@ -80,7 +85,7 @@ async def test_csv_is_utf8_with_bom_and_same_cells(bot: Harness) -> None:
     rows = list(csv.reader(io.StringIO(result.data.decode("utf-8-sig"))))
     assert rows[0] == headers(KINDS["follow-ups"])
     assert rows[1] == [
-        KER_SLAUGHTERHOUSE, KERMAN, "Kerman slaughterhouse", t_plain("exports.labels.severity.serious"),
+        KER_SLAUGHTERHOUSE, KERMAN, "Kerman slaughterhouse", label("severity.serious"),
         t_plain("exports.labels.follow_up_status.open"), "1405/09/03 11:30", "1405/09/10 11:30",
         "", "", "",
     ]

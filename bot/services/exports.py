@@ -138,7 +138,8 @@ async def _report_media(repos: Repos, window: Window) -> list[tuple[str, str]]:
     out = []
     for n, r in enumerate(rows, start=1):
         name = PurePosixPath(r["file_name"] or f"{r['kind']}-{n}").name
-        out.append((f"reports/{r['tracking_code']}/{n}-{name}", f"{r['sha256'][:2]}/{r['sha256']}"))
+        stored = f"{r['sha256'][:2]}/{r['sha256']}"  # handlers/media.py stores them so
+        out.append((f"reports/{r['tracking_code']}/{n}-{name}", stored))
     return out
 
 

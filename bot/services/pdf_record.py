@@ -129,7 +129,7 @@ def _photos(pdf: _Page, photos: list[Path], top: float, bottom: float) -> None:
         try:
             pdf.image(str(path), x=x + 0.5, y=top + 0.5, w=box_w - 1, h=box_h - 1,
                       keep_aspect_ratio=True)
-        except Exception:  # noqa: BLE001 - a missing or broken file must not lose the record
+        except Exception:  # a missing or broken file must not lose the whole record
             pdf.set_xy(x, top + box_h / 2 - 3)
             pdf.cell(box_w, 6, t_plain("pdf_record.photo_unreadable"), align="C")
     if len(photos) > MAX_PHOTOS:
