@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.db.repos import Repos
 from bot.i18n import normalize_input, t_plain
 from bot.jalali import JalaliMonth
-from bot.services.exports import KINDS, WRITERS, export
+from bot.services.exports import KINDS, WRITERS, export, file_name
 
 EXIT_USAGE = 2
 
@@ -58,14 +58,17 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, repos: Repos)
             return _fail("cli.unknown_county", name=args.county)
         county_id = county.id
     started = time.perf_counter()
-    result = await export(
-        repos, args.kind, first=first or None, last=last or None, county_id=county_id,
-        fmt=args.fmt, tz=settings.tz, media_dir=settings.media_dir if args.media else None,
-    )
-    target = args.out or Path(result.name)
+    name = file_name(args.kind, first or None, last or None, "zip" if args.media else args.fmt)
+    target = args.out or Path(name)
     if target.is_dir():
-        target = target / result.name
-    target.write_bytes(result.data)
+        target = target / name
+    partial = target.with_name(target.name + ".part")
+    with partial.open("wb") as out:  # streamed: a ZIP of years of photos never sits in memory
+        result = await export(
+            repos, args.kind, out, first=first or None, last=last or None, county_id=county_id,
+            fmt=args.fmt, tz=settings.tz, media_dir=settings.media_dir if args.media else None,
+        )
+    partial.replace(target)
     print(t_plain("export_cli.done", path=str(target), rows=result.rows,
                   seconds=round(time.perf_counter() - started, 2)))
     if result.missing_media:

@@ -17,7 +17,7 @@ from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
-from bot.services.exports import KINDS, export
+from bot.services.exports import KINDS, MediaTooBig, export
 from handlers.keyboards import grid
 from handlers.menus import menu_button
 
@@ -86,16 +86,20 @@ async def send_export(update: Update, context: BotContext) -> None:
     await query.answer()
     await query.edit_message_text(t("exports.preparing"))
     first, last = months(period, current_month(context.now(), context.settings.tz))
-    result = await export(
-        context.repos, kind, first=first, last=last, county_id=None,
-        fmt="csv" if fmt == "csv" else "xlsx", tz=context.settings.tz,
-        media_dir=context.settings.media_dir if fmt == "zip" else None,
-    )
-    if len(result.data) > MAX_UPLOAD:
+    buffer = io.BytesIO()
+    try:
+        result = await export(
+            context.repos, kind, buffer, first=first, last=last, county_id=None,
+            fmt="csv" if fmt == "csv" else "xlsx", tz=context.settings.tz,
+            media_dir=context.settings.media_dir if fmt == "zip" else None, max_media=MAX_UPLOAD,
+        )
+    except MediaTooBig:
+        result = None
+    if result is None or buffer.tell() > MAX_UPLOAD:
         await update.effective_message.reply_text(t("exports.too_big", kind=kind))
         return
     await update.effective_message.reply_document(
-        InputFile(io.BytesIO(result.data), filename=result.name),
+        InputFile(buffer.getvalue(), filename=result.name),
         caption=t("exports.caption", kind=t_plain(f"exports.kinds.{kind}"), rows=result.rows,
                   span=t_plain(f"exports.periods.{period}")),
     )

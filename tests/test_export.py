@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from dataclasses import dataclass
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.i18n import t_plain
 from bot.jalali import JalaliMonth
-from bot.services.exports import KINDS, export, headers
+from bot.services.exports import KINDS, MediaTooBig, export, headers
 from tests.conftest import Harness
 from tests.report_fixtures import FINDINGS, KERMAN, NEAR, RAFSANJAN, make_month
 
@@ -19,10 +21,21 @@ RAF_SLAUGHTERHOUSE = "\u0628-140509-0003"
 KER_SLAUGHTERHOUSE = "\u0628-140509-0001"
 
 
+@dataclass
+class Written:
+    name: str
+    rows: int
+    missing_media: int
+    data: bytes
+
+
 async def _export(bot: Harness, kind: str, fmt: str = "xlsx", *, first=AZAR, last=AZAR,
-                  county_id: int | None = None, media: bool = False):
-    return await export(bot.repos, kind, first=first, last=last, county_id=county_id, fmt=fmt,
-                        tz=bot.settings.tz, media_dir=bot.settings.media_dir if media else None)
+                  county_id: int | None = None, media: bool = False) -> Written:
+    out = io.BytesIO()
+    result = await export(bot.repos, kind, out, first=first, last=last, county_id=county_id,
+                          fmt=fmt, tz=bot.settings.tz,
+                          media_dir=bot.settings.media_dir if media else None)
+    return Written(result.name, result.rows, result.missing_media, out.getvalue())
 
 
 def label(key: str) -> str:
@@ -122,3 +135,13 @@ async def test_media_zip_holds_the_table_and_the_photos(bot: Harness) -> None:
                          f"media/inspections/{KER_SLAUGHTERHOUSE}/2.jpg"]
         assert archive.read(names[1]) == f"jpeg {KER_SLAUGHTERHOUSE} 0".encode()
         assert _sheet(archive.read(names[0])).max_row == 7
+
+
+async def test_media_over_the_limit_is_refused_before_writing(bot: Harness) -> None:
+    await make_month(bot)
+    out = io.BytesIO()
+    with pytest.raises(MediaTooBig):
+        await export(bot.repos, "inspections", out, first=AZAR, last=AZAR, county_id=None,
+                     fmt="xlsx", tz=bot.settings.tz, media_dir=bot.settings.media_dir,
+                     max_media=10)
+    assert out.getvalue() == b""

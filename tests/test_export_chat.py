@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import t, t_plain
+from handlers import admin_export
 from tests.conftest import ADMIN_ID, Harness
 from tests.report_fixtures import make_month
 
@@ -56,3 +57,14 @@ async def test_deputies_get_no_export(bot: Harness) -> None:
     await month.kerman.click("ex:f:inspections:all:xlsx")
     assert not bot.api.named("sendDocument")
     assert bot.api.named("answerCallbackQuery")[-1].params["text"] == t("auth.denied")
+
+
+async def test_a_zip_over_the_upload_limit_is_refused_with_a_pointer_to_the_cli(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_month(bot)
+    monkeypatch.setattr(admin_export, "MAX_UPLOAD", 10)
+    admin = bot.chat(ADMIN_ID)
+    await admin.click("ex:f:inspections:m0:zip")
+    assert admin.last_text() == t("exports.too_big", kind="inspections")
+    assert not bot.api.named("sendDocument")

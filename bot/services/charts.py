@@ -7,6 +7,7 @@ logical order, unshaped; pre-shaping them with arabic-reshaper would reverse the
 from __future__ import annotations
 
 import io
+from functools import cache
 
 import matplotlib
 
@@ -24,7 +25,9 @@ MAX_BARS = 60  # beyond this a chart is unreadable on a phone; the table has eve
 BAR_COLOURS = ("#2e7d32", "#f9a825", "#c62828")  # score ≥ 70, ≥ 40, below
 
 
+@cache
 def _family() -> list[str]:
+    """Registers the fonts with matplotlib once; their family names, Persian first."""
     names = []
     for path in (persian_font(), latin_font()):
         font_manager.fontManager.addfont(str(path))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -254,11 +254,14 @@ WRITERS = {"xlsx": write_xlsx, "csv": write_csv}
 
 
 @dataclass(frozen=True)
-class ExportFile:
+class ExportResult:
     name: str  # ASCII file name
-    data: bytes
     rows: int
     missing_media: int = 0
+
+
+class MediaTooBig(Exception):
+    """The referenced files add up to more than the caller can send."""
 
 
 def file_name(kind: str, first: JalaliMonth | None, last: JalaliMonth | None, ext: str) -> str:
@@ -267,27 +270,45 @@ def file_name(kind: str, first: JalaliMonth | None, last: JalaliMonth | None, ex
     return f"{kind}-{span}.{ext}"
 
 
+def _zip(out: BinaryIO, name: str, data: bytes, media_dir: Path,
+         files: list[tuple[str, Path]]) -> int:
+    """Writes the table and the media files into a ZIP; returns how many files were missing."""
+    missing = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+        for inside, path in files:
+            if path.is_file():
+                archive.write(path, f"media/{inside}", zipfile.ZIP_STORED)  # already compressed
+            else:
+                missing += 1
+    return missing
+
+
 async def export(
-    repos: Repos, kind_name: str, *, first: JalaliMonth | None, last: JalaliMonth | None,
-    county_id: int | None, fmt: str, tz: ZoneInfo, media_dir: Path | None = None,
-) -> ExportFile:
-    """Builds the export; with media_dir, a ZIP of the table and the files it refers to."""
+    repos: Repos, kind_name: str, out: BinaryIO, *, first: JalaliMonth | None,
+    last: JalaliMonth | None, county_id: int | None, fmt: str, tz: ZoneInfo,
+    media_dir: Path | None = None, max_media: int | None = None,
+) -> ExportResult:
+    """Writes the export to `out`; with media_dir, a ZIP of the table and the files it names.
+
+    With max_media, MediaTooBig is raised before anything is written when the media files
+    add up to more bytes than that.
+    """
     kind = KINDS[kind_name]
     w = window(first, last, county_id, tz)
+    name = file_name(kind_name, first, last, fmt)
+    files: list[tuple[str, Path]] = []
+    if media_dir is not None and kind.media is not None:
+        files = [(inside, media_dir / relative) for inside, relative in await kind.media(repos, w)]
+        if max_media is not None:
+            size = sum(p.stat().st_size for _, p in files if p.is_file())
+            if size > max_media:
+                raise MediaTooBig(size)
     rows = await kind.rows(repos, w)
     # Writing 50,000 rows takes seconds: off the event loop, so the bot keeps answering.
     data = await asyncio.to_thread(WRITERS[fmt], kind, rows, tz)
-    name = file_name(kind_name, first, last, fmt)
     if media_dir is None:
-        return ExportFile(name, data, len(rows))
-    files = await kind.media(repos, w) if kind.media else []
-    buffer, missing = io.BytesIO(), 0
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(name, data)
-        for inside, relative in files:
-            path = media_dir / relative
-            if path.is_file():
-                archive.write(path, f"media/{inside}", zipfile.ZIP_STORED)  # photos: compressed
-            else:
-                missing += 1
-    return ExportFile(name.rsplit(".", 1)[0] + ".zip", buffer.getvalue(), len(rows), missing)
+        out.write(data)
+        return ExportResult(name, len(rows))
+    missing = await asyncio.to_thread(_zip, out, name, data, media_dir, files)
+    return ExportResult(name.rsplit(".", 1)[0] + ".zip", len(rows), missing)
