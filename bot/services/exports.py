@@ -1,11 +1,11 @@
-"""Exports: inspections, follow-ups, projects and progress reports as XLSX or CSV, plus media.
+"""Exports: inspections, follow-ups, projects, progress reports and broadcasts, plus media.
 
 A kind is one decorated function returning rows (dicts from bot/db/repos/exports.py) and the
 columns to write, so a new kind is one small function:
 
-    @export_kind("broadcasts", columns=(("title", TEXT), ("sent_at", DATETIME), ...))
-    async def broadcasts(repos: Repos, window: Window) -> list[dict]:
-        return await repos.exports.broadcasts(window)
+    @export_kind("holidays", columns=(("day", DATE), ("name", TEXT)))
+    async def holidays(repos: Repos, window: Window) -> list[dict]:
+        return await repos.exports.holidays(window)
 
 plus its headers under [exports.columns] and its name under [exports.kinds] in the catalogue.
 
@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
+import re
 import zipfile
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from bot.db.repos.exports import Window
 from bot.i18n import raw, t_plain
 from bot.jalali import JalaliMonth, to_jalali
 
+TAGS = re.compile(r"<[^>]+>")
 # Column types: how a stored value becomes a cell.
 TEXT, NUMBER, DATE, DATETIME, PERIOD = "text", "number", "date", "datetime", "period"
 
@@ -153,6 +156,20 @@ async def _report_media(repos: Repos, window: Window) -> list[tuple[str, str]]:
 async def reports(repos: Repos, window: Window) -> list[dict[str, Any]]:
     """Progress report versions submitted in the months."""
     return await repos.exports.reports(window)
+
+
+@export_kind("broadcasts", columns=(
+    ("broadcast", NUMBER), ("queued_at", DATETIME), ("sender", TEXT),
+    ("audience", enum(labels("audience"))), ("text", TEXT),
+    ("ack_required", enum(labels("yes_no"))), ("recipient", TEXT), ("county", TEXT),
+    ("delivery", enum(labels("delivery"))), ("sent_at", DATETIME), ("acked_at", DATETIME),
+))
+async def broadcasts(repos: Repos, window: Window) -> list[dict[str, Any]]:
+    """Every recipient of the broadcasts sent in the months, with delivery and acknowledgement."""
+    rows = await repos.exports.broadcasts(window)
+    for row in rows:  # the sheet shows what people read, not the HTML it was sent as
+        row["text"] = html.unescape(TAGS.sub("", row.pop("text_html")))
+    return rows
 
 
 # The window ------------------------------------------------------------------------------------

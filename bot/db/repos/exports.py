@@ -150,3 +150,18 @@ class ExportRepo:
             (inspection_id,),
         )
         return dict(row) if row else None
+
+    async def broadcasts(self, w: Window) -> list[dict[str, Any]]:
+        """One row per recipient of the broadcasts sent in the window, with delivery status."""
+        where, params = _where([
+            ("b.queued_at >= ?", w.start), ("b.queued_at < ?", w.end),
+            ("r.county_id = ?", w.county_id),
+        ])
+        return await self._rows(
+            "SELECT b.id AS broadcast, b.queued_at, a.name AS sender, b.audience,"
+            " b.text_html, b.ack_required, p.name AS recipient, c.name AS county,"
+            " o.status AS delivery, o.sent_at, r.acked_at"
+            " FROM broadcast_recipients r JOIN broadcasts b ON b.id = r.broadcast_id"
+            " JOIN people a ON a.id = b.created_by JOIN people p ON p.id = r.person_id"
+            " JOIN outbox o ON o.id = r.outbox_id LEFT JOIN counties c ON c.id = r.county_id"
+            + where + " ORDER BY b.id, r.person_id", params)
