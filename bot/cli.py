@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bot import cli_inspections
+from bot import cli_exports, cli_inspections
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.db import Database
@@ -76,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     for name, what in (("import-organisations", "organisations"), ("import-projects", "projects")):
         sub.add_parser(name, help=f"add {what} from CSV or XLSX").add_argument("file", type=Path)
     cli_inspections.add_parsers(sub)
+    cli_exports.add_parsers(sub)
     return p
 
 
@@ -291,6 +292,7 @@ COMMANDS: dict[str, Command] = {
     "import-organisations": cmd_import_registry,
     "import-projects": cmd_import_registry,
     **cli_inspections.COMMANDS,
+    **cli_exports.COMMANDS,
 }
 
 

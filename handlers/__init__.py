@@ -12,7 +12,9 @@ from telegram.ext import BaseHandler
 
 from handlers import (
     admin_broadcast,
+    admin_compliance,
     admin_counties,
+    admin_export,
     admin_holidays,
     admin_invite,
     admin_plan,
@@ -24,6 +26,7 @@ from handlers import (
     deputy_month,
     deputy_review,
     gate,
+    inspection_record,
     member_projects,
     member_report,
     office_report,
@@ -53,6 +56,9 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *deputy_month.build_handlers(),
             *admin_plan.build_handlers(),
             *admin_holidays.build_handlers(),
+            *admin_compliance.build_handlers(),
+            *admin_export.build_handlers(),
+            *inspection_record.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
             *member_report.build_handlers(),

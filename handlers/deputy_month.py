@@ -29,6 +29,7 @@ from handlers.media import download_image, image_of
 from handlers.menus import main_menu, menu_button, menu_labels
 
 ASK_NOTE, ASK_PHOTO = range(2)
+RECORD_BUTTONS = 12  # the month's latest visits get a record button
 END = ConversationHandler.END
 
 
@@ -40,6 +41,10 @@ async def show_month(update: Update, context: BotContext) -> None:
     open_items = await context.repos.inspections.open_follow_ups(person.county_id)
     buttons = [(t_plain("insp_month.close_button", tracking=fa_digits(f.tracking)), f"fu:c:{f.id}")
                for f in open_items]
+    # The printed record of each visit the deputy made this month (handlers/inspection_record).
+    visits = await context.repos.inspections.of_period(month.key(), person.county_id)
+    buttons += [(t_plain("pdf_record.button", tracking=fa_digits(v.tracking)), f"rec:{v.id}")
+                for v in visits if v.deputy_id == person.id][-RECORD_BUTTONS:]
     await update.effective_message.reply_text(
         await month_text(context.repos, person, month, context.settings.tz),
         reply_markup=grid(buttons, 1) if buttons else main_menu(person.role),

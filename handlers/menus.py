@@ -19,11 +19,13 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
         ["menu.projects", "menu.review"],
         ["menu.add_organisation", "menu.add_project"],
         ["menu.plan", "menu.counties"],
+        ["menu.compliance", "menu.export"],
         ["menu.whoami", "menu.help"],
     ],
     Role.DEPUTY: [
         ["menu.inspect", "menu.month"],
         ["menu.projects", "menu.review"],
+        ["menu.rank"],
         ["menu.whoami", "menu.help"],
     ],
     Role.MEMBER: [
@@ -37,10 +39,12 @@ COMMANDS: dict[Role, list[str]] = {
         "commands.invite", "commands.invites", "commands.broadcast", "commands.broadcasts",
         "commands.projects", "commands.review", "commands.add_organisation",
         "commands.add_project", "commands.plan", "commands.holidays", "commands.counties",
+        "commands.compliance", "commands.export", "commands.record",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.DEPUTY: [
         "commands.inspect", "commands.month", "commands.projects", "commands.review",
+        "commands.rank",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.MEMBER: [

@@ -16,8 +16,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
-from scheduler import inspection_reminders
-from scheduler import broadcast_progress, broadcast_reminders
+from scheduler import broadcast_progress, broadcast_reminders, inspection_reminders, month_close
 from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
 from scheduler.project_reminders import office_reports, project_deadlines
@@ -32,6 +31,7 @@ PERIODIC_TASKS: list[PeriodicTask] = [
     project_deadlines,
     office_reports,
     broadcast_reminders.task,
+    month_close.task,
 ]
 
 # The daily backup goes last, after everything people are owed has been queued.

@@ -19,9 +19,10 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, ReplyParameters
+from telegram import InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
@@ -246,7 +247,11 @@ class OutboxWorker:
     async def _call(self, item: OutboxItem) -> Any:
         if item.method not in SENDERS:
             raise BadRequest(f"unknown outbox method {item.method}")
-        return await call_payload(self.app.bot, item.chat_id, item.method, item.payload)
+        settings = self.app.bot_data.get("settings")
+        return await call_payload(
+            self.app.bot, item.chat_id, item.method, item.payload,
+            media_dir=settings.media_dir if settings is not None else None,
+        )
 
     async def _notify(self, *, idle: bool) -> None:
         for observer in self.observers:
@@ -290,9 +295,17 @@ class OutboxWorker:
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def call_payload(bot: Any, chat_id: int, method: str, payload: dict[str, Any]) -> Any:
+async def call_payload(
+    bot: Any, chat_id: int, method: str, payload: dict[str, Any], *, media_dir: Path | None = None
+) -> Any:
     """Calls bot.<method>(chat_id=…, **payload), rebuilding the objects JSON cannot hold."""
     kwargs = dict(payload)
+    for field in ("photo", "document"):  # a file under MEDIA_DIR, read when it is sent
+        if (relative := kwargs.pop(f"{field}_path", None)) is not None:
+            path = (media_dir or Path()) / relative
+            if not path.is_file():
+                raise BadRequest(f"outbox file {relative} is missing")
+            kwargs[field] = InputFile(path.read_bytes(), filename=path.name)
     if "reply_markup" in kwargs:
         kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], bot)
     if "reply_parameters" in kwargs:

@@ -1,131 +1,30 @@
-"""A fake Bot API that records every call and answers like Telegram, and a chat simulator.
+"""The tests' transport and a chat simulator.
 
-FakeBotAPI replaces python-telegram-bot's network layer (BaseRequest), so the real
-Application, handlers and database run end to end. ChatSim builds real Telegram JSON
-updates for one person and feeds them to app.process_update.
+FakeBotAPI (bot/sandbox/fake_api.py, shared with the sandbox) replaces python-telegram-bot's
+network layer, so the real Application, handlers and database run end to end; it records
+every call, answers like Telegram, and takes injected faults. ChatSim builds real Telegram
+JSON updates for one person and feeds them to app.process_update.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
-from telegram.request import BaseRequest, RequestData
+
+from bot.sandbox import fake_api
+from bot.sandbox.fake_api import QUERY_ANSWERED, Call, Fault  # noqa: F401 - used by tests
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Nazer", "username": "nazer_test_bot"}
 
 
-@dataclass
-class Call:
-    endpoint: str
-    params: dict[str, Any]
-
-    @property
-    def chat_id(self) -> int | None:
-        value = self.params.get("chat_id")
-        return int(value) if value is not None else None
-
-    @property
-    def text(self) -> str:
-        return str(self.params.get("text") or self.params.get("caption") or "")
-
-
-# (status, body) to answer instead of success; returned by a fault hook.
-Fault = tuple[int, dict[str, Any]]
-QUERY_ANSWERED = {"ok": False, "error_code": 400, "description": "Bad Request: query is too old"
-                  " and response timeout expired or query ID is invalid"}
-
-
-class FakeBotAPI(BaseRequest):
-    """Records (endpoint, parameters); answers getMe, send*, edit*, getFile and file downloads."""
+class FakeBotAPI(fake_api.FakeBotAPI):
+    """The package's fake Bot API as the tests' transport (their bot user, ids from 5000)."""
 
     def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.files: dict[str, bytes] = {}
-        self.updates: list[dict[str, Any]] = []
-        self.fault: Callable[[Call], Fault | None] | None = None
-        self._message_ids = itertools.count(5000)
-        self.now: Callable[[], int] = lambda: 1_790_000_000
-        self.answered: set[str] = set()
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: float | None = None,
-        write_timeout: float | None = None,
-        connect_timeout: float | None = None,
-        pool_timeout: float | None = None,
-    ) -> tuple[int, bytes]:
-        if "/file/bot" in url:
-            path = url.split("/file/bot", 1)[1].split("/", 1)[1]
-            if path in self.files:
-                return 200, self.files[path]
-            return 404, b"not found"
-        endpoint = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        call = Call(endpoint, params)
-        self.calls.append(call)
-        if self.fault is not None and (fault := self.fault(call)) is not None:
-            return fault[0], json.dumps(fault[1]).encode()
-        if endpoint == "answerCallbackQuery":  # Telegram takes one answer per query
-            query_id = str(params.get("callback_query_id"))
-            if query_id in self.answered:
-                return 400, json.dumps(QUERY_ANSWERED).encode()
-            self.answered.add(query_id)
-        result = self.answer(call)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def answer(self, call: Call) -> Any:
-        """What Telegram would return for the call."""
-        ep = call.endpoint
-        if ep == "getMe":
-            return BOT_USER
-        if ep == "getUpdates":
-            pending, self.updates = self.updates, []
-            return pending
-        if ep == "getFile":
-            file_id = call.params["file_id"]
-            data = self.files.get(f"files/{file_id}", b"")
-            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
-                    "file_path": f"files/{file_id}"}
-        if ep.startswith(("send", "edit", "copy", "forward")):
-            message = {
-                "message_id": next(self._message_ids),
-                "date": self.now(),
-                "chat": {"id": call.chat_id or 0, "type": "private"},
-                "from": BOT_USER,
-            }
-            if "text" in call.params:
-                message["text"] = call.params["text"]
-            return message
-        return True
-
-    # Reading what the bot did -------------------------------------------------------------
-    def to(self, chat_id: int, endpoints: tuple[str, ...] = ("sendMessage", "editMessageText",
-           "sendPhoto", "sendDocument", "sendMediaGroup", "editMessageReplyMarkup")) -> list[Call]:
-        """Calls addressed to one chat that show something to the person."""
-        return [c for c in self.calls if c.chat_id == chat_id and c.endpoint in endpoints]
-
-    def named(self, endpoint: str) -> list[Call]:
-        """Every call to one endpoint."""
-        return [c for c in self.calls if c.endpoint == endpoint]
+        super().__init__(bot_user=BOT_USER, first_message_id=5000)
 
 
 def _buttons(markup: dict[str, Any] | None) -> list[tuple[str, str]]:
@@ -206,7 +105,7 @@ class ChatSim:
     async def send_photo(self, file_id: str, data: bytes = b"\xff\xd8photo", size: int | None = None,
                          caption: str | None = None, media_group_id: str | None = None) -> list[Call]:
         """Sends a photo whose bytes the fake API will serve for download."""
-        self.api.files[f"files/{file_id}"] = data
+        self.api.add_file(data, file_id)
         photo = [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 1280,
                   "height": 960, "file_size": size if size is not None else len(data)}]
         content: dict[str, Any] = {"photo": photo}
@@ -219,7 +118,7 @@ class ChatSim:
     async def send_document(self, file_id: str, file_name: str, mime_type: str,
                             data: bytes = b"%PDF-1.4", size: int | None = None) -> list[Call]:
         """Sends a file as a document."""
-        self.api.files[f"files/{file_id}"] = data
+        self.api.add_file(data, file_id)
         document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
                     "mime_type": mime_type, "file_size": size if size is not None else len(data)}
         return await self.feed({"message": self.message(document=document)})
@@ -236,7 +135,7 @@ class ChatSim:
 
     async def send_voice(self, file_id: str, duration: int = 5) -> list[Call]:
         """Sends a voice note."""
-        self.api.files[f"files/{file_id}"] = b"OggS"
+        self.api.add_file(b"OggS", file_id)
         voice = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": duration,
                  "mime_type": "audio/ogg", "file_size": 4}
         return await self.feed({"message": self.message(voice=voice)})

@@ -265,7 +265,7 @@ class FakeTelegramServer:
                     params.update(_multipart(content_type, body))
                 elif body:
                     params.update({k: _decode(v) for k, v in parse_qsl(body.decode("utf-8"))})
-                call = HttpCall(method, params, token)
+                call = HttpCall(method, params, token=token)
                 if token in fake.revoked:
                     fake._record(call)
                     self._reply(401, b'{"ok":false,"error_code":401,"description":"Unauthorized"}')

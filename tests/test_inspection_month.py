@@ -33,7 +33,9 @@ async def test_month_status_and_closing_a_follow_up(bot, settings):
     assert "کشتارگاه سیرجان" in text
     [item] = await bot.repos.inspections.open_follow_ups(deputy.county_id)
     assert chat.buttons() == [(t("insp_month.close_button", tracking=fa_digits(visit.tracking)),
-                               f"fu:c:{item.id}")]
+                               f"fu:c:{item.id}"),
+                              (t("pdf_record.button", tracking=fa_digits(visit.tracking)),
+                               f"rec:{visit.id}")]
     await chat.click(f"fu:c:{item.id}")
     await chat.send_sticker()
     assert chat.last_text() == t("inspections.text_expected")

@@ -93,13 +93,14 @@ async def test_day_one_reminders_once_across_restarts(bot):
     assert await bot.repos.outbox.items() == []
     bot.clock.set(at(1405, 10, 1, 14, 0))  # the bot was down at 08:00: catch up the same day
     await bot.tick()
-    kinds = sorted(r["kind"] for r in await bot.repos.outbox.items())
+    # (the month-close league, tests/test_compliance_close.py, is queued on day 1 too)
+    kinds = sorted(r["kind"] for r in await bot.repos.outbox.items() if r["kind"][:5] == "insp.")
     assert kinds == ["insp.close", "insp.county_table", "insp.overview"]
     await bot.tick()
     await bot.restart(crash=True)
     bot.app.bot_data[RNG_KEY] = random.Random(99)
     await bot.tick()
-    assert len(await bot.repos.outbox.items()) == 3
+    assert len([r for r in await bot.repos.outbox.items() if r["kind"][:5] == "insp."]) == 3
     assert await bot.repos.inspections.plans("1405-10", deputy.id) == plans
     await bot.deliver()
     chat = bot.chat(3000)

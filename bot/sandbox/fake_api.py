@@ -1,8 +1,8 @@
-"""An in-process Bot API for the sandbox: answers like Telegram and remembers what it was sent.
+"""An in-process Bot API: answers like Telegram and records every call.
 
-It replaces python-telegram-bot's network layer (BaseRequest). Every call is queued in
-`pending` for the screen to show; messages are kept by id so a button press can carry the
-message it belongs to and edits can be shown; files the bot sends are saved to `out_dir`.
+It replaces python-telegram-bot's network layer (BaseRequest), so the real Application,
+handlers and database run without a network. The sandbox shows what it records; the tests
+(tests/fakes.py) assert on it and inject faults through `fault`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,16 @@ from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {"id": 777000333, "is_bot": True, "first_name": "Nazer",
             "username": "nazer_sandbox_bot"}
+# Telegram takes one answer per callback query; a second one is refused like this.
+QUERY_ANSWERED = {"ok": False, "error_code": 400, "description": "Bad Request: query is too old"
+                  " and response timeout expired or query ID is invalid"}
+# (status, body) to answer instead of success; returned by a fault hook.
+Fault = tuple[int, dict[str, Any]]
 
 
 @dataclass
-class ApiCall:
-    method: str
+class Call:
+    endpoint: str
     params: dict[str, Any]
     saved: list[Path] = field(default_factory=list)  # files the bot uploaded, saved to disk
     message_id: int | None = None
@@ -32,17 +37,33 @@ class ApiCall:
         value = self.params.get("chat_id")
         return int(value) if value is not None else None
 
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
 
-class SandboxAPI(BaseRequest):
-    """Answers getMe, send*, edit*, getFile and file downloads; other methods return True."""
 
-    def __init__(self, out_dir: Path, now: Callable[[], int]) -> None:
-        self.out_dir = out_dir
+class FakeBotAPI(BaseRequest):
+    """Answers getMe, getUpdates, send*, edit*, getFile and file downloads; others return True."""
+
+    def __init__(
+        self,
+        *,
+        bot_user: dict[str, Any] | None = None,
+        now: Callable[[], int] = lambda: 1_790_000_000,
+        out_dir: Path | None = None,
+        first_message_id: int = 1,
+    ) -> None:
+        self.bot_user = bot_user or BOT_USER
         self.now = now
-        self.pending: list[ApiCall] = []
-        self.files: dict[str, bytes] = {}
-        self.texts: dict[int, str] = {}
-        self._ids = itertools.count(1)
+        self.out_dir = out_dir  # where uploaded files are written (None: not kept)
+        self.calls: list[Call] = []
+        self.pending: list[Call] = []  # calls not yet taken by take()
+        self.files: dict[str, bytes] = {}  # file_path -> bytes people "uploaded"
+        self.texts: dict[int, str] = {}  # message_id -> the text the bot last put there
+        self.updates: list[dict[str, Any]] = []
+        self.fault: Callable[[Call], Fault | None] | None = None
+        self.answered: set[str] = set()
+        self._ids = itertools.count(first_message_id)
 
     async def initialize(self) -> None:
         pass
@@ -54,15 +75,15 @@ class SandboxAPI(BaseRequest):
     def read_timeout(self) -> float | None:
         return 1.0
 
-    def take(self) -> list[ApiCall]:
+    def take(self) -> list[Call]:
         """The calls made since the last take, oldest first."""
         calls, self.pending = self.pending, []
         return calls
 
-    def add_file(self, data: bytes) -> str:
-        """Stores bytes the person 'uploads'; returns the file_id to put in an update."""
-        file_id = f"sandbox-{next(self._ids)}"
-        self.files[file_id] = data
+    def add_file(self, data: bytes, file_id: str | None = None) -> str:
+        """Stores bytes a person 'uploads'; returns the file_id to put in an update."""
+        file_id = file_id or f"sandbox-{next(self._ids)}"
+        self.files[f"files/{file_id}"] = data
         return file_id
 
     async def do_request(
@@ -76,40 +97,63 @@ class SandboxAPI(BaseRequest):
         pool_timeout: float | None = None,
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
-            data = self.files.get(url.rsplit("/", 1)[-1])
+            path = url.split("/file/bot", 1)[1].split("/", 1)[1]
+            data = self.files.get(path)
             return (200, data) if data is not None else (404, b"not found")
-        params = dict(request_data.parameters) if request_data else {}
-        call = ApiCall(url.rsplit("/", 1)[-1], params)
-        if request_data is not None and request_data.contains_files:
+        endpoint = url.rsplit("/", 1)[-1]
+        call = Call(endpoint, dict(request_data.parameters) if request_data else {})
+        if request_data is not None and request_data.contains_files and self.out_dir:
             call.saved = self._save(request_data)
-        result = self._answer(call)
+        self.calls.append(call)
         self.pending.append(call)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        if self.fault is not None and (fault := self.fault(call)) is not None:
+            return fault[0], json.dumps(fault[1]).encode()
+        if endpoint == "answerCallbackQuery":
+            query_id = str(call.params.get("callback_query_id"))
+            if query_id in self.answered:
+                return 400, json.dumps(QUERY_ANSWERED).encode()
+            self.answered.add(query_id)
+        return 200, json.dumps({"ok": True, "result": self.answer(call)}).encode()
 
-    def _answer(self, call: ApiCall) -> Any:
-        if call.method == "getMe":
-            return BOT_USER
-        if call.method == "getUpdates":
-            return []
-        if call.method == "getFile":
+    def answer(self, call: Call) -> Any:
+        """What Telegram would return for the call."""
+        ep = call.endpoint
+        if ep == "getMe":
+            return self.bot_user
+        if ep == "getUpdates":
+            pending, self.updates = self.updates, []
+            return pending
+        if ep == "getFile":
             file_id = call.params["file_id"]
-            return {"file_id": file_id, "file_unique_id": f"u-{file_id}",
-                    "file_size": len(self.files.get(file_id, b"")), "file_path": file_id}
-        if call.method.startswith(("send", "copy", "forward")) or call.method.startswith("edit"):
-            message_id = int(call.params.get("message_id") or next(self._ids))
-            call.message_id = message_id
-            if "text" in call.params:
-                self.texts[message_id] = str(call.params["text"])
+            data = self.files.get(f"files/{file_id}", b"")
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                    "file_path": f"files/{file_id}"}
+        if ep.startswith(("send", "edit", "copy", "forward")):
+            # An edit keeps its message's id; anything sent gets a new one.
+            call.message_id = int(call.params.get("message_id") or next(self._ids))
             message: dict[str, Any] = {
-                "message_id": message_id, "date": self.now(), "from": BOT_USER,
+                "message_id": call.message_id, "date": self.now(), "from": self.bot_user,
                 "chat": {"id": call.chat_id or 0, "type": "private"},
             }
             if "text" in call.params:
                 message["text"] = call.params["text"]
+                self.texts[call.message_id] = str(call.params["text"])
             return message
         return True
 
+    def to(self, chat_id: int, endpoints: tuple[str, ...] = (
+        "sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendMediaGroup",
+        "editMessageReplyMarkup",
+    )) -> list[Call]:
+        """Calls addressed to one chat that show something to the person."""
+        return [c for c in self.calls if c.chat_id == chat_id and c.endpoint in endpoints]
+
+    def named(self, endpoint: str) -> list[Call]:
+        """Every call to one endpoint."""
+        return [c for c in self.calls if c.endpoint == endpoint]
+
     def _save(self, request_data: RequestData) -> list[Path]:
+        assert self.out_dir is not None
         self.out_dir.mkdir(parents=True, exist_ok=True)
         saved = []
         for filename, content, _mime in request_data.multipart_data.values():

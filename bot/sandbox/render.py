@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.i18n import t_plain
-from bot.sandbox.fake_api import ApiCall
+from bot.sandbox.fake_api import Call
 
 SHOWN = ("sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendLocation",
          "editMessageText", "editMessageCaption", "editMessageReplyMarkup")
@@ -70,21 +70,21 @@ def _menu(markup: dict[str, Any]) -> list[list[Button]]:
     return rows
 
 
-def _body(call: ApiCall) -> list[str]:
+def _body(call: Call) -> list[str]:
     p = call.params
     lines = []
-    if call.method == "sendPhoto":
+    if call.endpoint == "sendPhoto":
         lines.append(t_plain("sandbox.photo_sent"))
-    elif call.method == "sendDocument":
+    elif call.endpoint == "sendDocument":
         lines.append(t_plain("sandbox.document_sent", path=", ".join(map(str, call.saved)) or "-"))
-    elif call.method == "sendMediaGroup":
+    elif call.endpoint == "sendMediaGroup":
         lines.append(t_plain("sandbox.album_sent", count=len(p.get("media") or [])))
-    elif call.method == "sendLocation":
+    elif call.endpoint == "sendLocation":
         lines.append(t_plain("sandbox.location_sent", lat=str(p.get("latitude")),
                              lon=str(p.get("longitude"))))
     text = p.get("text") or p.get("caption")
     if text:
-        prefix = t_plain("sandbox.edited") + " " if call.method.startswith("edit") else ""
+        prefix = t_plain("sandbox.edited") + " " if call.endpoint.startswith("edit") else ""
         lines.extend((prefix + plain(str(text))).splitlines() or [""])
     return lines
 
@@ -110,16 +110,16 @@ class Renderer:
     def screen(self, chat_id: int) -> Screen:
         return self.screens.setdefault(chat_id, Screen())
 
-    def render(self, calls: list[ApiCall], me: int, names: dict[int, str]) -> list[str]:
+    def render(self, calls: list[Call], me: int, names: dict[int, str]) -> list[str]:
         """Lines for the terminal: my messages, then my buttons; others' messages labelled."""
         out: list[str] = []
         shown_to_me = False
         for call in calls:
-            if call.method == "answerCallbackQuery":
+            if call.endpoint == "answerCallbackQuery":
                 if call.params.get("text"):
                     out.append(t_plain("sandbox.toast", text=plain(str(call.params["text"]))))
                 continue
-            if call.method not in SHOWN or call.chat_id is None:
+            if call.endpoint not in SHOWN or call.chat_id is None:
                 continue
             screen = self.screen(call.chat_id)
             mine = call.chat_id == me
@@ -149,11 +149,11 @@ class Renderer:
         return lines
 
     @staticmethod
-    def _update(screen: Screen, call: ApiCall) -> None:
+    def _update(screen: Screen, call: Call) -> None:
         markup = call.params.get("reply_markup")
         if isinstance(markup, str):
             markup = None
-        if call.method == "editMessageReplyMarkup" and not markup:
+        if call.endpoint == "editMessageReplyMarkup" and not markup:
             screen.inline = []
         if not markup:
             return

@@ -30,7 +30,7 @@ from bot.domain import Role
 from bot.i18n import normalize_input, t_plain
 from bot.jalali import format_datetime, local_date
 from bot.logs import quiet_known_warnings
-from bot.sandbox.fake_api import BOT_USER, SandboxAPI
+from bot.sandbox.fake_api import BOT_USER, FakeBotAPI
 from bot.sandbox.render import Button, Renderer
 from bot.sandbox.updates import UpdateFactory
 from bot.services.onboarding import create_invite
@@ -88,7 +88,8 @@ class Sandbox:
         self.stdin = stdin
         self.stdout = stdout
         self.clock = clock or FixedClock(SystemClock().now())
-        self.api = SandboxAPI(settings.database_path.parent / "sandbox-out", self._timestamp)
+        self.api = FakeBotAPI(now=self._timestamp,
+                              out_dir=settings.database_path.parent / "sandbox-out")
         self.updates = UpdateFactory(self._timestamp)
         self.renderer = Renderer()
         self.names: dict[int, str] = {}

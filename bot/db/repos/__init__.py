@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from bot.db.connection import Database
 from bot.db.repos.audit import AuditRepo
 from bot.db.repos.broadcasts import BroadcastRepo
+from bot.db.repos.compliance import ComplianceRepo
 from bot.db.repos.counties import CountyRepo
+from bot.db.repos.exports import ExportRepo
 from bot.db.repos.facilities import FacilityRepo
 from bot.db.repos.inspections import InspectionRepo
 from bot.db.repos.invites import InviteRepo
@@ -38,6 +40,8 @@ class Repos:
     facilities: FacilityRepo
     inspections: InspectionRepo
     broadcasts: BroadcastRepo
+    compliance: ComplianceRepo
+    exports: ExportRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -57,4 +61,6 @@ class Repos:
             facilities=FacilityRepo(db),
             inspections=InspectionRepo(db),
             broadcasts=BroadcastRepo(db),
+            compliance=ComplianceRepo(db),
+            exports=ExportRepo(db),
         )

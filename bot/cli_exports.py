@@ -1,0 +1,79 @@
+"""`python -m bot export KIND`: the same exports admins get in chat, written to a file.
+
+Registered in bot/cli.py; messages come from the catalogue table [export_cli].
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bot.config import Settings
+from bot.db.repos import Repos
+from bot.i18n import normalize_input, t_plain
+from bot.jalali import JalaliMonth
+from bot.services.exports import KINDS, WRITERS, export, file_name
+
+EXIT_USAGE = 2
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """The export subcommand."""
+    exp = sub.add_parser("export", help="export a table as XLSX or CSV (optionally with media)")
+    exp.add_argument("kind", choices=sorted(KINDS))
+    exp.add_argument("--from", dest="first", metavar="YYYY-MM", help="first Jalali month")
+    exp.add_argument("--to", dest="last", metavar="YYYY-MM", help="last Jalali month")
+    exp.add_argument("--county", help="only this county (its name)")
+    exp.add_argument("--format", dest="fmt", choices=sorted(WRITERS), default="xlsx")
+    exp.add_argument("--media", action="store_true",
+                     help="a ZIP with the table and the photos and documents it refers to")
+    exp.add_argument("--out", type=Path, help="file or folder to write (default: here)")
+
+
+def _fail(key: str, **values: object) -> int:
+    print(t_plain(key, **values), file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _month(text: str | None) -> JalaliMonth | bool | None:
+    """None when not given, False when malformed."""
+    if text is None:
+        return None
+    return JalaliMonth.parse(text) or False
+
+
+async def cmd_export(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
+    """Writes the export and prints its path, rows and seconds taken."""
+    first, last = _month(args.first), _month(args.last)
+    if first is False or last is False:
+        return _fail("export_cli.bad_month")
+    if first and last and first > last:
+        return _fail("export_cli.bad_range")
+    county_id = None
+    if args.county:
+        county = await repos.counties.by_name(normalize_input(args.county))
+        if county is None:
+            return _fail("cli.unknown_county", name=args.county)
+        county_id = county.id
+    started = time.perf_counter()
+    name = file_name(args.kind, first or None, last or None, "zip" if args.media else args.fmt)
+    target = args.out or Path(name)
+    if target.is_dir():
+        target = target / name
+    partial = target.with_name(target.name + ".part")
+    with partial.open("wb") as out:  # streamed: a ZIP of years of photos never sits in memory
+        result = await export(
+            repos, args.kind, out, first=first or None, last=last or None, county_id=county_id,
+            fmt=args.fmt, tz=settings.tz, media_dir=settings.media_dir if args.media else None,
+        )
+    partial.replace(target)
+    print(t_plain("export_cli.done", path=str(target), rows=result.rows,
+                  seconds=round(time.perf_counter() - started, 2)))
+    if result.missing_media:
+        print(t_plain("export_cli.missing_media", count=result.missing_media), file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"export": cmd_export}

@@ -1,0 +1,158 @@
+"""The county league of a Jalali month: figures from the repository, a score, a rank.
+
+The score (0–100) is a weighted sum of five parts, each between 0 and 1:
+
+- completion: required visits done, each programme capped at its requirement
+  (sum of min(done, required) / sum of required);
+- on time: required visits done by the deputy's secret planned day of that programme
+  (visits without a plan count as on time when they fall in the month), capped the same way;
+- evidence: (strong + half of medium) / visits done; 0 without visits;
+- follow-ups: 1 / (1 + follow-ups still open at the month's end);
+- projects: share of the county's running projects that are not past their deadline
+  (1 when the county has no running project: nothing to hold against it).
+
+Ties share a rank (1, 2, 2, 4); the order within a tie is completion, then the name.
+docs/compliance.md explains the choice of weights for the office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import to_db
+from bot.db.repos import Repos
+from bot.db.repos.compliance import LeagueRow
+from bot.jalali import JalaliMonth, local_date
+
+WEIGHTS = {
+    "completion": 40.0,
+    "on_time": 20.0,
+    "evidence": 20.0,
+    "follow_ups": 10.0,
+    "projects": 10.0,
+}
+MEDIUM_EVIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class ProgrammeLine:
+    programme_id: int
+    name: str
+    required: int
+    done: int
+    on_time: int
+
+
+@dataclass(frozen=True)
+class CountyLine:
+    """One county's figures for the month, its score and rank."""
+
+    county_id: int
+    county: str
+    programmes: tuple[ProgrammeLine, ...]
+    strong: int
+    medium: int
+    weak: int
+    open_follow_ups: int
+    reports: int
+    projects: int
+    overdue: int
+    has_deputy: bool
+    score: float = 0.0
+    rank: int = 0
+
+    @property
+    def required(self) -> int:
+        return sum(p.required for p in self.programmes)
+
+    @property
+    def done(self) -> int:
+        return sum(p.done for p in self.programmes)
+
+    @property
+    def counted(self) -> int:
+        """Visits that count towards the requirement (each programme capped)."""
+        return sum(min(p.done, p.required) for p in self.programmes)
+
+    @property
+    def counted_on_time(self) -> int:
+        return sum(min(p.on_time, p.required) for p in self.programmes)
+
+    def parts(self) -> dict[str, float]:
+        """The five parts of the score, each in [0, 1]."""
+        required = self.required
+        visits = self.strong + self.medium + self.weak
+        return {
+            "completion": self.counted / required if required else 1.0,
+            "on_time": self.counted_on_time / required if required else 1.0,
+            "evidence": (self.strong + MEDIUM_EVIDENCE * self.medium) / visits if visits else 0.0,
+            "follow_ups": 1.0 / (1 + self.open_follow_ups),
+            "projects": (self.projects - self.overdue) / self.projects if self.projects else 1.0,
+        }
+
+
+@dataclass(frozen=True)
+class League:
+    month: JalaliMonth
+    lines: tuple[CountyLine, ...]  # in rank order
+
+    def of_county(self, county_id: int) -> CountyLine | None:
+        """The line of one county, if it exists."""
+        return next((line for line in self.lines if line.county_id == county_id), None)
+
+
+def score(line: CountyLine) -> float:
+    """The weighted score of a county line, 0–100, rounded to one decimal."""
+    parts = line.parts()
+    return round(sum(WEIGHTS[name] * value for name, value in parts.items()), 1)
+
+
+def lines_from_rows(rows: list[LeagueRow]) -> list[CountyLine]:
+    """Folds the query's county × programme rows into one line per county (query order)."""
+    lines: dict[int, CountyLine] = {}
+    programmes: dict[int, list[ProgrammeLine]] = {}
+    for r in rows:
+        programmes.setdefault(r.county_id, []).append(
+            ProgrammeLine(r.programme_id, r.programme, r.required, r.done, r.on_time)
+        )
+        if r.county_id not in lines:
+            lines[r.county_id] = CountyLine(
+                r.county_id, r.county, (), r.strong, r.medium, r.weak, r.open_follow_ups,
+                r.reports, r.projects, r.overdue, r.deputies > 0,
+            )
+        else:  # evidence counts come per programme; the county's are their sum
+            old = lines[r.county_id]
+            lines[r.county_id] = replace(old, strong=old.strong + r.strong,
+                                          medium=old.medium + r.medium, weak=old.weak + r.weak)
+    return [replace(line, programmes=tuple(programmes[cid])) for cid, line in lines.items()]
+
+
+def rank(lines: list[CountyLine]) -> tuple[CountyLine, ...]:
+    """Scores and sorts the lines; equal scores share a rank."""
+    scored = [replace(line, score=score(line)) for line in lines]
+    scored.sort(key=lambda x: (-x.score, -x.parts()["completion"], x.county))
+    ranked: list[CountyLine] = []
+    for index, line in enumerate(scored):
+        same = ranked and ranked[-1].score == line.score
+        ranked.append(replace(line, rank=ranked[-1].rank if same else index + 1))
+    return tuple(ranked)
+
+
+def month_bounds(month: JalaliMonth, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The month's first instant and the next month's first instant, as aware datetimes."""
+    start = datetime.combine(month.first_day, time(0), tzinfo=tz)
+    end = datetime.combine(month.last_day + timedelta(days=1), time(0), tzinfo=tz)
+    return start, end
+
+
+async def league(repos: Repos, month: JalaliMonth, now: datetime, tz: ZoneInfo) -> League:
+    """The ranked league of a month; a running month is judged as of today."""
+    start, end = month_bounds(month, tz)
+    today = local_date(now, tz)
+    as_of = min(today, month.last_day + timedelta(days=1))
+    rows = await repos.compliance.league_rows(
+        month.key(), to_db(start), to_db(end), month.last_day, as_of
+    )
+    return League(month, rank(lines_from_rows(rows)))

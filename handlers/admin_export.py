@@ -1,0 +1,117 @@
+"""/export: admins choose a kind, a period and a format with buttons, and get the file.
+
+Every choice so far travels in the callback data («ex:f:inspections:q»), so the flow holds no
+state and survives restarts; each value is checked against the known kinds, periods and
+formats before anything is read, and only admins get past require_role.
+"""
+
+from __future__ import annotations
+
+import io
+
+from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot.auth import refuse, require_role
+from bot.context import BotContext
+from bot.domain import Role
+from bot.i18n import t, t_plain
+from bot.jalali import JalaliMonth, current_month
+from bot.services.exports import KINDS, MediaTooBig, export
+from handlers.keyboards import grid
+from handlers.menus import menu_button
+
+PERIODS = ("m0", "m1", "q", "y", "all")  # this month, last month, three months, year, all
+FORMATS = ("xlsx", "csv", "zip")  # zip: XLSX with the photos and documents
+MAX_UPLOAD = 50 * 1024 * 1024  # the Bot API's limit for a document a bot sends
+
+
+def months(code: str, now: JalaliMonth) -> tuple[JalaliMonth | None, JalaliMonth | None]:
+    """The first and last month of a period button (None: open-ended)."""
+    if code == "m1":
+        return now.prev(), now.prev()
+    if code == "q":
+        return now.prev().prev(), now
+    if code == "y":
+        return JalaliMonth(now.year, 1), now
+    if code == "all":
+        return None, None
+    return now, now
+
+
+@require_role(Role.ADMIN)
+async def ask_kind(update: Update, context: BotContext) -> None:
+    """Shows one button per export kind."""
+    buttons = [(t_plain(f"exports.kinds.{name}"), f"ex:k:{name}") for name in KINDS]
+    await update.effective_message.reply_text(t("exports.ask_kind"), reply_markup=grid(buttons))
+
+
+@require_role(Role.ADMIN)
+async def ask_period(update: Update, context: BotContext) -> None:
+    """Checks the kind, then asks for the period."""
+    query = update.callback_query
+    kind = query.data.split(":")[2]
+    if kind not in KINDS:
+        await refuse(update)
+        return
+    await query.answer()
+    buttons = [(t_plain(f"exports.periods.{code}"), f"ex:p:{kind}:{code}") for code in PERIODS]
+    await query.edit_message_text(
+        t("exports.ask_period", kind=t_plain(f"exports.kinds.{kind}")), reply_markup=grid(buttons)
+    )
+
+
+@require_role(Role.ADMIN)
+async def ask_format(update: Update, context: BotContext) -> None:
+    """Checks kind and period, then asks for the format."""
+    query = update.callback_query
+    _, _, kind, period = query.data.split(":")
+    if kind not in KINDS or period not in PERIODS:
+        await refuse(update)
+        return
+    await query.answer()
+    buttons = [(t_plain(f"exports.formats.{fmt}"), f"ex:f:{kind}:{period}:{fmt}")
+               for fmt in FORMATS]
+    await query.edit_message_text(t("exports.ask_format"), reply_markup=grid(buttons, 3))
+
+
+@require_role(Role.ADMIN)
+async def send_export(update: Update, context: BotContext) -> None:
+    """Checks every choice, builds the file and sends it as a document."""
+    query = update.callback_query
+    _, _, kind, period, fmt = query.data.split(":")
+    if kind not in KINDS or period not in PERIODS or fmt not in FORMATS:
+        await refuse(update)
+        return
+    await query.answer()
+    await query.edit_message_text(t("exports.preparing"))
+    first, last = months(period, current_month(context.now(), context.settings.tz))
+    buffer = io.BytesIO()
+    try:
+        result = await export(
+            context.repos, kind, buffer, first=first, last=last, county_id=None,
+            fmt="csv" if fmt == "csv" else "xlsx", tz=context.settings.tz,
+            media_dir=context.settings.media_dir if fmt == "zip" else None, max_media=MAX_UPLOAD,
+        )
+    except MediaTooBig:
+        result = None
+    if result is None or buffer.tell() > MAX_UPLOAD:
+        await update.effective_message.reply_text(t("exports.too_big", kind=kind))
+        return
+    await update.effective_message.reply_document(
+        InputFile(buffer.getvalue(), filename=result.name),
+        caption=t("exports.caption", kind=t_plain(f"exports.kinds.{kind}"), rows=result.rows,
+                  span=t_plain(f"exports.periods.{period}")),
+    )
+
+
+def build_handlers() -> list:
+    """/export, its menu entry and the three button steps."""
+    kind = r"[a-z][a-z-]{0,19}"
+    return [
+        CommandHandler("export", ask_kind),
+        MessageHandler(menu_button("menu.export"), ask_kind),
+        CallbackQueryHandler(ask_period, pattern=rf"^ex:k:{kind}$"),
+        CallbackQueryHandler(ask_format, pattern=rf"^ex:p:{kind}:[a-z0-9]{{1,3}}$"),
+        CallbackQueryHandler(send_export, pattern=rf"^ex:f:{kind}:[a-z0-9]{{1,3}}:[a-z]{{3,4}}$"),
+    ]

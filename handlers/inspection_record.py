@@ -1,0 +1,67 @@
+"""The printed record (PDF) of a visit: «/record TRACKING» or the 📄 button under /month.
+
+Admins may have any visit's record; a deputy only the records of visits they made
+themselves. The id in the button is checked against that on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.auth import person_of, refuse, require_role
+from bot.context import BotContext
+from bot.domain import Person, Role
+from bot.i18n import fa_digits, normalize_input, t
+from bot.services.pdf_record import file_name, load_record, render
+
+
+def may_have(person: Person, visit: dict) -> bool:
+    """Admins: every record; a deputy: the visits they made."""
+    return person.role is Role.ADMIN or visit["deputy_id"] == person.id
+
+
+async def _send(update: Update, context: BotContext, inspection_id: int) -> bool:
+    """Renders and sends the record; False when it does not exist or is not theirs."""
+    person = await person_of(update, context)
+    record = await load_record(context.repos, inspection_id, context.settings.media_dir)
+    if record is None or not may_have(person, record.visit):
+        return False
+    data = await asyncio.to_thread(render, record, context.settings.tz, context.now())
+    tracking = record.visit["tracking"]
+    await update.effective_message.reply_document(
+        InputFile(io.BytesIO(data), filename=file_name(tracking)),
+        caption=t("pdf_record.caption", tracking=fa_digits(tracking)),
+    )
+    return True
+
+
+@require_role(Role.ADMIN, Role.DEPUTY)
+async def record_command(update: Update, context: BotContext) -> None:
+    """«/record TRACKING» (any digit script): sends that visit's record, or says why not."""
+    tracking = normalize_input(" ".join(context.args or []))
+    if not tracking:
+        await update.effective_message.reply_text(t("pdf_record.usage"))
+        return
+    inspection_id = await context.repos.exports.inspection_id(tracking)
+    if inspection_id is None or not await _send(update, context, inspection_id):
+        await update.effective_message.reply_text(t("pdf_record.not_found", tracking=tracking))
+
+
+@require_role(Role.ADMIN, Role.DEPUTY)
+async def record_button(update: Update, context: BotContext) -> None:
+    """The 📄 button: checks the visit is the person's to see, then sends the record."""
+    query = update.callback_query
+    if not await _send(update, context, int(query.data.split(":")[1])):
+        await refuse(update)
+        return
+    await query.answer()
+
+
+def build_handlers() -> list:
+    """/record and the record buttons."""
+    return [CommandHandler("record", record_command),
+            CallbackQueryHandler(record_button, pattern=r"^rec:\d{1,9}$")]

@@ -1,0 +1,147 @@
+"""Exports on a known month: XLSX reopened and checked cell by cell, CSV, filters, ZIP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.i18n import t_plain
+from bot.jalali import JalaliMonth
+from bot.services.exports import KINDS, MediaTooBig, export, headers
+from tests.conftest import Harness
+from tests.report_fixtures import FINDINGS, KERMAN, NEAR, RAFSANJAN, make_month
+
+AZAR, ABAN = JalaliMonth(1405, 9), JalaliMonth(1405, 8)
+RAF_SLAUGHTERHOUSE = "\u0628-140509-0003"
+KER_SLAUGHTERHOUSE = "\u0628-140509-0001"
+
+
+@dataclass
+class Written:
+    name: str
+    rows: int
+    missing_media: int
+    data: bytes
+
+
+async def _export(bot: Harness, kind: str, fmt: str = "xlsx", *, first=AZAR, last=AZAR,
+                  county_id: int | None = None, media: bool = False) -> Written:
+    out = io.BytesIO()
+    result = await export(bot.repos, kind, out, first=first, last=last, county_id=county_id,
+                          fmt=fmt, tz=bot.settings.tz,
+                          media_dir=bot.settings.media_dir if media else None)
+    return Written(result.name, result.rows, result.missing_media, out.getvalue())
+
+
+def label(key: str) -> str:
+    """A coded value's label as exported (catalogue [exports.labels])."""
+    return t_plain(f"exports.labels.{key}")
+
+
+def _sheet(data: bytes):
+    book = load_workbook(io.BytesIO(data))
+    return book.active
+
+
+async def test_inspections_xlsx_cell_by_cell(bot: Harness) -> None:
+    await make_month(bot)
+    food = t_plain("checklists.programmes.food.name")
+    result = await _export(bot, "inspections")
+    assert result.name == "inspections-1405-09_1405-09.xlsx"
+    sheet = _sheet(result.data)
+    assert sheet.sheet_view.rightToLeft is True
+    assert sheet.title == t_plain("exports.kinds.inspections")
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == headers(KINDS["inspections"])
+    assert rows[0][0] == t_plain("exports.columns.tracking")
+    assert len(rows) == 1 + 6  # Aban's visit is outside the window
+    slaughter = t_plain("checklists.types.slaughterhouse.name")
+    assert rows[1] == [
+        RAF_SLAUGHTERHOUSE, "1405/09", RAFSANJAN, "Reza", food, slaughter,
+        "Rafsanjan slaughterhouse", "1405/09/02 11:10", "1405/09/02 11:30",
+        t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
+        label("severity.none"), label("evidence.strong"), None, 0,
+    ]
+    assert rows[2] == [
+        KER_SLAUGHTERHOUSE, "1405/09", KERMAN, "Kazem", food, slaughter,
+        "Kerman slaughterhouse", "1405/09/03 11:10", "1405/09/03 11:30",
+        t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
+        label("severity.serious"), label("evidence.strong"), FINDINGS, 2,
+    ]
+    assert [r[0][-4:] for r in rows[1:]] == ["0003", "0001", "0004", "0005", "0006", "0002"]
+    assert [r[15] for r in rows[1:]] == [t_plain(f"exports.labels.evidence.{e}") for e in
+                                         ("strong", "strong", "weak", "strong", "weak", "medium")]
+    assert all(isinstance(r[17], int) for r in rows[1:])  # numbers stay numbers
+
+
+async def test_county_and_period_filters(bot: Harness) -> None:
+    await make_month(bot)
+    kerman = await bot.repos.counties.by_name(KERMAN)
+    only_kerman = _sheet((await _export(bot, "inspections", county_id=kerman.id)).data)
+    assert [r[0] for r in only_kerman.iter_rows(min_row=2, values_only=True)] == [
+        KER_SLAUGHTERHOUSE, "\u0628-140509-0002"]
+    both = await _export(bot, "inspections", first=ABAN, last=AZAR, county_id=kerman.id)
+    assert both.rows == 3
+    everything = await _export(bot, "inspections", first=None, last=None)
+    assert everything.rows == 7 and everything.name == "inspections-all.xlsx"
+
+
+async def test_csv_is_utf8_with_bom_and_same_cells(bot: Harness) -> None:
+    await make_month(bot)
+    result = await _export(bot, "follow-ups", "csv")
+    assert result.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(result.data.decode("utf-8-sig"))))
+    assert rows[0] == headers(KINDS["follow-ups"])
+    assert rows[1] == [
+        KER_SLAUGHTERHOUSE, KERMAN, "Kerman slaughterhouse", label("severity.serious"),
+        t_plain("exports.labels.follow_up_status.open"), "1405/09/03 11:30", "1405/09/10 11:30",
+        "", "", "",
+    ]
+    assert len(rows) == 2
+
+
+async def test_projects_and_reports(bot: Harness) -> None:
+    await make_month(bot)
+    projects = [list(r) for r in _sheet((await _export(bot, "projects")).data)
+                .iter_rows(min_row=2, values_only=True)]
+    assert [(p[1], p[3], p[5], p[6], p[7], p[8], p[9]) for p in projects] == [
+        ("Late project", RAFSANJAN, 50_000_000, "1405/06/03", "1405/09/04",
+         t_plain("project_status.active"), 70),
+        ("Running project", RAFSANJAN, 20_000_000, "1405/08/10", "1405/11/12",
+         t_plain("project_status.active"), 40),
+    ]
+    reports = [list(r) for r in _sheet((await _export(bot, "reports")).data)
+               .iter_rows(min_row=2, values_only=True)]
+    assert len(reports) == 1  # the Aban report is outside the window
+    assert reports[0][1:10] == ["Running project", "NGO Rafsanjan", RAFSANJAN, "Maryam",
+                                t_plain("exports.labels.report_kind.progress"), 1,
+                                t_plain("report_status.submitted"), 40, 1_000_000]
+    assert reports[0][12] == "1405/09/05 13:30"
+
+
+async def test_media_zip_holds_the_table_and_the_photos(bot: Harness) -> None:
+    await make_month(bot)
+    result = await _export(bot, "inspections", media=True)
+    assert result.name == "inspections-1405-09_1405-09.zip" and result.missing_media == 0
+    with zipfile.ZipFile(io.BytesIO(result.data)) as archive:
+        names = archive.namelist()
+        assert names == ["inspections-1405-09_1405-09.xlsx",
+                         f"media/inspections/{KER_SLAUGHTERHOUSE}/1.jpg",
+                         f"media/inspections/{KER_SLAUGHTERHOUSE}/2.jpg"]
+        assert archive.read(names[1]) == f"jpeg {KER_SLAUGHTERHOUSE} 0".encode()
+        assert _sheet(archive.read(names[0])).max_row == 7
+
+
+async def test_media_over_the_limit_is_refused_before_writing(bot: Harness) -> None:
+    await make_month(bot)
+    out = io.BytesIO()
+    with pytest.raises(MediaTooBig):
+        await export(bot.repos, "inspections", out, first=AZAR, last=AZAR, county_id=None,
+                     fmt="xlsx", tz=bot.settings.tz, media_dir=bot.settings.media_dir,
+                     max_media=10)
+    assert out.getvalue() == b""
