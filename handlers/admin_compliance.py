@@ -17,7 +17,6 @@ from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
-from bot.services.charts import league_chart
 from bot.services.compliance import league
 from bot.services.compliance_views import county_text, league_texts
 from handlers.menus import menu_button
@@ -46,6 +45,8 @@ async def show_league(update: Update, context: BotContext) -> None:
     for text in league_texts(table):
         await message.reply_text(text)
     if table.lines:
+        from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
+
         await message.reply_photo(
             io.BytesIO(await asyncio.to_thread(league_chart, table)),
             caption=t_plain("compliance.chart_caption", month=month.label()),

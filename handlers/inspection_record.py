@@ -16,7 +16,6 @@ from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Person, Role
 from bot.i18n import fa_digits, normalize_input, t
-from bot.services.pdf_record import file_name, load_record, render
 
 
 def may_have(person: Person, visit: dict) -> bool:
@@ -26,6 +25,9 @@ def may_have(person: Person, visit: dict) -> bool:
 
 async def _send(update: Update, context: BotContext, inspection_id: int) -> bool:
     """Renders and sends the record; False when it does not exist or is not theirs."""
+    # fpdf2 is loaded on the first record, not at start-up (bench/footprint.py).
+    from bot.services.pdf_record import file_name, load_record, render  # noqa: PLC0415
+
     person = await person_of(update, context)
     record = await load_record(context.repos, inspection_id, context.settings.media_dir)
     if record is None or not may_have(person, record.visit):

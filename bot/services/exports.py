@@ -32,7 +32,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 
 from bot.clock import from_db, to_db
 from bot.db.repos import Repos
@@ -246,6 +245,8 @@ def table(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> Ite
 
 def write_xlsx(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> bytes:
     """An XLSX workbook (write-only, streamed) with one right-to-left sheet."""
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl pulls numpy in; only exports need it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(t_plain(f"exports.kinds.{kind.name}")[:31])
     sheet.sheet_view.rightToLeft = True

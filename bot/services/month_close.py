@@ -20,7 +20,6 @@ from bot.domain import Role
 from bot.i18n import t_plain
 from bot.jalali import JalaliMonth, to_jalali
 from bot.media_store import store_media
-from bot.services.charts import league_chart
 from bot.services.compliance import league
 from bot.services.compliance_views import league_texts
 from bot.services.notify import queue_text_in
@@ -57,6 +56,8 @@ async def queue_month_close(
         return 0
     table = await league(repos, month, now, tz)
     texts = league_texts(table, closed=True)
+    from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
+
     png = await asyncio.to_thread(league_chart, table)
     stored = store_media(media_dir, png, ".png")
     caption = t_plain("compliance.chart_caption", month=month.label())
