@@ -119,17 +119,19 @@ async def raw_compliance(db: Database, period: str) -> tuple[float, int]:
     return (time.perf_counter() - began) * 1000, len(rows)
 
 
-async def raw_export(db: Database, path: Path) -> float:
-    """50,000 inspection rows to XLSX with openpyxl's write-only mode: seconds."""
+async def raw_export(db: Database, path: Path, columns: int = 15) -> float:
+    """50,000 inspection rows of `columns` cells (the project's export has 15) to XLSX with
+    openpyxl's write-only mode and no conversion at all: seconds."""
     began = time.perf_counter()
     rows = await db.fetchall(
         "SELECT tracking, period, county_id, facility_id, severity, evidence, confirmed_at"
         " FROM inspections ORDER BY id LIMIT ?", (EXPORT_ROWS,))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("inspections")
-    sheet.append(["tracking", "period", "county", "facility", "severity", "evidence", "confirmed"])
+    sheet.append([f"column {i}" for i in range(columns)])
     for row in rows:
-        sheet.append(list(row))
+        values = list(row)
+        sheet.append((values * (columns // len(values) + 1))[:columns])
     book.save(path)
     return time.perf_counter() - began
 
@@ -205,7 +207,7 @@ async def main(keep: Path | None) -> None:
         await project_compliance(db)
         await project_export(db, Path(tmp))
         seconds = await raw_export(db, Path(tmp) / "export.xlsx")
-        print(f"floor: {EXPORT_ROWS} rows to XLSX with plain openpyxl (write-only): {seconds:.2f} s")
+        print(f"floor: {EXPORT_ROWS} rows x 15 cells to XLSX with plain openpyxl (write-only): {seconds:.2f} s")
         await db.close()
 
 
