@@ -1,6 +1,6 @@
 """Benchmark (not a test): 450 counties x 5 years, LEAGUE_SQL against a raw single query.
 
-Run: .venv/bin/python -m tests.bench_compliance [DB_PATH]  (builds the file once, ~10 s).
+Run: .venv/bin/python -m bench.compliance [DB_PATH]  (builds the file once, ~10 s).
 """
 # ruff: noqa
 import random, sqlite3, time, sys
