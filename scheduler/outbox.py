@@ -30,7 +30,8 @@ from bot.db.repos.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 6  # transient failures before a row may be given up (once it is GIVE_UP_AFTER old)
+GIVE_UP_AFTER = timedelta(days=1)
 MIN_SLEEP = 1e-6
 MAX_BACKOFF = 300
 DEFAULT_CONCURRENCY = 1  # the strict promise; see docs/outbox.md
@@ -238,7 +239,9 @@ class OutboxWorker:
             await outbox.mark_sent(item.id, self.now(), message_id)
 
     async def _retry_later(self, item: OutboxItem, error: str) -> None:
-        if item.attempts >= MAX_ATTEMPTS:
+        # An outage of the Bot API (or of the network) can last long; what is owed waits for
+        # it, retried at most every MAX_BACKOFF, and is given up only when a day old.
+        if item.attempts >= MAX_ATTEMPTS and self.now() - item.created_at >= GIVE_UP_AFTER:
             await self.repos.outbox.mark_final(item.id, "failed", error)
             return
         delay = backoff(item.attempts)

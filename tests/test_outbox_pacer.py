@@ -10,7 +10,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.outbox import MAX_ATTEMPTS, Pacer, backoff
+from scheduler.outbox import GIVE_UP_AFTER, MAX_ATTEMPTS, Pacer, backoff
 from tests.conftest import NoWait
 from tests.test_broadcast_delivery import BAD_GATEWAY, TOO_MANY, max_in_window
 
@@ -62,7 +62,7 @@ async def test_pause_holds_every_slot():
     assert clock.t == 3
 
 
-async def test_transient_errors_back_off_then_fail(bot):
+async def test_transient_errors_back_off_and_are_given_up_only_when_a_day_old(bot):
     bot.api.fault = lambda call: BAD_GATEWAY if call.endpoint == "sendMessage" else None
     await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=42, kind="t", payload={"text": "x"})
     waits = []
@@ -74,9 +74,13 @@ async def test_transient_errors_back_off_then_fail(bot):
             assert row["status"] == "pending"
             waits.append(backoff(attempt))
             bot.clock.advance(timedelta(seconds=backoff(attempt)))
-    assert row["status"] == "failed"
     assert waits == [2, 4, 8, 16, 32]
-    assert len([c for c in bot.api.named("sendMessage") if c.chat_id == 42]) == MAX_ATTEMPTS
+    assert row["status"] == "pending"  # an outage may last: the message still waits
+    bot.clock.advance(GIVE_UP_AFTER)
+    await bot.deliver()
+    row = (await bot.repos.outbox.items("t"))[0]
+    assert row["status"] == "failed"
+    assert len([c for c in bot.api.named("sendMessage") if c.chat_id == 42]) == MAX_ATTEMPTS + 1
 
 
 async def test_429_does_not_spend_an_attempt_and_400_fails_at_once(bot):

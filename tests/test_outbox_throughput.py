@@ -62,7 +62,7 @@ class MemoryOutbox:
                 busy.add(row["chat"])
                 row["status"], row["attempts"] = "sending", row["attempts"] + 1
                 items.append(OutboxItem(row_id, row["chat"], "t", "send_message",
-                                        {"text": "x"}, row["attempts"], 1))
+                                        {"text": "x"}, row["attempts"], 1, now))
         return items
 
     async def mark_sent(self, item_id: int, now: datetime, message_id: int | None) -> None:

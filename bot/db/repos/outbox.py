@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.db.connection import Database
 
 
@@ -22,12 +22,13 @@ class OutboxItem:
     payload: dict[str, Any]
     attempts: int
     batch_id: int | None
+    created_at: datetime
 
 
 def _item(r: aiosqlite.Row) -> OutboxItem:
     return OutboxItem(
         r["id"], r["chat_id"], r["kind"], r["method"], json.loads(r["payload"]), r["attempts"],
-        r["batch_id"],
+        r["batch_id"], from_db(r["created_at"]),
     )
 
 
@@ -77,7 +78,7 @@ class OutboxRepo:
                 " (SELECT tg_user_id FROM people WHERE reachable = 0 AND tg_user_id IS NOT NULL)"
             )
             async with conn.execute(
-                "SELECT id, chat_id, kind, method, payload, attempts, batch_id FROM ("
+                "SELECT id, chat_id, kind, method, payload, attempts, batch_id, created_at FROM ("
                 "  SELECT *,"
                 "  row_number() OVER (PARTITION BY chat_id ORDER BY not_before, id) AS rn"
                 "  FROM outbox WHERE status = 'pending' AND not_before <= ?"
