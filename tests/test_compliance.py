@@ -109,3 +109,14 @@ async def test_members_are_refused(bot: Harness, command: str) -> None:
     member, _ = await register(bot, 3999, Role.MEMBER, organisation="NGO")
     await member.send(command)
     assert member.last_text() == t("auth.denied")
+
+
+def test_league_sql_lists_its_columns_in_league_row_order():
+    """The repository builds LeagueRow positionally, for speed at national scale."""
+    import re
+    from dataclasses import fields
+
+    from bot.db.repos.compliance import LEAGUE_SQL, LeagueRow
+
+    select = LEAGUE_SQL[LEAGUE_SQL.rindex("SELECT"):LEAGUE_SQL.rindex("FROM counties")]
+    assert re.findall(r"AS (\w+)", select) == [f.name for f in fields(LeagueRow)]

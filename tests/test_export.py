@@ -145,3 +145,23 @@ async def test_media_over_the_limit_is_refused_before_writing(bot: Harness) -> N
                      fmt="xlsx", tz=bot.settings.tz, media_dir=bot.settings.media_dir,
                      max_media=10)
     assert out.getvalue() == b""
+
+
+async def test_typed_text_stays_text_in_xlsx(bot: Harness) -> None:
+    """A finding that looks like a formula or a link is written as the text it is."""
+    await make_month(bot)
+    await bot.repos.db.execute(
+        "UPDATE inspections SET findings = ? WHERE tracking = ?",
+        ('=HYPERLINK("http://x.example","click")', KER_SLAUGHTERHOUSE),
+    )
+    sheet = _sheet((await _export(bot, "inspections")).data)
+    assert sheet.freeze_panes == "A2"
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    findings = headers(KINDS["inspections"]).index(label_column("findings"))
+    (row,) = [r for r in rows if r[0] == KER_SLAUGHTERHOUSE]
+    assert row[findings] == '=HYPERLINK("http://x.example","click")'
+    assert sheet.cell(rows.index(row) + 1, findings + 1).data_type == "s"
+
+
+def label_column(key: str) -> str:
+    return t_plain(f"exports.columns.{key}")

@@ -104,39 +104,49 @@ class League:
 
 
 def score(line: CountyLine) -> float:
-    """The weighted score of a county line, 0–100, rounded to one decimal."""
-    parts = line.parts()
+    """The weighted score of a county line, 0-100, rounded to one decimal."""
+    return _weighted(line.parts())
+
+
+def _weighted(parts: dict[str, float]) -> float:
     return round(sum(WEIGHTS[name] * value for name, value in parts.items()), 1)
 
 
 def lines_from_rows(rows: list[LeagueRow]) -> list[CountyLine]:
-    """Folds the query's county × programme rows into one line per county (query order)."""
-    lines: dict[int, CountyLine] = {}
+    """Folds the query's county x programme rows into one line per county (query order)."""
+    first: dict[int, LeagueRow] = {}
     programmes: dict[int, list[ProgrammeLine]] = {}
+    evidence: dict[int, list[int]] = {}
     for r in rows:
+        first.setdefault(r.county_id, r)
         programmes.setdefault(r.county_id, []).append(
             ProgrammeLine(r.programme_id, r.programme, r.required, r.done, r.on_time)
         )
-        if r.county_id not in lines:
-            lines[r.county_id] = CountyLine(
-                r.county_id, r.county, (), r.strong, r.medium, r.weak, r.open_follow_ups,
-                r.reports, r.projects, r.overdue, r.deputies > 0,
-            )
-        else:  # evidence counts come per programme; the county's are their sum
-            old = lines[r.county_id]
-            lines[r.county_id] = replace(old, strong=old.strong + r.strong,
-                                          medium=old.medium + r.medium, weak=old.weak + r.weak)
-    return [replace(line, programmes=tuple(programmes[cid])) for cid, line in lines.items()]
+        # Evidence counts come per programme; the county's are their sum.
+        counts = evidence.setdefault(r.county_id, [0, 0, 0])
+        counts[0] += r.strong
+        counts[1] += r.medium
+        counts[2] += r.weak
+    return [
+        CountyLine(
+            county_id, r.county, tuple(programmes[county_id]), *evidence[county_id],
+            r.open_follow_ups, r.reports, r.projects, r.overdue, r.deputies > 0,
+        )
+        for county_id, r in first.items()
+    ]
 
 
 def rank(lines: list[CountyLine]) -> tuple[CountyLine, ...]:
     """Scores and sorts the lines; equal scores share a rank."""
-    scored = [replace(line, score=score(line)) for line in lines]
-    scored.sort(key=lambda x: (-x.score, -x.parts()["completion"], x.county))
+    scored = []
+    for line in lines:
+        parts = line.parts()
+        scored.append((_weighted(parts), parts["completion"], line))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2].county))
     ranked: list[CountyLine] = []
-    for index, line in enumerate(scored):
-        same = ranked and ranked[-1].score == line.score
-        ranked.append(replace(line, rank=ranked[-1].rank if same else index + 1))
+    for index, (value, _, line) in enumerate(scored, start=1):
+        same = ranked and ranked[-1].score == value
+        ranked.append(replace(line, score=value, rank=ranked[-1].rank if same else index))
     return tuple(ranked)
 
 

@@ -118,4 +118,5 @@ class ComplianceRepo:
             {"period": period, "start": start, "end": end,
              "last_day": last_day.isoformat(), "as_of": as_of.isoformat()},
         )
-        return [LeagueRow(**dict(r)) for r in rows]
+        # The SELECT lists its columns in LeagueRow's field order (tests/test_compliance.py).
+        return [LeagueRow(*r) for r in rows]
