@@ -1,5 +1,12 @@
-"""kill -9 at random points of a whole check-in, against the bot as a subprocess and the local
-HTTP fake of the Bot API; after each kill the bot is started again on the same database.
+"""kill -9 at random points of a whole check-in and of a broadcast, against the bot as a
+subprocess and the local HTTP fake of the Bot API; after each kill the bot is started again
+on the same database.
+
+The broadcast: 150 queued messages, killed 8 times while the outbox delivers them; everyone
+gets the message, and with one call in flight at a time (the default) at most one message is
+repeated per kill.
+
+The check-in:
 
 Half of the kills come right after the person saw the answer to a step (the step is
 confirmed: it must survive), the other half a few milliseconds after an update was sent
@@ -29,8 +36,11 @@ import pytest
 from bot.clock import SystemClock
 from bot.db import Database
 from bot.db.repos import Repos
+from bot.domain import Role
 from bot.i18n import t
 from bot.jalali import current_month
+from bot.services.counties import seed_counties
+from tests.conftest import START
 from tests.http_fake import FakeTelegramServer
 from tests.inspect_flow import NEAR
 from tests.test_smoke_subprocess import (
@@ -184,3 +194,65 @@ async def _run(tmp_path, api, ids, token, chat, bot) -> None:  # noqa: ANN001
     assert drafts == 0
     # Nobody was told something went wrong.
     assert not any(t("errors.generic") in c.text for c in api.shown_to(USER))
+
+
+BROADCAST_KILLS = 8
+RECIPIENTS = 150
+
+
+async def _prepare_broadcast(tmp_path: Path) -> list[int]:
+    """RECIPIENTS deputies and one queued message for each, before the bot starts."""
+    db = await Database(tmp_path / "nazer.sqlite3").open()
+    repos = Repos.over(db)
+    chats = [20_000 + i for i in range(RECIPIENTS)]
+    try:
+        await seed_counties(repos, START)
+        counties = await repos.counties.all()
+        async with db.transaction() as conn:
+            for i, chat in enumerate(chats):
+                await repos.people.upsert_registered_in(
+                    conn, START, tg_user_id=chat, name=f"P{i}", role=Role.DEPUTY,
+                    county_id=counties[i % len(counties)].id, organisation_id=None,
+                )
+                await repos.outbox.enqueue_in(conn, START, chat_id=chat, kind="broadcast",
+                                              payload={"text": f"owed {chat}"}, batch_id=1)
+    finally:
+        await db.close()
+    return chats
+
+
+async def test_kill_9_during_a_broadcast_repeats_at_most_the_message_in_flight(tmp_path, api):
+    chats = await _prepare_broadcast(tmp_path)
+    bot = Process(tmp_path, api)
+    rng = random.Random(int(os.environ.get("NAZER_CRASH_SEED", "2026")))
+
+    def delivered() -> list[int]:
+        return [c.chat_id for c in api.named("sendMessage") if c.text.startswith("owed ")]
+
+    try:
+        bot.start()
+        for _ in range(BROADCAST_KILLS):
+            # At 30 messages a second the 150 take five seconds: kill somewhere inside them.
+            time.sleep(rng.uniform(0.05, 0.5))
+            bot.kill()
+            bot.start()
+        api.wait_for(lambda _: set(delivered()) == set(chats), timeout=30)
+        err = bot.stop()
+    finally:
+        if bot.proc is not None and bot.proc.poll() is None:
+            bot.proc.kill()
+            bot.proc.wait()
+    assert "Traceback" not in err, err
+
+    sent = delivered()
+    repeats = len(sent) - len(set(sent))
+    print(f"crash: {bot.kills} kills during a broadcast to {RECIPIENTS}; {repeats} repeated")
+    assert set(sent) == set(chats)  # everyone got it
+    assert repeats <= bot.kills  # one call in flight at a time: at most one repeat per kill
+    db = await Database(tmp_path / "nazer.sqlite3").open()
+    try:
+        assert await db.scalar("PRAGMA integrity_check") == "ok"
+        statuses = await db.fetchall("SELECT status, count(*) FROM outbox GROUP BY status")
+    finally:
+        await db.close()
+    assert [tuple(r) for r in statuses] == [("sent", RECIPIENTS)]
