@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot import cli_exports, cli_inspections
+from bot.cli_common import EXIT_USAGE, fail, print_rejected
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.db import Database
@@ -26,7 +27,6 @@ from bot.services.counties import add_county, rename_county, seed_counties
 from bot.services.onboarding import create_invite, import_people, revoke_token
 from bot.tabular import TableError
 
-EXIT_USAGE = 2
 Command = Callable[[argparse.Namespace, Settings, Repos], Awaitable[int]]
 
 
@@ -166,12 +166,6 @@ async def _with_repos(handler: Command, args: argparse.Namespace, settings: Sett
         await db.close()
 
 
-def fail(key: str, **values: object) -> int:
-    """Prints a catalogue message to stderr and returns the usage exit code."""
-    print(t_plain(key, **values), file=sys.stderr)
-    return EXIT_USAGE
-
-
 async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
     """Prints the token on its own line, then the t.me link."""
     now = SystemClock().now()
@@ -226,8 +220,7 @@ async def cmd_import_people(args: argparse.Namespace, settings: Settings, repos:
         report = await import_people(repos, SystemClock().now(), args.file)
     except TableError as exc:
         return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
-    for line, key, values in report.errors:
-        print(t_plain("cli.line_error", line=line, reason=t_plain(key, **values)), file=sys.stderr)
+    print_rejected(report.errors)
     print(t_plain("cli.import_done", added=report.added, updated=report.updated,
                   rejected=len(report.errors)))
     return 0 if not report.errors else 1
@@ -277,8 +270,7 @@ async def cmd_import_registry(args: argparse.Namespace, settings: Settings, repo
         result = await importer(repos, SystemClock().now(), args.file)
     except TableError as exc:
         return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
-    for line, key, values in result.errors:
-        print(t_plain("cli.line_error", line=line, reason=t_plain(key, **values)), file=sys.stderr)
+    print_rejected(result.errors)
     print(t_plain("project_cli.import_done", added=result.added, skipped=result.skipped,
                   rejected=len(result.errors)))
     return 0 if not result.errors else 1

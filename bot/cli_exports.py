@@ -10,13 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+from bot.cli_common import fail
 from bot.config import Settings
 from bot.db.repos import Repos
 from bot.i18n import normalize_input, t_plain
 from bot.jalali import JalaliMonth
 from bot.services.exports import KINDS, WRITERS, export, file_name
 
-EXIT_USAGE = 2
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -32,11 +32,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", type=Path, help="file or folder to write (default: here)")
 
 
-def _fail(key: str, **values: object) -> int:
-    print(t_plain(key, **values), file=sys.stderr)
-    return EXIT_USAGE
-
-
 def _month(text: str | None) -> JalaliMonth | bool | None:
     """None when not given, False when malformed."""
     if text is None:
@@ -48,14 +43,14 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, repos: Repos)
     """Writes the export and prints its path, rows and seconds taken."""
     first, last = _month(args.first), _month(args.last)
     if first is False or last is False:
-        return _fail("export_cli.bad_month")
+        return fail("export_cli.bad_month")
     if first and last and first > last:
-        return _fail("export_cli.bad_range")
+        return fail("export_cli.bad_range")
     county_id = None
     if args.county:
         county = await repos.counties.by_name(normalize_input(args.county))
         if county is None:
-            return _fail("cli.unknown_county", name=args.county)
+            return fail("cli.unknown_county", name=args.county)
         county_id = county.id
     started = time.perf_counter()
     name = file_name(args.kind, first or None, last or None, "zip" if args.media else args.fmt)

@@ -6,9 +6,9 @@ Registered in bot/cli.py; messages come from the catalogue table [inspect_cli].
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from bot.cli_common import fail, print_rejected
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repos import Repos
@@ -22,7 +22,6 @@ from bot.services.inspection_setup import (
 from bot.services.onboarding import ImportReport
 from bot.tabular import TableError
 
-EXIT_USAGE = 2
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -38,14 +37,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     hol.add_argument("name", nargs="*")
 
 
-def _fail(key: str, **values: object) -> int:
-    print(t_plain(key, **values), file=sys.stderr)
-    return EXIT_USAGE
-
-
 def _report(report: ImportReport) -> int:
-    for line, key, values in report.errors:
-        print(t_plain("cli.line_error", line=line, reason=t_plain(key, **values)), file=sys.stderr)
+    print_rejected(report.errors)
     print(t_plain("cli.import_done", added=report.added, updated=report.updated,
                   rejected=len(report.errors)))
     return 0 if not report.errors else 1
@@ -57,7 +50,7 @@ async def cmd_import_facilities(args: argparse.Namespace, settings: Settings, re
     try:
         return _report(await import_facilities(repos, SystemClock().now(), args.file))
     except TableError as exc:
-        return _fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
 
 
 async def cmd_import_checklists(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
@@ -66,7 +59,7 @@ async def cmd_import_checklists(args: argparse.Namespace, settings: Settings, re
     try:
         return _report(await import_checklists(repos, SystemClock().now(), args.file))
     except TableError as exc:
-        return _fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
 
 
 async def cmd_holidays(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
@@ -81,7 +74,7 @@ async def cmd_holidays(args: argparse.Namespace, settings: Settings, repos: Repo
         return 0
     day = parse_date(args.date or "")
     if day is None:
-        return _fail("inspect_cli.bad_date", value=args.date or "")
+        return fail("inspect_cli.bad_date", value=args.date or "")
     if args.action == "add":
         new = await repos.programmes.add_holiday(day, normalize_input(" ".join(args.name)), now)
         print(t_plain("inspect_cli.holiday_added" if new else "inspect_cli.holiday_renamed",
@@ -90,7 +83,7 @@ async def cmd_holidays(args: argparse.Namespace, settings: Settings, repos: Repo
     if await repos.programmes.remove_holiday(day):
         print(t_plain("inspect_cli.holiday_removed", date=format_date(day)))
         return 0
-    return _fail("inspect_cli.holiday_unknown", date=fa_digits(args.date))
+    return fail("inspect_cli.holiday_unknown", date=fa_digits(args.date))
 
 
 COMMANDS = {
