@@ -112,13 +112,11 @@ class BroadcastRepo:
         if "ack_required" in fields:
             fields["ack_required"] = int(fields["ack_required"])
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                f"UPDATE broadcasts SET {assignments}"
-                " WHERE id = ? AND created_by = ? AND status = 'draft'",
-                [*fields.values(), broadcast_id, created_by],
-            )
-            return cursor.rowcount == 1
+        return await self.db.changes(
+            f"UPDATE broadcasts SET {assignments}"
+            " WHERE id = ? AND created_by = ? AND status = 'draft'",
+            [*fields.values(), broadcast_id, created_by],
+        ) == 1
 
     @staticmethod
     async def mark_queued_in(
@@ -212,13 +210,11 @@ class BroadcastRepo:
 
     async def acknowledge(self, broadcast_id: int, person_id: int, now: datetime) -> bool:
         """Records the acknowledgement once; False if already recorded or not a recipient."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE broadcast_recipients SET acked_at = ?"
-                " WHERE broadcast_id = ? AND person_id = ? AND acked_at IS NULL",
-                (to_db(now), broadcast_id, person_id),
-            )
-            return cursor.rowcount == 1
+        return await self.db.changes(
+            "UPDATE broadcast_recipients SET acked_at = ?"
+            " WHERE broadcast_id = ? AND person_id = ? AND acked_at IS NULL",
+            (to_db(now), broadcast_id, person_id),
+        ) == 1
 
     async def not_acknowledged(self, broadcast_id: int) -> list[PendingAck]:
         """Recipients who got the message and have not acknowledged, by county then name."""

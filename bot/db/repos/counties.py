@@ -55,10 +55,8 @@ class CountyRepo:
     async def rename(self, county_id: int, name: str) -> bool:
         """Renames a county; False if the id is unknown or the name is taken."""
         try:
-            async with self.db.transaction() as conn:
-                cursor = await conn.execute(
-                    "UPDATE counties SET name = ? WHERE id = ?", (name, county_id)
-                )
-                return cursor.rowcount == 1
+            return await self.db.changes(
+                "UPDATE counties SET name = ? WHERE id = ?", (name, county_id)
+            ) == 1
         except sqlite3.IntegrityError:
             return False

@@ -91,12 +91,10 @@ class InspectionRepo:
 
     async def save_draft(self, draft: Draft, now: datetime) -> bool:
         """Writes the draft's data; False when it no longer exists (confirmed or cancelled)."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE inspection_drafts SET data = ?, updated_at = ? WHERE id = ?",
-                (json.dumps(draft.data), to_db(now), draft.id),
-            )
-            return cursor.rowcount == 1
+        return await self.db.changes(
+            "UPDATE inspection_drafts SET data = ?, updated_at = ? WHERE id = ?",
+            (json.dumps(draft.data), to_db(now), draft.id),
+        ) == 1
 
     async def drop_draft(self, person_id: int) -> None:
         """Forgets the person's draft (cancel)."""

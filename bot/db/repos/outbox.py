@@ -127,13 +127,11 @@ class OutboxRepo:
 
     async def cancel_pending_for(self, chat_id: int) -> int:
         """Drops what is still queued for a chat that cannot be reached; returns how many."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE outbox SET status = 'blocked', last_error = 'recipient unreachable'"
-                " WHERE chat_id = ? AND status = 'pending'",
-                (chat_id,),
-            )
-            return cursor.rowcount
+        return await self.db.changes(
+            "UPDATE outbox SET status = 'blocked', last_error = 'recipient unreachable'"
+            " WHERE chat_id = ? AND status = 'pending'",
+            (chat_id,),
+        )
 
     async def mark_blocked(self, item_id: int, chat_id: int, now: datetime, error: str) -> int:
         """The person blocked the bot (403): closes this row and everything still queued for
@@ -152,11 +150,7 @@ class OutboxRepo:
 
     async def requeue_in_flight(self) -> int:
         """After a crash, rows left 'sending' go back to the queue (one may be sent twice)."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
-            )
-            return cursor.rowcount
+        return await self.db.changes("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
 
     async def existing_keys(self, keys: list[str]) -> set[str]:
         """Which of these dedup keys were queued before (periodic tasks skip their work)."""

@@ -165,6 +165,4 @@ class ProgrammeRepo:
 
     async def remove_holiday(self, day: date) -> bool:
         """Removes a holiday; False when it was not one."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM holidays WHERE day = ?", (day.isoformat(),))
-            return cursor.rowcount == 1
+        return await self.db.changes("DELETE FROM holidays WHERE day = ?", (day.isoformat(),)) == 1

@@ -53,9 +53,7 @@ class StateRepo:
 
     async def first_group_notice(self, chat_id: int, now: datetime) -> bool:
         """True the first time a group is seen (the bot tells it once, then stays silent)."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT OR IGNORE INTO group_notices (chat_id, at) VALUES (?, ?)",
-                (chat_id, to_db(now)),
-            )
-            return cursor.rowcount == 1
+        return await self.db.changes(
+            "INSERT OR IGNORE INTO group_notices (chat_id, at) VALUES (?, ?)",
+            (chat_id, to_db(now)),
+        ) == 1
