@@ -2,7 +2,11 @@
 against a bare python-telegram-bot echo bot, both through the same fake Bot API transport,
 in the same process. Target: Nazer at least 0.7 of the echo bot.
 
-    python -m bench.updates [--flow NAME] [--iterations N] [--rounds R]
+    python -m bench.updates [--flow NAME] [--iterations N] [--rounds R] [--free-database]
+
+--free-database is a diagnostic, not a result: every aiosqlite call runs inline on the event
+loop instead of in aiosqlite's thread, so a database round trip costs only the query. The
+ratio it prints is the most that cutting database work could ever buy.
 
 Both bots get real Telegram JSON updates (de_json included) through Application.process_update
 and answer through tests.fakes.FakeBotAPI; Nazer also stores each conversation step (its
@@ -13,12 +17,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import statistics
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
+import aiosqlite
+import aiosqlite.core
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -140,6 +147,29 @@ async def measure_nazer(flow: str, iterations: int, directory: Path) -> tuple[fl
     return iterations * per_iteration / elapsed, per_iteration, what
 
 
+@contextlib.contextmanager
+def database_free() -> Iterator[None]:
+    """Runs aiosqlite's calls inline on the loop (see --free-database)."""
+    threaded = aiosqlite.core.Connection._execute  # noqa: SLF001
+    connect = aiosqlite.connect
+
+    async def inline(self, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if self._connection is None:  # noqa: SLF001 - connecting still happens in the thread
+            return await threaded(self, fn, *args, **kwargs)
+        return fn(*args, **kwargs)
+
+    def shared(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        return connect(*args, **kwargs, check_same_thread=False)
+
+    aiosqlite.core.Connection._execute = inline  # noqa: SLF001
+    aiosqlite.connect = shared
+    try:
+        yield
+    finally:
+        aiosqlite.core.Connection._execute = threaded  # noqa: SLF001
+        aiosqlite.connect = connect
+
+
 async def main(flow: str, iterations: int, rounds: int) -> None:
     nazer_rounds, echo_rounds = [], []
     per_iteration, what = 0, ""
@@ -167,5 +197,8 @@ if __name__ == "__main__":
     parser.add_argument("--flow", choices=sorted(FLOWS), default="checkin")
     parser.add_argument("--iterations", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--free-database", action="store_true",
+                        help="diagnostic: database calls cost only the query")
     args = parser.parse_args()
-    asyncio.run(main(args.flow, args.iterations, args.rounds))
+    with database_free() if args.free_database else contextlib.nullcontext():
+        asyncio.run(main(args.flow, args.iterations, args.rounds))

@@ -148,9 +148,10 @@ def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> Inl
     return grid(flat, 3, [(t_plain("inspections.checklist_done_button"), "ci:ad"), *cancel_row()])
 
 
-async def show_checklist(update: Update, context: BotContext, draft: Draft, *, edit: bool) -> int:
-    """Sends the checklist, or edits it in place after an answer."""
-    items = await svc.checklist(context.repos, draft)
+async def show_checklist(update: Update, context: BotContext, draft: Draft, *, edit: bool,
+                         items: list[ChecklistItem] | None = None) -> int:
+    """Sends the checklist, or edits it in place after an answer (`items`: already read)."""
+    items = items if items is not None else await svc.checklist(context.repos, draft)
     facility = await context.repos.facilities.get(int(draft.data["facility_id"]))
     text = checklist_text(items, draft.data.get("answers", {}), facility.name if facility else "")
     markup = checklist_markup(items, draft.data.get("answers", {}))

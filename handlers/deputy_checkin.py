@@ -294,11 +294,12 @@ async def item_answered(update: Update, context: BotContext) -> int:
     if (draft := await current_draft(update, context)) is None:
         return END
     _, _, item_id, code = query.data.split(":")
-    if not await svc.answer(context.repos, context.now(), draft, int(item_id), ANSWERS[code]):
+    items = await svc.answer(context.repos, context.now(), draft, int(item_id), ANSWERS[code])
+    if items is None:
         await refuse(update, "inspections.invalid_choice")
         return CHECKLIST
     await query.answer()
-    return await show_checklist(update, context, draft, edit=True)
+    return await show_checklist(update, context, draft, edit=True, items=items)
 
 
 @require_role(Role.DEPUTY)

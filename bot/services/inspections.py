@@ -252,13 +252,14 @@ async def checklist(repos: Repos, draft: Draft) -> list[ChecklistItem]:
 
 async def answer(
     repos: Repos, now: datetime, draft: Draft, item_id: int, value: Answer
-) -> bool:
-    """Records one answer; False when the item is not on this checklist."""
-    if item_id not in {i.id for i in await checklist(repos, draft)}:
-        return False
+) -> list[ChecklistItem] | None:
+    """Records one answer and returns the checklist; None when the item is not on it."""
+    items = await checklist(repos, draft)
+    if item_id not in {i.id for i in items}:
+        return None
     draft.data.setdefault("answers", {})[str(item_id)] = value.value
     await repos.inspections.save_draft(draft, now)
-    return True
+    return items
 
 
 async def answers_done(repos: Repos, now: datetime, draft: Draft) -> bool:
