@@ -119,4 +119,4 @@ def test_league_sql_lists_its_columns_in_league_row_order():
     from bot.db.repos.compliance import LEAGUE_SQL, LeagueRow
 
     select = LEAGUE_SQL[LEAGUE_SQL.rindex("SELECT"):LEAGUE_SQL.rindex("FROM counties")]
-    assert re.findall(r"AS (\w+)", select) == [f.name for f in fields(LeagueRow)]
+    assert re.findall(r"AS (\w+)", select) == list(LeagueRow._fields)

@@ -17,8 +17,9 @@ docs/compliance.md explains the choice of weights for the office.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.clock import to_db
@@ -36,8 +37,7 @@ WEIGHTS = {
 MEDIUM_EVIDENCE = 0.5
 
 
-@dataclass(frozen=True)
-class ProgrammeLine:
+class ProgrammeLine(NamedTuple):
     programme_id: int
     name: str
     required: int
@@ -45,9 +45,8 @@ class ProgrammeLine:
     on_time: int
 
 
-@dataclass(frozen=True)
-class CountyLine:
-    """One county's figures for the month, its score and rank."""
+class CountyLine(NamedTuple):
+    """One county's figures for the month, its score and rank (tuples: cheap to build)."""
 
     county_id: int
     county: str
@@ -82,11 +81,17 @@ class CountyLine:
 
     def parts(self) -> dict[str, float]:
         """The five parts of the score, each in [0, 1]."""
-        required = self.required
+        # One pass over the programmes (the properties above would make four): rank() calls
+        # this for every county of the country.
+        required = counted = counted_on_time = 0
+        for p in self.programmes:
+            required += p.required
+            counted += min(p.done, p.required)
+            counted_on_time += min(p.on_time, p.required)
         visits = self.strong + self.medium + self.weak
         return {
-            "completion": self.counted / required if required else 1.0,
-            "on_time": self.counted_on_time / required if required else 1.0,
+            "completion": counted / required if required else 1.0,
+            "on_time": counted_on_time / required if required else 1.0,
             "evidence": (self.strong + MEDIUM_EVIDENCE * self.medium) / visits if visits else 0.0,
             "follow_ups": 1.0 / (1 + self.open_follow_ups),
             "projects": (self.projects - self.overdue) / self.projects if self.projects else 1.0,
@@ -146,7 +151,7 @@ def rank(lines: list[CountyLine]) -> tuple[CountyLine, ...]:
     ranked: list[CountyLine] = []
     for index, (value, _, line) in enumerate(scored, start=1):
         same = ranked and ranked[-1].score == value
-        ranked.append(replace(line, score=value, rank=ranked[-1].rank if same else index))
+        ranked.append(line._replace(score=value, rank=ranked[-1].rank if same else index))
     return tuple(ranked)
 
 

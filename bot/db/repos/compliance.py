@@ -7,8 +7,8 @@ a score lives in bot/services/compliance.py; docs/compliance.md explains both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from bot.db.connection import Database
 
@@ -79,9 +79,12 @@ ORDER BY c.id, g.position, g.id
 """
 
 
-@dataclass(frozen=True)
-class LeagueRow:
-    """One county and one programme, with the county's month-wide figures repeated."""
+class LeagueRow(NamedTuple):
+    """One county and one programme, with the county's month-wide figures repeated.
+
+    A NamedTuple, not a dataclass: at national scale (450 counties x programmes) building
+    frozen dataclasses cost as much as the query itself.
+    """
 
     county_id: int
     county: str
