@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.i18n import t
+from bot.domain import Role
+from bot.i18n import t, t_plain
+from bot.jalali import format_date
+from bot.services.projects import add_project
 from tests.conftest import ADMIN_ID
-from tests.project_fixtures import RAFSANJAN, answered_once, make_world
+from tests.people import add_organisation, register
+from tests.project_fixtures import KERMAN, MEMBER_ID, OTHER_MEMBER_ID, RAFSANJAN, answered_once, make_world
 
 
 async def test_admin_adds_organisation_then_project(bot):
@@ -55,3 +59,41 @@ async def test_only_admins_add(bot):
     assert w.member.last_text() == t("auth.denied")
     assert await bot.repos.projects.count() == 1
     assert answered_once(bot)
+
+
+async def test_members_hear_of_a_new_project_and_can_report_from_the_notice(bot):
+    """A project added in chat is owed to the organisation's members: queued with it, then
+    delivered with a button that opens the report; a second organisation hears nothing."""
+    w = await make_world(bot)
+    await add_organisation(bot, "NGO Kerman", KERMAN)
+    other, _ = await register(bot, OTHER_MEMBER_ID, Role.MEMBER, organisation="NGO Kerman")
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await admin.send("/add_project")
+    await admin.click(f"adm:o:{w.org_id}")
+    await admin.send("Chess club")
+    await admin.click("adm:d:culture")
+    await admin.send("5000000")
+    await admin.send("1405/09/08")
+    await admin.click("adm:def")
+    await admin.click("adm:ok")
+    project = await bot.repos.projects.by_title(w.org_id, "Chess club")
+    notice = t("projects.assigned", title="Chess club", organisation="NGO Rafsanjan",
+               domain=t_plain("domains.culture"), budget=5_000_000,
+               start=format_date(project.start_date), deadline=format_date(project.deadline))
+    owed = await bot.repos.db.fetchall("SELECT chat_id FROM outbox WHERE kind = 'project_new'")
+    assert [r["chat_id"] for r in owed] == [MEMBER_ID]  # written before anything is sent
+
+    await bot.deliver()
+    assert w.member.last_text() == notice
+    assert notice not in other.texts()
+    await w.member.click(f"rep:p:{project.id}")  # the notice's button opens the report
+    assert w.member.last_text() == t("report.ask_percent", title="Chess club", previous=0)
+
+
+async def test_a_taken_title_adds_nothing_and_tells_no_one(bot):
+    w = await make_world(bot)
+    again = await add_project(bot.repos, bot.clock.now(), organisation_id=w.org_id,
+                              title="Sport for kids", domain="sport", budget=1,
+                              start=date(2026, 11, 21), deadline=None, actor_id=None)
+    assert again is None
+    assert await bot.repos.db.scalar("SELECT count(*) FROM outbox WHERE kind = 'project_new'") == 0

@@ -7,11 +7,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.db.repos import Repos
-from bot.db.repos.projects import DOMAINS, Project
+from bot.db.repos.projects import DOMAINS, Project, ProjectRepo
 from bot.domain import Organisation, Person, Role
-from bot.i18n import normalize_input, raw, t_plain
-from bot.jalali import add_months, parse_date
+from bot.i18n import normalize_input, raw, t, t_plain
+from bot.jalali import add_months, format_date, parse_date
 from bot.services.amounts import parse_amount
+from bot.services.notify import queue_text_in
 from bot.tabular import read_table
 
 PROJECT_MONTHS = 3
@@ -97,20 +98,35 @@ async def add_project(
     repos: Repos, now: datetime, *, organisation_id: int, title: str, domain: str, budget: int,
     start: date, deadline: date | None, actor_id: int | None,
 ) -> int | None:
-    """Creates a project (deadline defaults to three Jalali months); None if invalid or taken."""
+    """Creates a project (deadline defaults to three Jalali months) and tells the
+    organisation's members, in one transaction; None if invalid or the title is taken."""
     clean = clean_text(title, MAX_TITLE)
     deadline = deadline or default_deadline(start)
     if clean is None or domain not in DOMAINS or budget < 0 or deadline < start:
         return None
-    if await repos.organisations.get(organisation_id) is None:
+    organisation = await repos.organisations.get(organisation_id)
+    if organisation is None:
         return None
-    project_id = await repos.projects.add(
-        now, organisation_id=organisation_id, title=clean, domain=domain, budget=budget,
-        start=start, deadline=deadline, created_by=actor_id,
-    )
-    if project_id is not None:
-        await repos.audit.record(now, actor_id, "project.add", f"project:{project_id}",
-                                 title=clean, budget=budget)
+    members = await repos.people.active(Role.MEMBER, organisation_id=organisation_id,
+                                        reachable_only=True)
+    text = t("projects.assigned", title=clean, organisation=organisation.name,
+             domain=domain_label(domain), budget=budget, start=format_date(start),
+             deadline=format_date(deadline))
+    async with repos.db.transaction() as conn:
+        project_id = await ProjectRepo.add_in(
+            conn, now, organisation_id=organisation_id, title=clean, domain=domain,
+            budget=budget, start=start, deadline=deadline, created_by=actor_id,
+        )
+        if project_id is None:
+            return None
+        await repos.audit.record_in(conn, now, actor_id, "project.add", f"project:{project_id}",
+                                    title=clean, budget=budget)
+        for person in members:
+            await queue_text_in(
+                conn, now, chat_id=person.tg_user_id, kind="project_new", text=text,
+                dedup_key=f"prj:new:{project_id}:{person.tg_user_id}",
+                buttons=[[(t_plain("projects.report_button"), f"rep:p:{project_id}")]],
+            )
     return project_id
 
 

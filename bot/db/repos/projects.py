@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -65,8 +64,9 @@ class ProjectRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(
-        self,
+    @staticmethod
+    async def add_in(
+        conn: aiosqlite.Connection,
         now: datetime,
         *,
         organisation_id: int,
@@ -77,17 +77,17 @@ class ProjectRepo:
         deadline: date,
         created_by: int | None = None,
     ) -> int | None:
-        """Adds a project; None when the organisation already has one with this title."""
-        try:
-            return await self.db.execute(
-                "INSERT INTO projects (organisation_id, title, domain, budget, start_date,"
-                " deadline, created_by, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (organisation_id, title, domain, budget, start.isoformat(), deadline.isoformat(),
-                 created_by, to_db(now), to_db(now)),
-            )
-        except sqlite3.IntegrityError:
-            return None
+        """Adds a project inside the caller's transaction (so its notices go with it); None
+        when the organisation already has one with this title."""
+        cursor = await conn.execute(
+            "INSERT INTO projects (organisation_id, title, domain, budget, start_date,"
+            " deadline, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (organisation_id, title) DO NOTHING",
+            (organisation_id, title, domain, budget, start.isoformat(), deadline.isoformat(),
+             created_by, to_db(now), to_db(now)),
+        )
+        return cursor.lastrowid if cursor.rowcount == 1 else None
 
     async def get(self, project_id: int) -> Project | None:
         """One project by id, with its county and latest figures."""
