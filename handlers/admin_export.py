@@ -1,8 +1,10 @@
-"""/export: admins choose a kind, a period and a format with buttons, and get the file.
+"""/export: admins choose a kind, a county (or all), a period and a format with buttons, and
+get the file.
 
-Every choice so far travels in the callback data («ex:f:inspections:q»), so the flow holds no
-state and survives restarts; each value is checked against the known kinds, periods and
-formats before anything is read, and only admins get past require_role.
+Every choice so far travels in the callback data («ex:f:inspections:7:q:xlsx», county 0 for
+all), so the flow holds no state and survives restarts; each value is checked against the
+known kinds, counties, periods and formats before anything is read, and only admins get past
+require_role.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 from bot.auth import refuse, require_role
 from bot.context import BotContext
 from bot.domain import Role
+from bot.domain import County
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
 from bot.services.exports import KINDS, MediaTooBig, export
 from handlers.keyboards import grid
 from handlers.menus import menu_button
 
+ALL_COUNTIES = 0
 PERIODS = ("m0", "m1", "q", "y", "all")  # this month, last month, three months, year, all
 FORMATS = ("xlsx", "csv", "zip")  # zip: XLSX with the photos and documents
 MAX_UPLOAD = 50 * 1024 * 1024  # the Bot API's limit for a document a bot sends
@@ -46,31 +50,63 @@ async def ask_kind(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(t("exports.ask_kind"), reply_markup=grid(buttons))
 
 
+async def _county(context: BotContext, code: str) -> County | None | bool:
+    """The county of a button (None: all counties); False when the id is not a county."""
+    if not code.isdigit():
+        return False
+    if int(code) == ALL_COUNTIES:
+        return None
+    return await context.repos.counties.get(int(code)) or False
+
+
+def _scope(county: County | None) -> str:
+    return county.name if county else t_plain("exports.all_counties")
+
+
 @require_role(Role.ADMIN)
-async def ask_period(update: Update, context: BotContext) -> None:
-    """Checks the kind, then asks for the period."""
+async def ask_county(update: Update, context: BotContext) -> None:
+    """Checks the kind, then asks for one county or all of them."""
     query = update.callback_query
     kind = query.data.split(":")[2]
     if kind not in KINDS:
         await refuse(update)
         return
     await query.answer()
-    buttons = [(t_plain(f"exports.periods.{code}"), f"ex:p:{kind}:{code}") for code in PERIODS]
+    counties = [(c.name, f"ex:c:{kind}:{c.id}") for c in await context.repos.counties.all()]
     await query.edit_message_text(
-        t("exports.ask_period", kind=t_plain(f"exports.kinds.{kind}")), reply_markup=grid(buttons)
+        t("exports.ask_county", kind=t_plain(f"exports.kinds.{kind}")),
+        reply_markup=grid(counties, 3, [(t_plain("exports.all_counties"),
+                                         f"ex:c:{kind}:{ALL_COUNTIES}")]),
+    )
+
+
+@require_role(Role.ADMIN)
+async def ask_period(update: Update, context: BotContext) -> None:
+    """Checks kind and county, then asks for the period."""
+    query = update.callback_query
+    _, _, kind, code = query.data.split(":")
+    county = await _county(context, code)
+    if kind not in KINDS or county is False:
+        await refuse(update)
+        return
+    await query.answer()
+    buttons = [(t_plain(f"exports.periods.{p}"), f"ex:p:{kind}:{code}:{p}") for p in PERIODS]
+    await query.edit_message_text(
+        t("exports.ask_period", kind=t_plain(f"exports.kinds.{kind}"), scope=_scope(county)),
+        reply_markup=grid(buttons),
     )
 
 
 @require_role(Role.ADMIN)
 async def ask_format(update: Update, context: BotContext) -> None:
-    """Checks kind and period, then asks for the format."""
+    """Checks kind, county and period, then asks for the format."""
     query = update.callback_query
-    _, _, kind, period = query.data.split(":")
-    if kind not in KINDS or period not in PERIODS:
+    _, _, kind, code, period = query.data.split(":")
+    if kind not in KINDS or period not in PERIODS or await _county(context, code) is False:
         await refuse(update)
         return
     await query.answer()
-    buttons = [(t_plain(f"exports.formats.{fmt}"), f"ex:f:{kind}:{period}:{fmt}")
+    buttons = [(t_plain(f"exports.formats.{fmt}"), f"ex:f:{kind}:{code}:{period}:{fmt}")
                for fmt in FORMATS]
     await query.edit_message_text(t("exports.ask_format"), reply_markup=grid(buttons, 3))
 
@@ -79,8 +115,9 @@ async def ask_format(update: Update, context: BotContext) -> None:
 async def send_export(update: Update, context: BotContext) -> None:
     """Checks every choice, builds the file and sends it as a document."""
     query = update.callback_query
-    _, _, kind, period, fmt = query.data.split(":")
-    if kind not in KINDS or period not in PERIODS or fmt not in FORMATS:
+    _, _, kind, code, period, fmt = query.data.split(":")
+    county = await _county(context, code)
+    if kind not in KINDS or period not in PERIODS or fmt not in FORMATS or county is False:
         await refuse(update)
         return
     await query.answer()
@@ -89,7 +126,8 @@ async def send_export(update: Update, context: BotContext) -> None:
     buffer = io.BytesIO()
     try:
         result = await export(
-            context.repos, kind, buffer, first=first, last=last, county_id=None,
+            context.repos, kind, buffer, first=first, last=last,
+            county_id=county.id if county else None,
             fmt="csv" if fmt == "csv" else "xlsx", tz=context.settings.tz,
             media_dir=context.settings.media_dir if fmt == "zip" else None, max_media=MAX_UPLOAD,
         )
@@ -101,17 +139,19 @@ async def send_export(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_document(
         InputFile(buffer.getvalue(), filename=result.name),
         caption=t("exports.caption", kind=t_plain(f"exports.kinds.{kind}"), rows=result.rows,
-                  span=t_plain(f"exports.periods.{period}")),
+                  scope=_scope(county), span=t_plain(f"exports.periods.{period}")),
     )
 
 
 def build_handlers() -> list:
-    """/export, its menu entry and the three button steps."""
-    kind = r"[a-z][a-z-]{0,19}"
+    """/export, its menu entry and the four button steps."""
+    kind, county, period = r"[a-z][a-z-]{0,19}", r"\d{1,9}", r"[a-z0-9]{1,3}"
     return [
         CommandHandler("export", ask_kind),
         MessageHandler(menu_button("menu.export"), ask_kind),
-        CallbackQueryHandler(ask_period, pattern=rf"^ex:k:{kind}$"),
-        CallbackQueryHandler(ask_format, pattern=rf"^ex:p:{kind}:[a-z0-9]{{1,3}}$"),
-        CallbackQueryHandler(send_export, pattern=rf"^ex:f:{kind}:[a-z0-9]{{1,3}}:[a-z]{{3,4}}$"),
+        CallbackQueryHandler(ask_county, pattern=rf"^ex:k:{kind}$"),
+        CallbackQueryHandler(ask_period, pattern=rf"^ex:c:{kind}:{county}$"),
+        CallbackQueryHandler(ask_format, pattern=rf"^ex:p:{kind}:{county}:{period}$"),
+        CallbackQueryHandler(send_export,
+                             pattern=rf"^ex:f:{kind}:{county}:{period}:[a-z]{{3,4}}$"),
     ]
