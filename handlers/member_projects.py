@@ -1,6 +1,8 @@
 """/projects: one card per project (progress, budget, spent, days left, last report).
 
 Members see their organisation's projects, deputies their county's, admins every project.
+Admins may cancel an open project from its card (confirmed with a second button); the
+buttons carry only the project id, and the role and status are checked again on each press.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from bot.domain import Role
 from bot.i18n import t, t_plain
 from bot.jalali import format_datetime, local_date
 from bot.services.progress import project_card, tracking_label
-from bot.services.projects import days_left, projects_for, visible_project
+from bot.services.projects import cancel_project, days_left, projects_for, visible_project
 from handlers.keyboards import grid
 from handlers.menus import menu_button
 
@@ -37,6 +39,8 @@ async def show(update: Update, context: BotContext) -> None:
         extra = [(t_plain("projects.history_button"), f"prj:h:{project.id}")]
         if person.role is Role.MEMBER and project.is_open:
             extra.insert(0, (t_plain("projects.report_button"), f"rep:p:{project.id}"))
+        if person.role is Role.ADMIN and project.is_open:
+            extra.append((t_plain("projects.cancel_button"), f"prj:x:{project.id}"))
         markup = grid([], extra=extra)
         await message.reply_text(project_card(project, days_left(project, today)),
                                  reply_markup=markup)
@@ -72,10 +76,50 @@ async def history(update: Update, context: BotContext) -> None:
         t("projects.history", title=project.title, lines="\n".join(lines)))
 
 
+@require_role(Role.ADMIN)
+async def ask_cancel(update: Update, context: BotContext) -> None:
+    """Asks the admin to confirm cancelling the open project; the card stays as it is."""
+    query = update.callback_query
+    project = await context.repos.projects.get(int(query.data.split(":")[2]))
+    if project is None or not project.is_open:
+        await query.answer(t_plain("projects.cancel_refused"), show_alert=True)
+        return
+    await query.answer()
+    await update.effective_message.reply_text(
+        t("projects.cancel_confirm", title=project.title, organisation=project.organisation),
+        reply_markup=grid([(t_plain("projects.cancel_yes"), f"prj:xy:{project.id}"),
+                           (t_plain("projects.cancel_no"), f"prj:xn:{project.id}")]),
+    )
+
+
+@require_role(Role.ADMIN)
+async def cancel_confirmed(update: Update, context: BotContext) -> None:
+    """Cancels the project (its people are told through the outbox) and says so."""
+    query = update.callback_query
+    person = await person_of(update, context)
+    project = await cancel_project(context.repos, context.now(), person,
+                                   int(query.data.split(":")[2]))
+    if project is None:
+        await query.answer(t_plain("projects.cancel_refused"), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(t("projects.cancel_done", title=project.title))
+
+
+@require_role(Role.ADMIN)
+async def cancel_dropped(update: Update, context: BotContext) -> None:
+    """Leaves the project as it is and removes the question's buttons."""
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text(t("projects.cancel_kept"))
+
+
 def build_handlers() -> list:
-    """/projects, its menu entry and the history button."""
+    """/projects, its menu entry, the history button and an admin's cancel buttons."""
     return [
         CommandHandler("projects", show),
         MessageHandler(menu_button("menu.projects"), show),
         CallbackQueryHandler(history, pattern=r"^prj:h:\d{1,9}$"),
+        CallbackQueryHandler(ask_cancel, pattern=r"^prj:x:\d{1,9}$"),
+        CallbackQueryHandler(cancel_confirmed, pattern=r"^prj:xy:\d{1,9}$"),
+        CallbackQueryHandler(cancel_dropped, pattern=r"^prj:xn:\d{1,9}$"),
     ]

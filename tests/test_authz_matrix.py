@@ -129,6 +129,9 @@ CALLBACKS: dict[str, Cb] = {
     "rep:cancel": Cb(MEMBERS),
     "rep:*": Cb(MEMBERS),
     "prj:h:#": Cb(REGISTERED, "projects"),
+    "prj:x:#": Cb(ADMINS, "projects"),
+    "prj:xy:#": Cb(ADMINS, "projects"),
+    "prj:xn:#": Cb(ADMINS, "projects"),
     # Reviews (the county's deputy, or an admin).
     "rv:ok:#": Cb(DEPUTIES | ADMINS, "progress_reports"),
     "rv:ret:#": Cb(DEPUTIES | ADMINS, "progress_reports"),

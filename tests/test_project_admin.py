@@ -97,3 +97,41 @@ async def test_a_taken_title_adds_nothing_and_tells_no_one(bot):
                               start=date(2026, 11, 21), deadline=None, actor_id=None)
     assert again is None
     assert await bot.repos.db.scalar("SELECT count(*) FROM outbox WHERE kind = 'project_new'") == 0
+
+
+async def test_admin_cancels_a_project_from_its_card_and_its_people_are_told(bot):
+    w = await make_world(bot)
+    admin = bot.chat(ADMIN_ID, "Zahra")
+    await admin.send("/projects")
+    assert (t_plain("projects.cancel_button"), f"prj:x:{w.project_id}") in admin.buttons()
+    await admin.click(f"prj:x:{w.project_id}")
+    assert admin.last_text() == t("projects.cancel_confirm", title="Sport for kids",
+                                  organisation="NGO Rafsanjan")
+    await admin.click(f"prj:xn:{w.project_id}")  # «no» changes nothing
+    assert (await bot.repos.projects.get(w.project_id)).status == "active"
+    await admin.click(f"prj:xy:{w.project_id}")
+    assert admin.last_text() == t("projects.cancel_done", title="Sport for kids")
+    assert (await bot.repos.projects.get(w.project_id)).status == "cancelled"
+
+    await bot.deliver()
+    notice = t("projects.cancelled_notice", title="Sport for kids", organisation="NGO Rafsanjan")
+    assert w.member.last_text() == notice
+    assert w.deputy.last_text() == notice
+    await admin.click(f"prj:xy:{w.project_id}")  # a second press: nothing more happens
+    assert bot.api.named("answerCallbackQuery")[-1].params["text"] == t_plain(
+        "projects.cancel_refused")
+    assert await bot.repos.db.scalar(
+        "SELECT count(*) FROM outbox WHERE kind = 'project_cancelled'") == 2
+    await w.member.send("/report")  # nothing open is left to report on
+    assert w.member.last_text() == t("report.no_projects")
+    assert answered_once(bot)
+
+
+async def test_only_admins_cancel_and_nobody_sees_the_button_but_them(bot):
+    w = await make_world(bot)
+    for chat in (w.member, w.deputy):
+        await chat.send("/projects")
+        assert not [d for _, d in chat.buttons() if d.startswith("prj:x")]
+        await chat.click(f"prj:xy:{w.project_id}")
+        assert bot.api.named("answerCallbackQuery")[-1].params["text"] == t("auth.denied")
+    assert (await bot.repos.projects.get(w.project_id)).status == "active"

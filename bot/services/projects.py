@@ -130,6 +130,28 @@ async def add_project(
     return project_id
 
 
+async def cancel_project(repos: Repos, now: datetime, actor: Person, project_id: int) -> Project | None:
+    """Cancels an open project (admins only) and tells its members and its county's deputy,
+    in one transaction; None when not allowed or the project is no longer open."""
+    project = await repos.projects.get(project_id)
+    if actor.role is not Role.ADMIN or project is None or not project.is_open:
+        return None
+    told = [
+        *await repos.people.active(Role.MEMBER, organisation_id=project.organisation_id,
+                                   reachable_only=True),
+        *await repos.people.active(Role.DEPUTY, county_id=project.county_id, reachable_only=True),
+    ]
+    text = t("projects.cancelled_notice", title=project.title, organisation=project.organisation)
+    async with repos.db.transaction() as conn:
+        if not await ProjectRepo.set_status_in(conn, project.id, "cancelled", now):
+            return None
+        await repos.audit.record_in(conn, now, actor.id, "project.cancel", f"project:{project.id}")
+        for person in told:
+            await queue_text_in(conn, now, chat_id=person.tg_user_id, kind="project_cancelled",
+                                text=text, dedup_key=f"prj:cx:{project.id}:{person.tg_user_id}")
+    return project
+
+
 def domain_aliases() -> dict[str, str]:
     """Accepted spellings of each domain in import files: code, Persian name, extra aliases."""
     aliases: dict[str, str] = {}
