@@ -38,9 +38,7 @@ def _not_an_answer(update: Update, context: BotContext, state: object) -> bool:
 
 
 async def reconcile(update: Update, context: BotContext) -> None:
-    """A member's first update since start: puts /report at the draft's step and asks it again
-    (with a note that the bot was restarted) instead of taking the update as an answer, or
-    ends a report step the draft no longer has; then handling goes on as usual."""
+    """A member's first update since start: /report follows the draft's step (asked again)."""
     user = update.effective_user
     seen: set[int] = context.bot_data.setdefault(SEEN, set())
     if user is None or user.id in seen:
@@ -55,9 +53,12 @@ async def reconcile(update: Update, context: BotContext) -> None:
     current = flow_state(update, context, FLOW)
     if current == target or (target is None and current in (None, CHOOSE_PROJECT)):
         return  # the project list needs no draft step
+    # A step the draft no longer has (a report stored, its END lost) ends; the update goes on.
     resume_flow(update, context, FLOW, END if target is None else target)
     if target is None or _not_an_answer(update, context, target):
         return
+    # The member may be sending the answer to the step before again, never having seen the
+    # draft's step: that step is asked again, and this update is no answer.
     if update.callback_query is not None:
         await update.callback_query.answer()
     await update.effective_message.reply_text(t("report.resumed"))

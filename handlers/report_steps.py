@@ -3,7 +3,7 @@
 Every ask writes its step into the member's draft before the question goes out, so the draft
 always knows the step the member was last shown, even when the bot is killed before PTB stores
 the conversation step (handlers/report_resume.py puts the conversation back from it).
-handlers/member_report.py holds the callbacks; this module only asks.
+handlers/member_report.py holds the callbacks; this module asks and keeps the draft's step.
 """
 
 from __future__ import annotations
@@ -164,8 +164,7 @@ async def ask_people(update: Update, context: BotContext, *, editing: bool | Non
 
 
 async def show_summary(update: Update, context: BotContext) -> int:
-    """Shows the whole report with confirm / change a step / cancel (no step is being
-    changed any more)."""
+    """Shows the whole report with confirm / change a step / cancel (no step being changed)."""
     person = await person_of(update, context)
     draft = await _at(update, context, "summary", False)
     project = await context.repos.projects.get(draft.project_id) if draft else None
