@@ -1,6 +1,8 @@
 """All handlers in one ordered list. Note: order matters!
 
-Group -1 holds the gate (private chats only; strangers only with an invitation or contact).
+Group -2 holds the gate (private chats only; strangers only with an invitation or contact).
+Group -1 puts a member's /report back at its draft's step on their first update after a
+restart (handlers/report_resume.py); it passes everything else.
 Group 0 holds, in order: onboarding (/start TOKEN, contact), conversations, plain commands,
 and last the catch-all that answers what nobody claimed. Within a group the first handler
 that matches wins, so conversations come before the catch-all.
@@ -31,13 +33,15 @@ from handlers import (
     member_report,
     office_report,
     onboarding,
+    report_resume,
 )
 
 
 def all_handlers() -> dict[int, list[BaseHandler]]:
     """Handlers by group, in the order they must be tried."""
     return {
-        -1: gate.build_handlers(),
+        -2: gate.build_handlers(),
+        -1: report_resume.build_handlers(),
         0: [
             *onboarding.build_handlers(),
             # Conversations (one flow per module).

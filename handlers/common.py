@@ -112,13 +112,27 @@ def end_every_flow(update: Update, context: BotContext) -> None:
                 handler._update_state(ConversationHandler.END, key)  # noqa: SLF001
 
 
-def resume_flow(update: Update, context: BotContext, name: str, state: object) -> None:
-    """Puts the person back at a step of the named conversation, from outside it (a flow whose
-    step was lost in a crash, picked up again from its draft in the database)."""
+def flow_named(context: BotContext, name: str) -> ConversationHandler | None:
+    """The registered conversation handler of that name."""
     for handlers in context.application.handlers.values():
         for handler in handlers:
             if isinstance(handler, ConversationHandler) and handler.name == name:
-                handler._update_state(state, handler._get_key(update))  # noqa: SLF001
+                return handler
+    return None
+
+
+def resume_flow(update: Update, context: BotContext, name: str, state: object) -> None:
+    """Puts the person back at a step of the named conversation, from outside it (a flow whose
+    step was lost in a crash, picked up again from its draft in the database); END ends it."""
+    if (handler := flow_named(context, name)) is not None:
+        handler._update_state(state, handler._get_key(update))  # noqa: SLF001
+
+
+def flow_state(update: Update, context: BotContext, name: str) -> object | None:
+    """The step this process holds for the person in the named conversation (None: not in it)."""
+    if (handler := flow_named(context, name)) is None:
+        return None
+    return handler._conversations.get(handler._get_key(update))  # noqa: SLF001
 
 
 def cancel_handlers() -> list:

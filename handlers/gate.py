@@ -77,5 +77,5 @@ async def _membership_changed(update: Update, context: BotContext) -> None:
 
 
 def build_handlers() -> list:
-    """The gate, for group -1."""
+    """The gate, for the first group (-2)."""
     return [TypeHandler(Update, gate)]

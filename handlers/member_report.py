@@ -2,8 +2,11 @@
 spent (→ confirm if over budget) → people reached → summary → confirm, change a step, or cancel.
 
 Every answer goes into the person's draft row at once (the database, not user_data, is the
-source of truth), so a restart resumes the step and /report offers to continue a draft.
-A returned report's revision opens at the summary with the old answers.
+source of truth), and so does the step being asked and whether a single step is being changed
+(handlers/report_steps.py writes the step before each question). A restart, even a kill -9
+before PTB stored the conversation step, resumes at that step (handlers/report_resume.py), and
+/report offers to continue a draft. A returned report's revision opens at the summary with the
+old answers.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -24,69 +28,58 @@ from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.db.repos.reports import Report
 from bot.domain import Role
-from bot.i18n import Safe, normalize_input, t, t_plain
+from bot.i18n import normalize_input, t, t_plain
 from bot.services.amounts import parse_amount, parse_count, parse_percent
 from bot.services.progress import (
     DOCUMENT_TYPES,
     MAX_FILE_BYTES,
     MAX_FILES,
-    render_report,
     start_revision,
     submit,
     tracking_label,
 )
 from bot.services.projects import projects_for, visible_project
-from handlers.common import cancel_handlers
+from handlers.common import cancel
 from handlers.keyboards import grid
 from handlers.media import download, file_of, kind_of
 from handlers.menus import main_menu, menu_button
 from handlers.prompts import expect_text, reask
+from handlers.report_steps import (
+    ASK_BACK_REASON,
+    ASK_DONE,
+    ASK_FILES,
+    ASK_FINAL,
+    ASK_PEOPLE,
+    ASK_PERCENT,
+    ASK_SPENT,
+    CHOOSE_PROJECT,
+    CONFIRM_OVER,
+    END,
+    SUMMARY,
+    ack,
+    ask_back_reason,
+    ask_done,
+    ask_files,
+    ask_final,
+    ask_over,
+    ask_people,
+    ask_percent,
+    ask_spent,
+    current_draft,
+    files_keyboard,
+    leave,
+    people_keyboard,
+    say,
+    show_summary,
+)
 
-(
-    CHOOSE_PROJECT, ASK_PERCENT, ASK_BACK_REASON, ASK_FINAL, ASK_DONE, ASK_FILES, ASK_SPENT,
-    CONFIRM_OVER, ASK_PEOPLE, SUMMARY,
-) = range(10)
-END = ConversationHandler.END
-EDITING = "rep_edit"  # user_data flag: after this step, back to the summary
 MAX_TEXT = 3000
 STEPS = ("percent", "done", "files", "spent", "people")
 
 
-async def _draft(update: Update, context: BotContext, **answers: Any) -> Report | None:
-    """The sender's draft, after writing any answers into it; None (and says so) if gone."""
-    person = await person_of(update, context)
-    draft = await context.repos.reports.draft_of(person.id)
-    if draft is None:
-        await update.effective_message.reply_text(t("report.draft_gone"))
-        return None
-    if answers:
-        await context.repos.reports.update_draft(draft.id, person.id, context.now(), **answers)
-    return draft
-
-
-async def _ack(update: Update) -> None:
-    """Answers a pressed button (once, first thing in every button callback)."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-
-
-async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Replies in the chat."""
-    await update.effective_message.reply_text(text, reply_markup=markup)
-
-
-def _buttons(*keys_and_data: tuple[str, str]) -> InlineKeyboardMarkup:
-    return grid([], extra=[(t_plain(key), data) for key, data in keys_and_data])
-
-
-def _files_keyboard() -> InlineKeyboardMarkup:
-    return _buttons(("report.files_done_button", "rep:files:done"),
-                    ("report.files_clear_button", "rep:files:clear"))
-
-
-async def _next(update: Update, context: BotContext, step: str) -> int:
+async def _next(update: Update, context: BotContext, draft: Report, step: str) -> int:
     """Asks the step after `step`, or shows the summary when a single step was being changed."""
-    if context.user_data.get(EDITING):
+    if draft.editing:
         return await show_summary(update, context)
     following = {"percent": ask_done, "done": ask_files, "files": ask_spent,
                  "spent": ask_people}[step]
@@ -99,64 +92,51 @@ async def start(update: Update, context: BotContext) -> int:
     person = await person_of(update, context)
     projects = await projects_for(context.repos, person, open_only=True)
     if not projects:
-        await _say(update, t("report.no_projects"))
-        return END
-    context.user_data.pop(EDITING, None)
+        await say(update, t("report.no_projects"))
+        return await leave(update, context)
+    await leave(update, context)  # the project list is no step of a draft
     extra = []
     draft = await context.repos.reports.draft_of(person.id)
     if draft is not None and any(p.id == draft.project_id for p in projects):
         extra.append((t_plain("report.resume_button"), "rep:resume"))
     extra.append((t_plain("report.cancel_button"), "rep:cancel"))
     items = [(p.title, f"rep:p:{p.id}") for p in projects]
-    await _say(update, t("report.choose_project"), grid(items, 1, extra))
+    await say(update, t("report.choose_project"), grid(items, 1, extra))
     return CHOOSE_PROJECT
 
 
 @require_role(Role.MEMBER)
 async def project_chosen(update: Update, context: BotContext) -> int:
     """Checks the project is the member's and open, opens a new draft and asks the percent."""
-    await _ack(update)
+    await ack(update)
     person = await person_of(update, context)
     project_id = int(update.callback_query.data.split(":")[2])
     project = await visible_project(context.repos, person, project_id)
     if project is None or not project.is_open:
-        await _say(update, t("report.project_gone"))
-        return END
+        await say(update, t("report.project_gone"))
+        return await leave(update, context)
     await context.repos.reports.start_draft(
         context.now(), project_id=project.id, author_id=person.id,
         previous_percent=project.progress,
     )
-    context.user_data.pop(EDITING, None)
     return await ask_percent(update, context)
 
 
 @require_role(Role.MEMBER)
 async def resume(update: Update, context: BotContext) -> int:
     """Continues the draft at its first unanswered step (or at the summary)."""
-    await _ack(update)
-    draft = await _draft(update, context)
+    await ack(update)
+    draft = await current_draft(update, context)
     if draft is None:
         return END
-    context.user_data.pop(EDITING, None)
     if draft.percent is None:
-        return await ask_percent(update, context)
+        return await ask_percent(update, context, editing=False)
     files = await context.repos.reports.attachments(draft.id)
     if draft.done_text is None and not any(f.kind == "voice" for f in files):
-        return await ask_done(update, context)
+        return await ask_done(update, context, editing=False)
     if draft.spent is None:
-        return await ask_files(update, context)
+        return await ask_files(update, context, editing=False)
     return await show_summary(update, context)
-
-
-async def ask_percent(update: Update, context: BotContext) -> int:
-    """Asks the percent, showing the last reported one."""
-    draft = await _draft(update, context)
-    if draft is None:
-        return END
-    project = await context.repos.projects.get(draft.project_id)
-    await _say(update, t("report.ask_percent", title=project.title if project else "",
-                         previous=draft.previous_percent or 0))
-    return ASK_PERCENT
 
 
 @require_role(Role.MEMBER)
@@ -164,27 +144,17 @@ async def percent_received(update: Update, context: BotContext) -> int:
     """Stores the percent; lower than before asks a reason, 100 asks if this is the final report."""
     percent = parse_percent(update.effective_message.text)
     if percent is None:
-        await _say(update, t("report.bad_percent"))
+        await say(update, t("report.bad_percent"))
         return ASK_PERCENT
-    draft = await _draft(update, context, percent=percent, kind="progress")
+    draft = await current_draft(update, context, percent=percent, kind="progress")
     if draft is None:
         return END
-    previous = draft.previous_percent or 0
-    if percent < previous:
-        await _say(update, t("report.ask_back_reason", previous=previous))
-        return ASK_BACK_REASON
-    await _draft(update, context, backwards_reason=None)
+    if percent < (draft.previous_percent or 0):
+        return await ask_back_reason(update, context)
+    await current_draft(update, context, backwards_reason=None)
     if percent == 100:
         return await ask_final(update, context)
-    return await _next(update, context, "percent")
-
-
-async def ask_final(update: Update, context: BotContext) -> int:
-    """At 100 percent: asks whether this is the final report (a request to complete)."""
-    await _say(update, t("report.ask_final"), grid([
-        (t_plain("report.final_yes"), "rep:final:1"), (t_plain("report.final_no"), "rep:final:0"),
-    ]))
-    return ASK_FINAL
+    return await _next(update, context, draft, "percent")
 
 
 @require_role(Role.MEMBER)
@@ -192,27 +162,22 @@ async def back_reason_received(update: Update, context: BotContext) -> int:
     """Stores why progress went down, then moves on."""
     reason = normalize_input(update.effective_message.text)[:MAX_TEXT]
     if not reason:
-        await _say(update, t("report.expect_text"))
+        await say(update, t("report.expect_text"))
         return ASK_BACK_REASON
-    if await _draft(update, context, backwards_reason=reason) is None:
+    if (draft := await current_draft(update, context, backwards_reason=reason)) is None:
         return END
-    return await _next(update, context, "percent")
+    return await _next(update, context, draft, "percent")
 
 
 @require_role(Role.MEMBER)
 async def final_chosen(update: Update, context: BotContext) -> int:
     """Marks the draft as the final report (a completion request) or not, then moves on."""
-    await _ack(update)
+    await ack(update)
     final = update.callback_query.data.endswith(":1")
-    if await _draft(update, context, kind="final" if final else "progress") is None:
+    if (draft := await current_draft(update, context,
+                                     kind="final" if final else "progress")) is None:
         return END
-    return await _next(update, context, "percent")
-
-
-async def ask_done(update: Update, context: BotContext) -> int:
-    """Asks what was done."""
-    await _say(update, t("report.ask_done"))
-    return ASK_DONE
+    return await _next(update, context, draft, "percent")
 
 
 @require_role(Role.MEMBER)
@@ -220,25 +185,19 @@ async def done_received(update: Update, context: BotContext) -> int:
     """Stores what was done: text, or a voice note kept as an attachment."""
     message = update.effective_message
     if message.voice is not None:
-        draft = await _draft(update, context, done_text=None)
+        draft = await current_draft(update, context, done_text=None)
         if draft is None:
             return END
         await context.repos.reports.clear_attachments(draft.id, ("voice",))
         await _keep(context, draft.id, message)
-        return await _next(update, context, "done")
+        return await _next(update, context, draft, "done")
     text = normalize_input(message.text or "")[:MAX_TEXT]
     if not text:
-        await _say(update, t("report.expect_text"))
+        await say(update, t("report.expect_text"))
         return ASK_DONE
-    if await _draft(update, context, done_text=text) is None:
+    if (draft := await current_draft(update, context, done_text=text)) is None:
         return END
-    return await _next(update, context, "done")
-
-
-async def ask_files(update: Update, context: BotContext) -> int:
-    """Asks for photos or documents, with the done and clear buttons."""
-    await _say(update, t("report.ask_files"), _files_keyboard())
-    return ASK_FILES
+    return await _next(update, context, draft, "done")
 
 
 @require_role(Role.MEMBER)
@@ -246,7 +205,7 @@ async def file_received(update: Update, context: BotContext) -> int:
     """Checks type, size and count, keeps the file (downloaded once) and asks for the next."""
     message = update.effective_message
     item = file_of(message)
-    draft = await _draft(update, context)
+    draft = await current_draft(update, context)
     if draft is None:
         return END
     files = [f for f in await context.repos.reports.attachments(draft.id) if f.kind != "voice"]
@@ -259,9 +218,9 @@ async def file_received(update: Update, context: BotContext) -> int:
     elif not await _keep(context, draft.id, message):
         key = "report.file_duplicate"
     else:
-        await _say(update, t("report.file_received", count=len(files) + 1), _files_keyboard())
+        await say(update, t("report.file_received", count=len(files) + 1), files_keyboard())
         return ASK_FILES
-    await _say(update, t(key), _files_keyboard())
+    await say(update, t(key), files_keyboard())
     return ASK_FILES
 
 
@@ -279,30 +238,22 @@ async def _keep(context: BotContext, report_id: int, message: Any) -> bool:
 @require_role(Role.MEMBER)
 async def files_cleared(update: Update, context: BotContext) -> int:
     """Removes the draft's photos and documents and asks again."""
-    await _ack(update)
-    draft = await _draft(update, context)
+    await ack(update)
+    draft = await current_draft(update, context)
     if draft is None:
         return END
     await context.repos.reports.clear_attachments(draft.id, ("photo", "document"))
-    await _say(update, t("report.files_cleared"), _files_keyboard())
+    await say(update, t("report.files_cleared"), files_keyboard())
     return ASK_FILES
 
 
 @require_role(Role.MEMBER)
 async def files_done(update: Update, context: BotContext) -> int:
     """Ends the file loop and moves on to the money spent."""
-    await _ack(update)
-    return await _next(update, context, "files")
-
-
-async def ask_spent(update: Update, context: BotContext) -> int:
-    """Asks the total spent so far, showing the budget."""
-    draft = await _draft(update, context)
-    if draft is None:
+    await ack(update)
+    if (draft := await current_draft(update, context)) is None:
         return END
-    project = await context.repos.projects.get(draft.project_id)
-    await _say(update, t("report.ask_spent", budget=project.budget if project else 0))
-    return ASK_SPENT
+    return await _next(update, context, draft, "files")
 
 
 @require_role(Role.MEMBER)
@@ -310,91 +261,55 @@ async def spent_received(update: Update, context: BotContext) -> int:
     """Stores the amount; more than the budget asks for an explicit confirmation."""
     amount = parse_amount(update.effective_message.text)
     if amount is None:
-        await _say(update, t("report.bad_amount"))
+        await say(update, t("report.bad_amount"))
         return ASK_SPENT
-    draft = await _draft(update, context, spent=amount, over_budget_ok=0)
+    draft = await current_draft(update, context, spent=amount, over_budget_ok=0)
     project = await context.repos.projects.get(draft.project_id) if draft else None
     if draft is None or project is None:
         return END
     if amount > project.budget:
         return await ask_over(update, context)
-    return await _next(update, context, "spent")
-
-
-async def ask_over(update: Update, context: BotContext) -> int:
-    """Asks the member to confirm an amount above the budget."""
-    draft = await _draft(update, context)
-    project = await context.repos.projects.get(draft.project_id) if draft else None
-    if draft is None or project is None:
-        return END
-    await _say(update, t("report.confirm_over", spent=draft.spent or 0, budget=project.budget),
-               grid([(t_plain("report.over_yes"), "rep:over:yes"),
-                     (t_plain("report.over_no"), "rep:over:no")]))
-    return CONFIRM_OVER
+    return await _next(update, context, draft, "spent")
 
 
 @require_role(Role.MEMBER)
 async def over_budget_answered(update: Update, context: BotContext) -> int:
     """Yes records the confirmation and moves on; no asks the amount again."""
-    await _ack(update)
+    await ack(update)
     if update.callback_query.data.endswith(":no"):
         return await ask_spent(update, context)
-    if await _draft(update, context, over_budget_ok=1) is None:
+    if (draft := await current_draft(update, context, over_budget_ok=1)) is None:
         return END
-    return await _next(update, context, "spent")
-
-
-async def ask_people(update: Update, context: BotContext) -> int:
-    """Asks how many people were reached, with a skip button."""
-    await _say(update, t("report.ask_people"), _buttons(("report.people_skip", "rep:people:skip")))
-    return ASK_PEOPLE
+    return await _next(update, context, draft, "spent")
 
 
 @require_role(Role.MEMBER)
 async def people_received(update: Update, context: BotContext) -> int:
     """Stores how many people were reached (or none when skipped) and shows the summary."""
-    await _ack(update)
+    await ack(update)
     count = None
     if update.callback_query is None:
         count = parse_count(update.effective_message.text)
         if count is None:
-            await _say(update, t("report.bad_count"),
-                       _buttons(("report.people_skip", "rep:people:skip")))
+            await say(update, t("report.bad_count"), people_keyboard())
             return ASK_PEOPLE
-    if await _draft(update, context, people_reached=count) is None:
+    if await current_draft(update, context, people_reached=count) is None:
         return END
     return await show_summary(update, context)
-
-
-async def show_summary(update: Update, context: BotContext) -> int:
-    """Shows the whole report with confirm / change a step / cancel."""
-    context.user_data.pop(EDITING, None)
-    person = await person_of(update, context)
-    draft = await _draft(update, context)
-    project = await context.repos.projects.get(draft.project_id) if draft else None
-    if draft is None or project is None:
-        return END
-    files = await context.repos.reports.attachments(draft.id)
-    card = render_report(draft, project, files, person.name)
-    await _say(update, t("report.summary", card=Safe(card)), _buttons(
-        ("report.confirm_button", "rep:ok"), ("report.edit_button", "rep:edit"),
-        ("report.cancel_button", "rep:cancel"),
-    ))
-    return SUMMARY
 
 
 @require_role(Role.MEMBER)
 async def confirmed(update: Update, context: BotContext) -> int:
     """Submits the report (the deputy's copy goes through the outbox) and shows the code."""
-    await _ack(update)
+    await ack(update)
     person = await person_of(update, context)
-    draft = await _draft(update, context)
+    draft = await current_draft(update, context)
     if draft is None:
         return END
     code = await submit(context.repos, context.now(), person, draft.id)
     if code is None:
-        await _say(update, t("report.not_stored"))
-        return END
+        await say(update, t("report.not_stored"))
+        return await leave(update, context)
     await update.effective_message.reply_text(
         t("report.stored", code=tracking_label(code)), reply_markup=main_menu(person.role)
     )
@@ -404,23 +319,20 @@ async def confirmed(update: Update, context: BotContext) -> int:
 @require_role(Role.MEMBER)
 async def choose_step(update: Update, context: BotContext) -> int:
     """Offers the steps that can be changed."""
-    await _ack(update)
+    await ack(update)
     items = [(t_plain(f"report.step_{s}"), f"rep:step:{s}") for s in STEPS]
-    await _say(update, t("report.which_step"), grid(items, 2))
+    await say(update, t("report.which_step"), grid(items, 2))
     return SUMMARY
 
 
 @require_role(Role.MEMBER)
 async def step_chosen(update: Update, context: BotContext) -> int:
     """Asks the chosen step again; afterwards the summary comes back."""
-    await _ack(update)
-    if await _draft(update, context) is None:
-        return END
+    await ack(update)
     step = update.callback_query.data.split(":")[2]
-    context.user_data[EDITING] = True
     asks = {"percent": ask_percent, "done": ask_done, "files": ask_files, "spent": ask_spent,
             "people": ask_people}
-    return await asks[step](update, context)
+    return await asks[step](update, context, editing=True)
 
 
 @require_role(Role.MEMBER)
@@ -430,27 +342,39 @@ async def cancelled(update: Update, context: BotContext) -> int:
     draft = await context.repos.reports.draft_of(person.id)
     if draft is not None:
         await context.repos.reports.discard(draft.id, person.id, context.now())
-    context.user_data.pop(EDITING, None)
-    await _ack(update)
+    await ack(update)
     await update.effective_message.reply_text(t("report.cancelled"),
                                               reply_markup=main_menu(person.role))
     return END
 
 
+@require_role(*Role)
+async def stopped(update: Update, context: BotContext) -> int:
+    """/cancel: leaves the report, keeping the draft to continue later, and shows the menu."""
+    await leave(update, context)
+    return await cancel(update, context)
+
+
+@require_role(*Role)
+async def timed_out(update: Update, context: BotContext) -> int:
+    """Half an hour without an answer: the conversation ends, the draft stays (no step)."""
+    return await leave(update, context)
+
+
 @require_role(Role.MEMBER)
 async def revise(update: Update, context: BotContext) -> int:
     """Opens a revision of a returned report (checked on the server) at the summary."""
-    await _ack(update)
+    await ack(update)
     person = await person_of(update, context)
     old_id = int(update.callback_query.data.split(":")[2])
     new_id = await start_revision(context.repos, context.now(), person, old_id)
     new = await context.repos.reports.get(new_id) if new_id else None
     if new is None:
-        await _say(update, t("report.revise_refused"))
-        return END
+        await say(update, t("report.revise_refused"))
+        return await leave(update, context)
     old_code = f"{new.root_id}-{new.version - 1}"  # the returned version's tracking code
-    await _say(update, t("report.revise_start", code=tracking_label(old_code),
-                         version=new.version))
+    await say(update, t("report.revise_start", code=tracking_label(old_code),
+                        version=new.version))
     return await show_summary(update, context)
 
 
@@ -458,7 +382,7 @@ async def revise(update: Update, context: BotContext) -> int:
 async def expect_file(update: Update, context: BotContext) -> None:
     """Text or anything else where files are expected."""
     await update.effective_message.reply_text(t("report.expect_file"),
-                                              reply_markup=_files_keyboard())
+                                              reply_markup=files_keyboard())
 
 
 @require_role(*Role)
@@ -511,8 +435,12 @@ def build_handler() -> ConversationHandler:
                 press(step_chosen, r"^rep:step:(percent|done|files|spent|people)$"),
                 buttons(show_summary),
             ],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
         },
-        fallbacks=[*cancel_handlers(), press(cancelled, r"^rep:cancel$")],
+        fallbacks=[
+            CommandHandler("cancel", stopped), MessageHandler(menu_button("menu.cancel"), stopped),
+            press(cancelled, r"^rep:cancel$"),
+        ],
         name="member_report",
         persistent=True,
         allow_reentry=True,

@@ -113,6 +113,11 @@ class FakeTelegramServer:
             self._cond.notify_all()
         return update["update_id"]
 
+    def pending(self, update_id: int) -> bool:
+        """Whether an update still waits for the bot to confirm it (a getUpdates past it)."""
+        with self._cond:
+            return any(u["update_id"] == update_id for u in self._updates)
+
     def message_update(self, user_id: int, text: str, first_name: str = "Test") -> dict[str, Any]:
         """A private text message (a /command gets its entity), without update_id."""
         message: dict[str, Any] = {

@@ -28,8 +28,10 @@ from bot.db import Database
 # and the "told this group once" notes the gate writes for any group message.
 BOOKKEEPING = frozenset({"conversation_state", "user_data", "audit_log", "group_notices"})
 
-# Any update from a person shows they can be reached again (they unblocked the bot).
-BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at"})}
+# Any update from a person shows they can be reached again (they unblocked the bot). A report
+# draft's step is where its author is in /report, as conversation_state is for every flow.
+BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at"}),
+                       "progress_reports": frozenset({"step", "editing", "updated_at"})}
 
 SLOT = "\x00"  # where an id goes in a callback template
 NONEXISTENT_ID = 999_999_999

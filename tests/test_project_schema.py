@@ -1,4 +1,4 @@
-"""Schema 0003 from a blank database: the columns other flows (compliance, exports) read."""
+"""Schema 0003 (and 0007's draft step) from a blank database: the columns other flows read."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ EXPECTED = {
                          "version", "status", "percent", "previous_percent", "backwards_reason",
                          "done_text", "spent", "over_budget_ok", "people_reached",
                          "tracking_code", "created_at", "updated_at", "submitted_at",
-                         "decided_at"],
+                         "decided_at", "step", "editing"],  # the last two: 0007
     "report_attachments": ["id", "report_id", "kind", "file_id", "file_unique_id", "file_name",
                            "mime_type", "size", "sha256", "created_at"],
     "report_reviews": ["id", "report_id", "reviewer_id", "decision", "reason", "decided_at"],
@@ -35,3 +35,35 @@ async def test_migrate_blank(tmp_path: Path) -> None:
         for table, columns in EXPECTED.items():
             async with conn.execute(f"PRAGMA table_info({table})") as cursor:
                 assert [row[1] async for row in cursor] == columns, table
+
+
+async def test_0007_gives_reports_in_progress_the_step_ptb_stored(tmp_path: Path) -> None:
+    """Whoever is in the middle of /report at the upgrade stays at their step (and in the
+    middle of changing one step); a draft nobody is writing gets no step."""
+    now = "2026-11-29 06:00:00"
+    async with aiosqlite.connect(tmp_path / "v6.sqlite3", isolation_level=None) as conn:
+        assert await migrate(conn, target=6) == 6
+        await conn.executescript(f"""
+            INSERT INTO counties (id, name, created_at) VALUES (1, 'c', '{now}');
+            INSERT INTO organisations (id, name, county_id, created_at)
+                VALUES (1, 'o', 1, '{now}');
+            INSERT INTO people (id, tg_user_id, name, role, organisation_id, created_at,
+                updated_at) VALUES (1, 555, 'a', 'member', 1, '{now}', '{now}'),
+                                   (2, 556, 'b', 'member', 1, '{now}', '{now}');
+            INSERT INTO projects (id, organisation_id, title, domain, budget, start_date,
+                deadline, created_at, updated_at)
+                VALUES (1, 1, 'p', 'sport', 10, '2026-11-01', '2027-02-01', '{now}', '{now}');
+            INSERT INTO progress_reports (id, project_id, author_id, percent, created_at,
+                updated_at) VALUES (1, 1, 1, 40, '{now}', '{now}'),
+                                   (2, 1, 2, 10, '{now}', '{now}');
+            INSERT INTO conversation_state (name, key, state)
+                VALUES ('member_report', '[555, 555]', '6'), ('member_report', '[556, 556]', '0'),
+                       ('deputy_checkin', '[556, 556]', '4');
+            INSERT INTO user_data (user_id, data) VALUES (555, '{{"rep_edit": true}}'),
+                                                         (556, '{{"ci_new_name": "x"}}');
+        """)
+        assert await migrate(conn) >= 7
+        async with conn.execute("SELECT id, step, editing FROM progress_reports ORDER BY id") as c:
+            assert [tuple(r) async for r in c] == [(1, "spent", 1), (2, None, 0)]
+        async with conn.execute("SELECT user_id, data FROM user_data ORDER BY user_id") as c:
+            assert [tuple(r) async for r in c] == [(556, '{"ci_new_name": "x"}')]

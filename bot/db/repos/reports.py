@@ -41,6 +41,8 @@ class Report:
     created_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
+    step: str | None = None  # the step a draft's author is being asked (None: not in /report)
+    editing: bool = False  # a single step is being changed; the summary comes next
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def _report(r: aiosqlite.Row) -> Report:
         over_budget_ok=bool(r["over_budget_ok"]), people_reached=r["people_reached"],
         tracking_code=r["tracking_code"], created_at=from_db(r["created_at"]),
         submitted_at=_opt_time(r["submitted_at"]), decided_at=_opt_time(r["decided_at"]),
+        step=r["step"], editing=bool(r["editing"]),
     )
 
 
@@ -185,6 +188,30 @@ class ReportRepo:
                 [*fields.values(), to_db(now), report_id, author_id],
             )
             return cursor.rowcount == 1
+
+    async def set_step(
+        self, author_id: int, now: datetime, step: str, *, editing: bool | None = None,
+    ) -> Report | None:
+        """Records the step the person's draft is being asked and, if given, whether a single
+        step is being changed; returns the draft, None without one."""
+        sets, params = "step = ?, updated_at = ?", [step, to_db(now)]
+        if editing is not None:
+            sets, params = sets + ", editing = ?", [*params, int(editing)]
+        async with self.db.transaction() as conn, conn.execute(
+            f"UPDATE progress_reports SET {sets} WHERE author_id = ? AND status = 'draft'"
+            " RETURNING *",
+            [*params, author_id],
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _report(row) if row else None
+
+    async def clear_step(self, author_id: int, now: datetime) -> None:
+        """The person left /report, the draft kept: it is at no step (writes only if it was)."""
+        await self.db.execute(
+            "UPDATE progress_reports SET step = NULL, editing = 0, updated_at = ?"
+            " WHERE author_id = ? AND status = 'draft' AND (step IS NOT NULL OR editing = 1)",
+            (to_db(now), author_id),
+        )
 
     # Attachments -----------------------------------------------------------------------------
     async def add_attachment(
