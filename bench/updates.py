@@ -4,6 +4,10 @@ in the same process. Target: Nazer at least 0.7 of the echo bot.
 
     python -m bench.updates [--flow NAME] [--iterations N] [--rounds R] [--free-database]
 
+It also times, for scale, a bare PTB bot that only answers a button press and edits the
+message with a checklist-sized keyboard: what Telegram's UI costs in PTB before any of
+Nazer's work.
+
 --free-database is a diagnostic, not a result: every aiosqlite call runs inline on the event
 loop instead of in aiosqlite's thread, so a database round trip costs only the query. The
 ratio it prints is the most that cutting database work could ever buy.
@@ -26,8 +30,14 @@ from pathlib import Path
 
 import aiosqlite
 import aiosqlite.core
-from telegram import Update
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bench.common import ADMIN_ID, START, TOKEN, best_of, settings_for, stopwatch
 from bot.app import build_application
@@ -110,6 +120,38 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(update.effective_message.text)
 
 
+# A checklist's keyboard: seven items with yes / no / n.a., then continue and cancel.
+CHECKLIST_KEYBOARD = InlineKeyboardMarkup(
+    [[InlineKeyboardButton(f"{n}. {mark}", callback_data=f"k:{n}:{mark}") for mark in "ynx"]
+     for n in range(1, 8)]
+    + [[InlineKeyboardButton("continue", callback_data="k:done")],
+       [InlineKeyboardButton("cancel", callback_data="k:x")]])
+
+
+async def press_and_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_text(update.callback_query.data,
+                                                  reply_markup=CHECKLIST_KEYBOARD)
+
+
+async def measure_keyboard(count: int) -> float:
+    """A bare PTB bot doing what a checklist answer does on screen: answers the press and
+    edits the message with the checklist's 23 buttons; no database, no flow."""
+    api = FakeBotAPI()
+    app = ApplicationBuilder().token(TOKEN).request(api).get_updates_request(api).build()
+    app.add_handler(CallbackQueryHandler(press_and_edit))
+    app.bot_data["clock"] = FixedClock(START)
+    await app.initialize()
+    chat = ChatSim(app, api, ADMIN_ID)
+    began = stopwatch()
+    for i in range(count):
+        await chat.click(f"k:{i % 7 + 1}:y", message_id=1)
+    elapsed = stopwatch() - began
+    await app.shutdown()
+    assert len(api.named("editMessageText")) == count
+    return count / elapsed
+
+
 async def measure_echo(iterations: int, per_iteration: int) -> float:
     api = FakeBotAPI()
     app = ApplicationBuilder().token(TOKEN).request(api).get_updates_request(api).build()
@@ -171,21 +213,26 @@ def database_free() -> Iterator[None]:
 
 
 async def main(flow: str, iterations: int, rounds: int) -> None:
-    nazer_rounds, echo_rounds = [], []
+    nazer_rounds, echo_rounds, keyboard_rounds = [], [], []
     per_iteration, what = 0, ""
-    for r in range(rounds):  # interleaved, so both bots see the same machine load
+    for r in range(rounds):  # interleaved, so the bots see the same machine load
         with tempfile.TemporaryDirectory() as tmp:
             ups, per_iteration, what = await measure_nazer(flow, iterations, Path(tmp) / str(r))
         nazer_rounds.append(ups)
         echo_rounds.append(await measure_echo(iterations, per_iteration))
+        keyboard_rounds.append(await measure_keyboard(iterations * per_iteration))
     ratios = sorted(n / e for n, e in zip(nazer_rounds, echo_rounds, strict=True))
     ratio = statistics.median(ratios)
+    keyboard = statistics.median(k / e for k, e in zip(keyboard_rounds, echo_rounds, strict=True))
     print(f"flow: {flow} — {what}")
     print(f"updates per round and bot: {iterations * per_iteration}, rounds: {rounds}")
     print(f"nazer:    best {best_of(nazer_rounds):6.0f} updates/s   rounds: {_list(nazer_rounds)}")
     print(f"echo bot: best {best_of(echo_rounds):6.0f} updates/s   rounds: {_list(echo_rounds)}")
     print(f"ratio nazer/echo per round: {', '.join(f'{x:.2f}' for x in ratios)}")
     print(f"ratio (median): {ratio:.2f}   target >= 0.70   {'MET' if ratio >= 0.7 else 'NOT MET'}")
+    print(f"for scale: a bare PTB bot that answers each press and edits a 23-button keyboard"
+          f" (a checklist answer, no database): best {best_of(keyboard_rounds):.0f} updates/s,"
+          f" {keyboard:.2f} of the echo bot")
 
 
 def _list(values: list[float]) -> str:
