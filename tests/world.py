@@ -212,23 +212,62 @@ async def replay(world: World, role: str, path: list[Action]) -> None:
 
 
 async def take_snapshot(world: World, path: Path) -> None:
-    """Copies the database aside (VACUUM INTO) and attaches the copy for restore()."""
+    """Copies the database aside (VACUUM INTO), attaches the copy for restore(), and from now
+    on notes which tables are written (temporary triggers), so restore() copies back only those."""
     db = world.bot.repos.db
     await db.conn.execute("VACUUM INTO ?", (str(path),))
     await db.conn.execute("ATTACH DATABASE ? AS snap", (str(path),))
+    # No UNIQUE key: a statement's own conflict clause (INSERT OR ROLLBACK ...) would apply to
+    # the trigger's insert as well.
+    await db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS written (tbl TEXT NOT NULL)")
+    world.extra["tables"] = await _tables(world)
+    for name in world.extra["tables"]:
+        if name == SEQUENCE:  # SQLite's own table takes no triggers; restore() always copies it
+            continue
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            await db.conn.execute(
+                f'CREATE TEMP TRIGGER IF NOT EXISTS "written_{name}_{event}" AFTER {event}'
+                f' ON main."{name}" BEGIN INSERT INTO written SELECT \'{name}\' WHERE NOT EXISTS'
+                f' (SELECT 1 FROM written WHERE tbl = \'{name}\'); END')
     world.extra["snapshot"] = path
 
 
-async def restore(world: World) -> None:
-    """Puts every table back as it was at take_snapshot (drafts, ids and all)."""
+SEQUENCE = "sqlite_sequence"  # AUTOINCREMENT counters
+
+
+async def _tables(world: World) -> list[str]:
+    rows = await world.bot.repos.db.fetchall(
+        "SELECT name FROM snap.sqlite_master WHERE type = 'table' AND name != 'sqlite_stat1'")
+    return [r[0] for r in rows]
+
+
+async def written(world: World) -> list[str]:
+    """Tables written since the last restore (with the AUTOINCREMENT counters, if any)."""
     db = world.bot.repos.db
-    names = [r[0] for r in await db.fetchall(
-        "SELECT name FROM snap.sqlite_master WHERE type = 'table' AND name != 'sqlite_stat1'")]
+    names = [r[0] for r in await db.fetchall("SELECT tbl FROM temp.written ORDER BY tbl")]
+    if SEQUENCE in world.extra["tables"]:
+        names.append(SEQUENCE)
+    return names
+
+
+async def restore(world: World, rows: dict[str, list[tuple]] | None = None) -> None:
+    """Puts every table back as it was at take_snapshot (drafts, ids and all); then, if given,
+    sets some tables to the given rows (a checkpoint: see Checkpoint)."""
+    db = world.bot.repos.db
+    rows = rows or {}
+    names = sorted(set(await written(world)) | set(rows))
     async with db.transaction() as conn:
         await conn.execute("PRAGMA defer_foreign_keys = ON")
         for name in names:
             await conn.execute(f'DELETE FROM main."{name}"')
-            await conn.execute(f'INSERT INTO main."{name}" SELECT * FROM snap."{name}"')
+            if name not in rows:
+                await conn.execute(f'INSERT INTO main."{name}" SELECT * FROM snap."{name}"')
+            elif rows[name]:
+                marks = ", ".join("?" * len(rows[name][0]))
+                await conn.executemany(f'INSERT INTO main."{name}" VALUES ({marks})', rows[name])
+        await conn.execute("DELETE FROM temp.written")
+        await conn.executemany("INSERT INTO temp.written VALUES (?)",
+                               [(name,) for name in rows if name != SEQUENCE])
 
 
 def _steps_of(world: World, role: str) -> set[tuple[str, object]]:
