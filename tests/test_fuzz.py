@@ -48,7 +48,6 @@ from tests.introspect import (
     conversations,
     entry_commands,
     sample_ids,
-    state_of,
 )
 from tests.strict_api import StrictBotAPI
 from tests.world import ROLES, USER_IDS, World, build_world, explore, is_refusal, replay, shown
@@ -136,21 +135,13 @@ class Fuzzer:
         if refused_input:
             self.refusals += 1
             assert not changed, f"refused input changed data on {where}: {changed}"
-        uid = USER_IDS[role]
-        for conv in conversations(self.bot.app):
-            step = state_of(conv, uid, uid)
-            if step is not None:
-                self.steps.add((conv.name, step))
+        self.steps.update(self.world.steps(role).items())
 
     async def start_at(self, target: tuple[str, object]) -> None:
         """Puts the target step's person at that step the way the explorer got there."""
         role, path = self.paths[target]
         await replay(self.world, role, path)
-        uid = USER_IDS[role]
-        for conv in conversations(self.bot.app):
-            step = state_of(conv, uid, uid)
-            if step is not None:
-                self.steps.add((conv.name, step))
+        self.steps.update(self.world.steps(role).items())
 
     async def deliver(self) -> None:
         """Runs the periodic jobs and drains the outbox (queued texts must be acceptable too)."""
