@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.auth import refuse, require_role
@@ -73,10 +73,12 @@ async def ask_county(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     counties = [(c.name, f"ex:c:{kind}:{c.id}") for c in await context.repos.counties.all()]
+    # «All counties», the usual choice, comes first, above the 23 names.
+    everywhere = InlineKeyboardButton(t_plain("exports.all_counties"),
+                                      callback_data=f"ex:c:{kind}:{ALL_COUNTIES}")
     await query.edit_message_text(
         t("exports.ask_county", kind=t_plain(f"exports.kinds.{kind}")),
-        reply_markup=grid(counties, 3, [(t_plain("exports.all_counties"),
-                                         f"ex:c:{kind}:{ALL_COUNTIES}")]),
+        reply_markup=InlineKeyboardMarkup([[everywhere], *grid(counties, 3).inline_keyboard]),
     )
 
 
