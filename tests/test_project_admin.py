@@ -10,7 +10,14 @@ from bot.jalali import format_date
 from bot.services.projects import add_project
 from tests.conftest import ADMIN_ID
 from tests.people import add_organisation, register
-from tests.project_fixtures import KERMAN, MEMBER_ID, OTHER_MEMBER_ID, RAFSANJAN, answered_once, make_world
+from tests.project_fixtures import (
+    KERMAN,
+    MEMBER_ID,
+    OTHER_MEMBER_ID,
+    RAFSANJAN,
+    answered_once,
+    make_world,
+)
 
 
 async def test_admin_adds_organisation_then_project(bot):

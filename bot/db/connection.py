@@ -93,6 +93,12 @@ class Database:
         """Runs one write, atomic on its own; returns how many rows it changed."""
         return (await self._write_one(sql, params)).rowcount
 
+    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        """Runs one write with a RETURNING clause, atomic on its own; returns its rows."""
+        await self.open()
+        async with self._write_lock:
+            return list(await self.conn.execute_fetchall(sql, params))
+
     async def _write_one(self, sql: str, params: Sequence[Any]) -> aiosqlite.Cursor:
         # One statement needs no BEGIN/COMMIT: in autocommit mode SQLite makes it its own
         # transaction. The lock still matters, or it would land inside another task's.

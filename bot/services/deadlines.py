@@ -16,6 +16,7 @@ from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, format_date, local_date, to_jalali
 from bot.services.notify import queue_text_in
 from bot.services.progress import recipients_for_review, review_buttons, tracking_label
+from bot.services.projects import report_buttons
 
 SILENCE_DAYS = 14
 REVIEW_WAIT_DAYS = 3
@@ -64,7 +65,7 @@ async def remind_project(
                 queued += bool(await queue_text_in(
                     conn, now, chat_id=chat, kind="project_deadline", text=text,
                     dedup_key=f"prj:dl:{project.id}:{threshold}:{chat}",
-                    buttons=[[(t_plain("projects.report_button"), f"rep:p:{project.id}")]],
+                    buttons=report_buttons(project.id),
                 ))
             if quiet is not None:
                 text = t("project_reminders.silent", title=project.title,
@@ -72,7 +73,7 @@ async def remind_project(
                 queued += bool(await queue_text_in(
                     conn, now, chat_id=chat, kind="project_silent", text=text,
                     dedup_key=f"prj:quiet:{project.id}:{last_day.isoformat()}:{quiet}:{chat}",
-                    buttons=[[(t_plain("projects.report_button"), f"rep:p:{project.id}")]],
+                    buttons=report_buttons(project.id),
                 ))
     return queued
 

@@ -31,6 +31,11 @@ def days_left(project: Project, today: date) -> int:
     return (project.deadline - today).days
 
 
+def report_buttons(project_id: int) -> list[list[tuple[str, str]]]:
+    """The button under a notice about a project: it opens /report on that project."""
+    return [[(t_plain("projects.report_button"), f"rep:p:{project_id}")]]
+
+
 def domain_label(domain: str) -> str:
     """Persian name of a project domain."""
     return t_plain(f"domains.{domain}")
@@ -125,12 +130,14 @@ async def add_project(
             await queue_text_in(
                 conn, now, chat_id=person.tg_user_id, kind="project_new", text=text,
                 dedup_key=f"prj:new:{project_id}:{person.tg_user_id}",
-                buttons=[[(t_plain("projects.report_button"), f"rep:p:{project_id}")]],
+                buttons=report_buttons(project_id),
             )
     return project_id
 
 
-async def cancel_project(repos: Repos, now: datetime, actor: Person, project_id: int) -> Project | None:
+async def cancel_project(
+    repos: Repos, now: datetime, actor: Person, project_id: int
+) -> Project | None:
     """Cancels an open project (admins only) and tells its members and its county's deputy,
     in one transaction; None when not allowed or the project is no longer open."""
     project = await repos.projects.get(project_id)

@@ -150,7 +150,9 @@ class OutboxRepo:
 
     async def requeue_in_flight(self) -> int:
         """After a crash, rows left 'sending' go back to the queue (one may be sent twice)."""
-        return await self.db.changes("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+        return await self.db.changes(
+            "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+        )
 
     async def existing_keys(self, keys: list[str]) -> set[str]:
         """Which of these dedup keys were queued before (periodic tasks skip their work)."""

@@ -181,13 +181,11 @@ class ReportRepo:
         if unknown:
             raise ValueError(f"not a draft field: {sorted(unknown)}")
         sets = ", ".join(f"{name} = ?" for name in fields)
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                f"UPDATE progress_reports SET {sets}, updated_at = ?"
-                " WHERE id = ? AND author_id = ? AND status = 'draft'",
-                [*fields.values(), to_db(now), report_id, author_id],
-            )
-            return cursor.rowcount == 1
+        return await self.db.changes(
+            f"UPDATE progress_reports SET {sets}, updated_at = ?"
+            " WHERE id = ? AND author_id = ? AND status = 'draft'",
+            [*fields.values(), to_db(now), report_id, author_id],
+        ) == 1
 
     async def set_step(
         self, author_id: int, now: datetime, step: str, *, editing: bool | None = None,
@@ -197,13 +195,12 @@ class ReportRepo:
         sets, params = "step = ?, updated_at = ?", [step, to_db(now)]
         if editing is not None:
             sets, params = sets + ", editing = ?", [*params, int(editing)]
-        async with self.db.transaction() as conn, conn.execute(
+        rows = await self.db.write_returning(
             f"UPDATE progress_reports SET {sets} WHERE author_id = ? AND status = 'draft'"
             " RETURNING *",
             [*params, author_id],
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _report(row) if row else None
+        )
+        return _report(rows[0]) if rows else None
 
     async def clear_step(self, author_id: int, now: datetime) -> None:
         """The person left /report, the draft kept: it is at no step (writes only if it was)."""
