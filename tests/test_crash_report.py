@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from collections.abc import Callable
 
 import pytest
@@ -29,6 +28,7 @@ from bot.db import Database
 from bot.db.repos import Repos
 from bot.i18n import t, t_plain
 from tests.http_fake import FakeTelegramServer, HttpCall
+from tests.processes import pause
 from tests.test_crash import Process
 from tests.test_smoke_subprocess import (
     Chat,
@@ -151,7 +151,7 @@ def _run(api: FakeTelegramServer, project_id: int, token: str, bot: Process) -> 
         for _ in range(kills_here.count("during")):
             # PTB confirms an update to Telegram with its next poll, which may come before the
             # kill: then the update is gone with the process unless it was answered.
-            time.sleep(rng.uniform(0.0, 0.05))
+            pause(rng.uniform(0.0, 0.05))
             bot.kill()
             bot.start()
             if not api.pending(update_id) and outcome(before, until, query_id) is None:

@@ -7,7 +7,6 @@ import io
 import os
 import queue
 import re
-import subprocess
 import sys
 from datetime import timedelta
 
@@ -24,6 +23,7 @@ from bot.sandbox.render import plain
 from bot.sandbox.session import ADMIN_TG, NEWCOMER_BASE, SAMPLE_PHOTO
 from bot.services.notify import queue_text_in
 from tests.conftest import START, TOKEN
+from tests.processes import clock_env, run
 from tests.test_smoke_subprocess import ROOT
 
 WAIT = 20
@@ -244,12 +244,10 @@ async def test_sandbox_commands_explain_bad_input(tmp_path):
 
 
 def test_python_m_bot_sandbox_needs_no_token(tmp_path):
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "sandbox", "--dir", str(tmp_path / "box")],
-        cwd=tmp_path, env=env, input="3\n2\n/whoami\n/quit\n", text=True,
-        capture_output=True, timeout=WAIT, check=False,
-    )
+    env = {**clock_env(), "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
+           "HOME": str(tmp_path)}
+    proc = run([sys.executable, "-m", "bot", "sandbox", "--dir", str(tmp_path / "box")],
+               cwd=tmp_path, env=env, input="3\n2\n/whoami\n/quit\n", timeout=WAIT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     org = t_plain("sandbox.sample_org", county="رفسنجان")

@@ -13,13 +13,12 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from telegram import Bot
 
-from bot.clock import SystemClock
 from bot.db import Database
 from bot.db.repos import Repos
 from bot.domain import Role
@@ -29,9 +28,9 @@ from bot.services.counties import seed_counties
 from bot.services.inspection_setup import seed_inspection_defaults
 from bot.services.onboarding import create_invite
 from bot.services.projects import add_project
-from tests.conftest import START
 from tests.http_fake import FakeTelegramServer, HttpCall
 from tests.inspect_flow import NEAR, SITE
+from tests.processes import clock_env, machine_now, machine_today, run, wait_exit
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -42,6 +41,7 @@ STOP_TIMEOUT = 20
 def bot_env(tmp_path: Path, api: FakeTelegramServer | None, **extra: str) -> dict[str, str]:
     """A clean environment: nothing from the developer's shell or .env leaks in."""
     env = {
+        **clock_env(),
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(ROOT),
         "HOME": str(tmp_path),
@@ -58,24 +58,32 @@ def bot_env(tmp_path: Path, api: FakeTelegramServer | None, **extra: str) -> dic
 
 
 def start_bot(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    """Starts `python -m bot ARGS` in tmp_path (so no stray .env is read)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+    """Starts `python -m bot ARGS` in tmp_path (so no stray .env is read); its output goes to
+    files, which a chatty bot cannot fill up as it can a pipe nobody reads."""
+    logs = tmp_path / "logs"
+    logs.mkdir(exist_ok=True)
+    n = len(list(logs.iterdir())) // 2
+    with open(logs / f"{n}.out", "w") as out, open(logs / f"{n}.err", "w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env,
+                                text=True, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    proc.err_path = logs / f"{n}.err"  # type: ignore[attr-defined]
+    return proc
+
+
+def stderr_of(proc: subprocess.Popen[str]) -> str:
+    """What the process has written to its standard error so far."""
+    return proc.err_path.read_text()  # type: ignore[attr-defined]
 
 
 def stop_bot(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[int, str]:
     """Sends sig and waits a bounded time; returns (exit code, stderr)."""
     if proc.poll() is None:
         proc.send_signal(sig)
-    try:
-        _, err = proc.communicate(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
+    if wait_exit(proc, STOP_TIMEOUT) is None:
         proc.kill()
-        _, err = proc.communicate()
-        raise AssertionError(f"the bot did not stop within {STOP_TIMEOUT}s:\n{err}") from None
-    return proc.returncode, err
+        proc.wait()
+        raise AssertionError(f"the bot did not stop within {STOP_TIMEOUT}s:\n{stderr_of(proc)}")
+    return proc.returncode, stderr_of(proc)
 
 
 @contextmanager
@@ -102,10 +110,8 @@ def test_polling_bot_answers_start_over_http_and_stops_on_signal(tmp_path, api, 
         api.wait_for(lambda c: c.method == "setMyCommands")
         api.push(api.message_update(ADMIN_ID, "/start", "Zahra"))
         reply = api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN_ID)
-        second = subprocess.run(
-            [sys.executable, "-m", "bot"], cwd=tmp_path, env=bot_env(tmp_path, api), text=True,
-            capture_output=True, timeout=STOP_TIMEOUT, check=False,
-        )
+        second = run([sys.executable, "-m", "bot"], cwd=tmp_path, env=bot_env(tmp_path, api),
+                     timeout=STOP_TIMEOUT)
     finally:
         code, err = stop_bot(proc, sig)
     # A second bot on the same database refuses to start, in one line.
@@ -151,10 +157,7 @@ def test_missing_or_malformed_token_is_one_line_and_exit_2(tmp_path, token, need
     env = bot_env(tmp_path, None)
     if token is not None:
         env["BOT_TOKEN"] = token
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, text=True,
-        capture_output=True, timeout=STOP_TIMEOUT, check=False,
-    )
+    proc = run([sys.executable, "-m", "bot"], cwd=tmp_path, env=env, timeout=STOP_TIMEOUT)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
@@ -166,10 +169,12 @@ def test_a_token_the_api_refuses_is_one_line_and_exit_2(tmp_path, api):
     api.revoked.add(TOKEN)
     proc = start_bot(tmp_path, bot_env(tmp_path, api))
     try:
-        _, err = proc.communicate(timeout=STOP_TIMEOUT)
+        wait_exit(proc, STOP_TIMEOUT)
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
+    err = stderr_of(proc)
     assert proc.returncode == 2
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == t_plain("cli.token_refused")
@@ -189,19 +194,26 @@ async def _prepare_member(tmp_path: Path) -> tuple[str, int]:
     """An NGO with one project and a member invitation, written before the bot starts."""
     db = await Database(tmp_path / "nazer.sqlite3").open()
     repos = Repos.over(db)
+    now = machine_now()  # the bot process reads the machine's clock
     try:
-        await seed_counties(repos, START)
+        await seed_counties(repos, now)
         county = await repos.counties.by_name("بم")
-        org = await repos.organisations.add("سمن آزمون", county.id, START)
+        org = await repos.organisations.add("سمن آزمون", county.id, now)
         project_id = await add_project(
-            repos, START, organisation_id=org.id, title="طرح آزمون", domain="society",
-            budget=10_000_000, start=START.date(), deadline=None, actor_id=None,
+            repos, now, organisation_id=org.id, title="طرح آزمون", domain="society",
+            budget=10_000_000, start=machine_today(), deadline=None, actor_id=None,
         )
-        invite = await create_invite(repos, START, role=Role.MEMBER, organisation_id=org.id,
+        invite = await create_invite(repos, now, role=Role.MEMBER, organisation_id=org.id,
                                      ttl=timedelta(days=1))
     finally:
         await db.close()
     return invite.token, project_id
+
+
+async def visits_since(repos: Repos, began: datetime) -> list:
+    """The visits stored since began, in whichever Jalali month (a run may cross a month's end)."""
+    months = {current_month(began).key(), current_month(machine_now()).key()}
+    return [v for month in sorted(months) for v in await repos.inspections.of_period(month)]
 
 
 def _button(call: HttpCall, data_prefix: str) -> str:
@@ -291,16 +303,17 @@ async def _prepare_deputy(tmp_path: Path) -> tuple[str, dict[str, object]]:
     """A deputy invitation and a slaughterhouse with coordinates, before the bot starts."""
     db = await Database(tmp_path / "nazer.sqlite3").open()
     repos = Repos.over(db)
+    now = machine_now()  # the bot process reads the machine's clock
     try:
-        await seed_counties(repos, START)
+        await seed_counties(repos, now)
         await seed_inspection_defaults(repos)
         county = await repos.counties.by_name("رفسنجان")
         kind = next(k for k in await repos.programmes.types() if k.code == "slaughterhouse")
         await repos.facilities.upsert_many(
-            [(county.id, kind.id, "کشتارگاه آزمون", None, *SITE)], START)
+            [(county.id, kind.id, "کشتارگاه آزمون", None, *SITE)], now)
         facility = await repos.facilities.find(county.id, kind.id, "کشتارگاه آزمون")
         items = await repos.programmes.checklist(kind.id)
-        invite = await create_invite(repos, START, role=Role.DEPUTY, county_id=county.id,
+        invite = await create_invite(repos, now, role=Role.DEPUTY, county_id=county.id,
                                      ttl=timedelta(days=1))
     finally:
         await db.close()
@@ -314,6 +327,7 @@ async def test_a_whole_checkin_over_http_with_location_and_photos(tmp_path, api)
     from the BOT_API_FILE_URL server, the visit stored with its evidence."""
     token, ids = await _prepare_deputy(tmp_path)
     chat = Chat(api, 7001)
+    began = machine_now()
     with bot_running(tmp_path, api):
         chat.join(token)
         ask = chat.send("/inspect", _has_button("ci:p:"))
@@ -333,7 +347,7 @@ async def test_a_whole_checkin_over_http_with_location_and_photos(tmp_path, api)
     db = await Database(tmp_path / "nazer.sqlite3").open()
     try:
         repos = Repos.over(db)
-        [visit] = await repos.inspections.of_period(current_month(SystemClock().now()).key())
+        [visit] = await visits_since(repos, began)
         row = await repos.inspections.row(visit.id)
         photos = await repos.inspections.photos(visit.id)
     finally:

@@ -17,6 +17,7 @@ from bot.config import ConfigError, Settings
 from bot.i18n import t
 from bot.webhook import url_path
 from tests.http_fake import FakeTelegramServer
+from tests.processes import pause
 from tests.test_smoke_subprocess import ADMIN_ID, bot_env, start_bot, stop_bot
 
 SECRET = "s3cret-Token_for-tests"
@@ -85,7 +86,7 @@ def _post_when_listening(url: str, update: dict, secret: str | None) -> int:
         except urllib.error.URLError:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
+            pause(0.1)
 
 
 @pytest.mark.parametrize(("env", "needle"), [
