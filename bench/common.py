@@ -66,15 +66,15 @@ async def populate_people(repos: Repos, count: int, now: datetime, organisations
         assert org is not None
         orgs.append(org)
     tg_ids = []
-    async with repos.db.transaction() as conn:
+    async with repos.db.transaction():
         for i in range(count):
             tg_id = 10_000_000 + i
             if i < len(counties):
                 role, county_id, org_id = Role.DEPUTY, counties[i].id, None
             else:
                 role, county_id, org_id = Role.MEMBER, None, orgs[i % len(orgs)].id
-            await repos.people.upsert_registered_in(
-                conn, now, tg_user_id=tg_id, name=f"Person {i}", role=role,
+            await repos.people.upsert_registered(
+                now, tg_user_id=tg_id, name=f"Person {i}", role=role,
                 county_id=county_id, organisation_id=org_id,
             )
             tg_ids.append(tg_id)

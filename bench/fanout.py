@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.common import SimTime, settings_for, stopwatch
 from bot.app import build_application
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 from scheduler import outbox_worker
 from scheduler.outbox import Pacer
 from tests.fakes import FakeBotAPI
@@ -82,9 +82,9 @@ async def run(name: str, chats: list[int], directory: Path) -> dict[str, float]:
     await app.initialize()
     await app.post_init(app)
     repos = app.bot_data["repos"]
-    async with repos.db.transaction() as conn:
+    async with repos.db.transaction():
         for i, chat_id in enumerate(chats):
-            await queue_text_in(conn, sim.now(), chat_id=chat_id, kind="bench", text=f"<b>message</b> {i}")
+            await queue_text(repos.outbox, sim.now(), chat_id=chat_id, kind="bench", text=f"<b>message</b> {i}")
     worker = outbox_worker(app)
     worker.pacer = Pacer(monotonic=sim.monotonic, sleep=sim.sleep)
     began = stopwatch()

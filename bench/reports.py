@@ -28,7 +28,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from bench.common import START, settings_for
+from bench.common import START
 from bot.clock import to_db
 from bot.db import Database
 from bot.db.repos import Repos

@@ -71,6 +71,12 @@ async def post_shutdown(app: Application) -> None:
     await app.bot_data["repos"].db.close()
 
 
+def _zoned(clock: Clock, settings: Settings) -> Clock:
+    """The clock, set to the people's time zone (BOT_TIMEZONE): the one place that holds it."""
+    clock.tz = settings.tz
+    return clock
+
+
 def build_application(
     settings: Settings,
     *,
@@ -101,7 +107,7 @@ def build_application(
         settings=settings,
         db=db,
         repos=repos,
-        clock=clock or SystemClock(),
+        clock=_zoned(clock or SystemClock(), settings),
         throttle=TokenThrottle(),
     )
     for group, handlers in sorted(all_handlers().items()):

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from bot.clock import to_db
-from bot.db.repos.inspections import InspectionRepo
-from bot.db.repos.reports import ReportRepo
 from bot.domain import Person, Role
 from bot.inspection_domain import PlanEntry, Severity
 from bot.media_store import store_media
@@ -59,9 +57,9 @@ async def _visit(bot: Harness, n: int, deputy: Person, county: str, facility_nam
     facility = await add_facility(bot, county, facility_name, type_code, SITE)
     kind = await facility_type(bot, type_code)
     tracking = f"\u0628-{period.replace('-', '')}-{n:04d}"
-    async with bot.repos.db.transaction() as conn:
-        inspection_id = await InspectionRepo.insert_in(
-            conn, tracking=tracking, draft_id=9000 + n, period=period, deputy_id=deputy.id,
+    async with bot.repos.db.transaction():
+        inspection_id = await bot.repos.inspections.insert(
+            tracking=tracking, draft_id=9000 + n, period=period, deputy_id=deputy.id,
             county_id=deputy.county_id, programme_id=kind.programme_id,
             facility_type_id=kind.id, facility_id=facility.id,
             started_at=to_db(when - timedelta(minutes=20)), confirmed_at=to_db(when),
@@ -70,13 +68,13 @@ async def _visit(bot: Harness, n: int, deputy: Person, county: str, facility_nam
             evidence=evidence,
         )
         items = await bot.repos.programmes.checklist(kind.id)
-        await InspectionRepo.add_answers_in(conn, inspection_id, [
+        await bot.repos.inspections.add_answers(inspection_id, [
             (item.id, item.position, item.text, "no" if i == 0 else "yes")
             for i, item in enumerate(items)
         ])
         stored = [store_media(bot.settings.media_dir, f"jpeg {tracking} {k}".encode(), ".jpg")
                   for k in range(photos)]
-        await InspectionRepo.add_photos_in(conn, inspection_id, [
+        await bot.repos.inspections.add_photos(inspection_id, [
             {"sha256": s.sha256, "file_id": f"f{n}-{k}", "path": s.path, "size": s.size,
              "mime_type": "image/jpeg", "source": "photo", "received_at": to_db(when)}
             for k, s in enumerate(stored)
@@ -113,9 +111,9 @@ async def make_month(bot: Harness) -> Month:
     await _visit(bot, 7, kp, KERMAN, "Kerman care home", "elderly_care", utc(10), "strong",
                  period="1405-08")
     first = inspections["\u0628-140509-0001"]
-    async with bot.repos.db.transaction() as conn:
-        follow_up_id = await InspectionRepo.open_follow_up_in(
-            conn, first, kp.county_id, Severity.SERIOUS, utc(24), utc(24) + timedelta(days=7))
+    async with bot.repos.db.transaction():
+        follow_up_id = await bot.repos.inspections.open_follow_up(
+            first, kp.county_id, Severity.SERIOUS, utc(24), utc(24) + timedelta(days=7))
     org = await add_organisation(bot, "NGO Rafsanjan", RAFSANJAN)
     late = await add_project(bot.repos, now, organisation_id=org.id, title="Late project",
                              domain="sport", budget=50_000_000, start=date(2026, 8, 25),
@@ -137,5 +135,5 @@ async def _report(bot: Harness, author: Person, project_id: int, when: datetime,
                                                     author_id=author.id, previous_percent=None)
     await bot.repos.reports.update_draft(report_id, author.id, when, percent=percent,
                                          spent=1_000_000, done_text="work", people_reached=12)
-    async with bot.repos.db.transaction() as conn:
-        assert await ReportRepo.submit_in(conn, report_id, when)
+    async with bot.repos.db.transaction():
+        assert await bot.repos.reports.submit(report_id, when)

@@ -30,10 +30,10 @@ FIRST = 10_000
 async def add_people(bot, n: int) -> list[int]:
     """n deputies spread over the counties, as if each had come in by invitation."""
     counties = await bot.repos.counties.all()
-    async with bot.repos.db.transaction() as conn:
+    async with bot.repos.db.transaction():
         for i in range(n):
-            await bot.repos.people.upsert_registered_in(
-                conn, bot.clock.now(), tg_user_id=FIRST + i, name=f"P{i}", role=Role.DEPUTY,
+            await bot.repos.people.upsert_registered(
+                bot.clock.now(), tg_user_id=FIRST + i, name=f"P{i}", role=Role.DEPUTY,
                 county_id=counties[i % len(counties)].id, organisation_id=None,
             )
     return [FIRST + i for i in range(n)]

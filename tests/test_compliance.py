@@ -114,7 +114,6 @@ async def test_members_are_refused(bot: Harness, command: str) -> None:
 def test_league_sql_lists_its_columns_in_league_row_order():
     """The repository builds LeagueRow positionally, for speed at national scale."""
     import re
-    from dataclasses import fields
 
     from bot.db.repos.compliance import LEAGUE_SQL, LeagueRow
 

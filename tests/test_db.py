@@ -99,3 +99,56 @@ async def test_constraints_live_in_sql(tmp_path: Path):
             )
     finally:
         await db.close()
+
+
+async def test_ordinary_writes_join_the_open_transaction(tmp_path: Path):
+    """A repository's one-statement write inside transaction() is part of it (sqlite-utils'
+    atomic()): it commits and rolls back with it, and a nested transaction is a savepoint."""
+    db = await Database(tmp_path / "t.db").open()
+    try:
+        await db.execute("CREATE TABLE t (v TEXT)")
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.execute("INSERT INTO t VALUES ('a')")
+                assert db.in_transaction
+                raise RuntimeError("undo")
+        assert await db.fetchall("SELECT v FROM t") == []
+        assert not db.in_transaction
+
+        async with db.transaction():
+            await db.execute("INSERT INTO t VALUES ('outer')")
+            with pytest.raises(ValueError):
+                async with db.transaction():
+                    await db.changes("INSERT INTO t VALUES ('inner')")
+                    raise ValueError("inner only")
+            await db.write_returning("INSERT INTO t VALUES ('after') RETURNING v")
+        assert [r[0] for r in await db.fetchall("SELECT v FROM t ORDER BY rowid")] == [
+            "outer", "after"]
+    finally:
+        await db.close()
+
+
+async def test_another_tasks_write_waits_for_the_open_transaction(tmp_path: Path):
+    db = await Database(tmp_path / "t.db").open()
+    try:
+        await db.execute("CREATE TABLE t (v TEXT)")
+        order: list[str] = []
+        inside = asyncio.Event()
+
+        async def other() -> None:
+            await inside.wait()
+            await db.execute("INSERT INTO t VALUES ('other')")
+            order.append("other")
+
+        task = asyncio.create_task(other())
+        async with db.transaction():
+            inside.set()
+            await db.execute("INSERT INTO t VALUES ('mine')")
+            for _ in range(5):
+                await asyncio.sleep(0)  # the other task runs, and must wait for the lock
+            order.append("mine")
+        await task
+        assert order == ["mine", "other"]
+        assert not db.in_transaction
+    finally:
+        await db.close()

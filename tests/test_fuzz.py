@@ -46,7 +46,7 @@ from bot.domain import Role
 from bot.i18n import t_plain
 from handlers.menus import MENU_ROWS
 from tests.conftest import ADMIN_ID, START, TOKEN, Harness
-from tests.fakes import BOT_USER, Call, ChatSim
+from tests.fakes import BOT_USER, ChatSim
 from tests.introspect import (
     SLOT,
     callback_kinds,

@@ -14,7 +14,7 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t
-from handlers.report_steps import ASK_DONE, ASK_FILES, ASK_PEOPLE, ASK_PERCENT, SUMMARY
+from handlers.report_steps import ASK_DONE, ASK_PEOPLE, ASK_PERCENT, SUMMARY
 from tests.conftest import ADMIN_ID, Harness
 from tests.fakes import ChatSim
 from tests.project_fixtures import World, answered_once, make_world

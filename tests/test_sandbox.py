@@ -21,7 +21,7 @@ from bot.jalali import format_datetime
 from bot.sandbox import Sandbox, sandbox_settings
 from bot.sandbox.render import plain
 from bot.sandbox.session import ADMIN_TG, NEWCOMER_BASE, SAMPLE_PHOTO
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 from tests.conftest import START, TOKEN
 from tests.processes import clock_env, run
 from tests.test_smoke_subprocess import ROOT
@@ -211,8 +211,8 @@ async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, mo
     async def remind(app) -> None:
         now = app.bot_data["clock"].now()
         if now >= due:
-            async with app.bot_data["repos"].db.transaction() as conn:
-                await queue_text_in(conn, now, chat_id=ADMIN_TG, kind="test",
+            async with app.bot_data["repos"].db.transaction():
+                await queue_text(app.bot_data["repos"].outbox, now, chat_id=ADMIN_TG, kind="test",
                                     text=t("common.cancelled"), dedup_key="test:remind",
                                     buttons=[[("OK", "test:ok")]])
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.db.repos import Repos
 from bot.db.repos.broadcasts import Broadcast, PendingAck
-from bot.db.repos.outbox import OutboxRepo
 from bot.i18n import t, t_plain
 from bot.services.notify import inline_keyboard
 
@@ -189,19 +188,19 @@ async def queue_broadcast(
     if not recipients:
         return None
     method, payload = recipient_message(draft, ack_data(draft.id))
-    async with repos.db.transaction() as conn:
-        if not await repos.broadcasts.mark_queued_in(conn, draft.id, admin_id, now):
+    async with repos.db.transaction():
+        if not await repos.broadcasts.mark_queued(draft.id, admin_id, now):
             return None
         for person in recipients:
-            outbox_id = await OutboxRepo.enqueue_in(
-                conn, now, chat_id=person.chat_id, kind=KIND, payload=payload, method=method,
+            outbox_id = await repos.outbox.enqueue(
+                now, chat_id=person.chat_id, kind=KIND, payload=payload, method=method,
                 dedup_key=f"bc:{draft.id}:{person.person_id}", batch_id=draft.id,
             )
             assert outbox_id is not None, "a new broadcast cannot have queued rows yet"
-            await repos.broadcasts.add_recipient_in(conn, draft.id, person, outbox_id)
-        await repos.broadcasts.set_recipient_count_in(conn, draft.id, len(recipients))
-        await repos.audit.record_in(
-            conn, now, admin_id, "broadcast.send", f"broadcast:{draft.id}",
+            await repos.broadcasts.add_recipient(draft.id, person, outbox_id)
+        await repos.broadcasts.set_recipient_count(draft.id, len(recipients))
+        await repos.audit.record(
+            now, admin_id, "broadcast.send", f"broadcast:{draft.id}",
             audience=draft.audience, recipients=len(recipients), ack=draft.ack_required,
         )
     queued = await repos.broadcasts.get(draft.id)
@@ -238,12 +237,12 @@ async def finish_if_done(repos: Repos, now: datetime, broadcast: Broadcast) -> P
     if not p.finished:
         return None
     author = await repos.people.get(broadcast.created_by)
-    async with repos.db.transaction() as conn:
-        if not await repos.broadcasts.mark_done_in(conn, broadcast.id, now):
+    async with repos.db.transaction():
+        if not await repos.broadcasts.mark_done(broadcast.id, now):
             return None
         if author is not None and author.tg_user_id is not None:
-            await OutboxRepo.enqueue_in(
-                conn, now, chat_id=author.tg_user_id, kind=REPORT_KIND,
+            await repos.outbox.enqueue(
+                now, chat_id=author.tg_user_id, kind=REPORT_KIND,
                 payload={"text": status_text(broadcast, p), "parse_mode": "HTML"},
                 dedup_key=f"bcdone:{broadcast.id}",
             )
@@ -288,11 +287,11 @@ async def queue_due_reminders(repos: Repos, now: datetime, after: timedelta) -> 
             payload["reply_parameters"] = {
                 "message_id": due.message_id, "allow_sending_without_reply": True,
             }
-        async with repos.db.transaction() as conn:
-            row = await OutboxRepo.enqueue_in(
-                conn, now, chat_id=due.chat_id, kind=REMINDER_KIND, payload=payload,
+        async with repos.db.transaction():
+            row = await repos.outbox.enqueue(
+                now, chat_id=due.chat_id, kind=REMINDER_KIND, payload=payload,
                 dedup_key=f"bcr:{due.broadcast_id}:{due.person_id}",
             )
-            await repos.broadcasts.mark_reminded_in(conn, due.broadcast_id, due.person_id, now)
+            await repos.broadcasts.mark_reminded(due.broadcast_id, due.person_id, now)
         queued += row is not None
     return queued

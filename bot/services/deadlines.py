@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.db.repos import Repos
-from bot.db.repos.projects import Project, ProjectRepo
+from bot.db.repos.projects import Project
 from bot.domain import Person, Role
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, format_date, local_date, to_jalali
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 from bot.services.progress import recipients_for_review, review_buttons, tracking_label
 from bot.services.projects import report_buttons
 
@@ -56,22 +56,22 @@ async def remind_project(
     if threshold is None and quiet is None:
         return 0
     members = await _members(repos, project)
-    async with repos.db.transaction() as conn:
+    async with repos.db.transaction():
         for person in members:
             chat = person.tg_user_id
             if threshold is not None:
                 text = t("project_reminders.deadline", title=project.title, days=left,
                          deadline=format_date(project.deadline))
-                queued += bool(await queue_text_in(
-                    conn, now, chat_id=chat, kind="project_deadline", text=text,
+                queued += bool(await queue_text(
+                    repos.outbox, now, chat_id=chat, kind="project_deadline", text=text,
                     dedup_key=f"prj:dl:{project.id}:{threshold}:{chat}",
                     buttons=report_buttons(project.id),
                 ))
             if quiet is not None:
                 text = t("project_reminders.silent", title=project.title,
                          days=(today - last_day).days)
-                queued += bool(await queue_text_in(
-                    conn, now, chat_id=chat, kind="project_silent", text=text,
+                queued += bool(await queue_text(
+                    repos.outbox, now, chat_id=chat, kind="project_silent", text=text,
                     dedup_key=f"prj:quiet:{project.id}:{last_day.isoformat()}:{quiet}:{chat}",
                     buttons=report_buttons(project.id),
                 ))
@@ -86,17 +86,17 @@ async def mark_overdue(repos: Repos, now: datetime, project: Project) -> bool:
     text = t("project_reminders.overdue", title=project.title, organisation=project.organisation,
              county=county.name if county else "", deadline=format_date(project.deadline),
              progress=project.progress or 0)
-    async with repos.db.transaction() as conn:
-        if not await ProjectRepo.set_status_in(conn, project.id, "overdue", now,
+    async with repos.db.transaction():
+        if not await repos.projects.set_status(project.id, "overdue", now,
                                                expect=("active",)):
             return False
-        await repos.audit.record_in(conn, now, None, "project.overdue", f"project:{project.id}")
+        await repos.audit.record(now, None, "project.overdue", f"project:{project.id}")
         for person in [*deputies, *admins]:
-            await queue_text_in(conn, now, chat_id=person.tg_user_id, kind="project_overdue",
+            await queue_text(repos.outbox, now, chat_id=person.tg_user_id, kind="project_overdue",
                                 text=text, dedup_key=f"prj:over:{project.id}:{person.tg_user_id}")
         for person in await _members(repos, project):
-            await queue_text_in(
-                conn, now, chat_id=person.tg_user_id, kind="project_overdue",
+            await queue_text(
+                repos.outbox, now, chat_id=person.tg_user_id, kind="project_overdue",
                 text=t("project_reminders.overdue_member", title=project.title),
                 dedup_key=f"prj:over:{project.id}:{person.tg_user_id}",
             )
@@ -116,10 +116,10 @@ async def remind_waiting_reviews(repos: Repos, now: datetime) -> int:
         text = t("review.waiting_reminder", code=tracking_label(report.tracking_code),
                  title=project.title, organisation=project.organisation, days=age)
         round_ = age // REVIEW_WAIT_DAYS
-        async with repos.db.transaction() as conn:
+        async with repos.db.transaction():
             for person in await recipients_for_review(repos, project.county_id):
-                queued += bool(await queue_text_in(
-                    conn, now, chat_id=person.tg_user_id, kind="review_waiting", text=text,
+                queued += bool(await queue_text(
+                    repos.outbox, now, chat_id=person.tg_user_id, kind="review_waiting", text=text,
                     dedup_key=f"rep:wait:{report.id}:{round_}:{person.tg_user_id}",
                     buttons=review_buttons(report.id),
                 ))
@@ -145,10 +145,10 @@ async def remind_offices(repos: Repos, now: datetime, today: date) -> int:
         members = await repos.people.active(Role.MEMBER, organisation_id=org.id,
                                             reachable_only=True)
         text = t("office_report.reminder", month=period.label())
-        async with repos.db.transaction() as conn:
+        async with repos.db.transaction():
             for person in members:
-                queued += bool(await queue_text_in(
-                    conn, now, chat_id=person.tg_user_id, kind="office_report_missing",
+                queued += bool(await queue_text(
+                    repos.outbox, now, chat_id=person.tg_user_id, kind="office_report_missing",
                     text=text, dedup_key=f"office:due:{org.id}:{period.key()}:{person.tg_user_id}",
                     buttons=[[(t_plain("office_report.start_button"), "ofr:start")]],
                 ))

@@ -12,7 +12,7 @@ from bot.inspection_domain import FollowUp
 from bot.jalali import format_datetime
 from bot.media_store import StoredFile
 from bot.services.inspections import MAX_TEXT, show_tracking
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 
 
 async def closable(repos: Repos, person: Person, follow_up_id: int) -> FollowUp | None:
@@ -41,15 +41,15 @@ async def close(
     text = t("follow_ups.closed_alert", tracking=show_tracking(item.tracking),
              facility=item.facility_name, county=county.name if county else "",
              deputy=person.name, note=note, when=format_datetime(now, tz))
-    async with repos.db.transaction() as conn:
-        if not await repos.inspections.close_follow_up_in(
-            conn, item.id, person_id=person.id, note=note, sha256=photo.sha256, file_id=file_id,
+    async with repos.db.transaction():
+        if not await repos.inspections.close_follow_up(
+            item.id, person_id=person.id, note=note, sha256=photo.sha256, file_id=file_id,
             path=photo.path, now=now,
         ):
             return None
         for admin in admins:
-            await queue_text_in(conn, now, chat_id=admin.tg_user_id or 0, kind="follow_up.closed",
+            await queue_text(repos.outbox, now, chat_id=admin.tg_user_id or 0, kind="follow_up.closed",
                                 text=text, dedup_key=f"follow_up.closed:{item.id}:{admin.id}")
-        await repos.audit.record_in(conn, now, person.id, "follow_up.close",
+        await repos.audit.record(now, person.id, "follow_up.close",
                                     f"follow_up:{item.id}")
     return await repos.inspections.follow_up(item.id)

@@ -22,7 +22,7 @@ from bot.domain import Person, Role
 from bot.i18n import Safe, t, t_plain
 from bot.inspection_domain import PlanEntry, Programme
 from bot.jalali import JalaliMonth, format_date, local_date
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 from bot.services.planner import ensure_plans, month_holidays, working_days
 
 
@@ -199,7 +199,7 @@ async def run_reminders(
         return 0
     state = {s.person_id: s for s in (previous + current)}
     queued = 0
-    async with repos.db.transaction() as conn:
+    async with repos.db.transaction():
         for due in dues:
             recipients = recipients_of(due)
             source = previous if due.kind is Kind.CLOSE else current
@@ -207,8 +207,8 @@ async def run_reminders(
             text = await _render(repos, due, status or state.get(due.person_id or 0),
                                  programmes, month, holidays)
             for person in recipients:
-                row = await queue_text_in(
-                    conn, now, chat_id=person.tg_user_id or 0, kind=due.kind.value, text=text,
+                row = await queue_text(
+                    repos.outbox, now, chat_id=person.tg_user_id or 0, kind=due.kind.value, text=text,
                     dedup_key=due.dedup_key(person.id),
                 )
                 queued += row is not None

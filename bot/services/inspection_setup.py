@@ -16,19 +16,19 @@ async def seed_inspection_defaults(repos: Repos) -> int:
     if await repos.programmes.count():
         return 0
     data = raw("checklists")
-    async with repos.db.transaction() as conn:
+    async with repos.db.transaction():
         for p_pos, p_code in enumerate(data["programme_order"], start=1):
             programme = data["programmes"][p_code]
-            p_id = await repos.programmes.upsert_programme_in(
-                conn, name=programme["name"], code=p_code, position=p_pos
+            p_id = await repos.programmes.upsert_programme(
+                name=programme["name"], code=p_code, position=p_pos
             )
             for t_pos, t_code in enumerate(programme["types"], start=1):
                 kind = data["types"][t_code]
-                t_id = await repos.programmes.upsert_type_in(
-                    conn, programme_id=p_id, name=kind["name"], code=t_code,
+                t_id = await repos.programmes.upsert_type(
+                    programme_id=p_id, name=kind["name"], code=t_code,
                     position=p_pos * 10 + t_pos,
                 )
-                await repos.programmes.replace_checklist_in(conn, t_id, kind["items"])
+                await repos.programmes.replace_checklist(t_id, kind["items"])
     return len(data["programme_order"])
 
 
@@ -57,23 +57,23 @@ async def import_checklists(repos: Repos, now: datetime, path: Path) -> ImportRe
         by_type.setdefault((v["programme"], v["type"]), []).append(v["item"])
     if report.errors or not by_type:
         return report
-    async with repos.db.transaction() as conn:
+    async with repos.db.transaction():
         programme_ids: dict[str, int] = {}
         for position, ((programme, kind), items) in enumerate(by_type.items(), start=1):
             if programme not in programme_ids:
-                programme_ids[programme] = await repos.programmes.upsert_programme_in(
-                    conn, name=programme, code=None, position=100 + position,
+                programme_ids[programme] = await repos.programmes.upsert_programme(
+                    name=programme, code=None, position=100 + position,
                     monthly_required=required.get(programme),
                 )
             existed = await repos.programmes.type_by_name(kind) is not None
-            type_id = await repos.programmes.upsert_type_in(
-                conn, programme_id=programme_ids[programme], name=kind, code=None,
+            type_id = await repos.programmes.upsert_type(
+                programme_id=programme_ids[programme], name=kind, code=None,
                 position=100 + position,
             )
-            await repos.programmes.replace_checklist_in(conn, type_id, items)
+            await repos.programmes.replace_checklist(type_id, items)
             report.updated += existed
             report.added += not existed
-        await repos.audit.record_in(conn, now, None, "checklists.import", path.name,
+        await repos.audit.record(now, None, "checklists.import", path.name,
                                     types=len(by_type))
     return report
 

@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.db.repos import Repos
@@ -32,7 +31,7 @@ from bot.inspection_domain import (
 )
 from bot.jalali import TEHRAN, JalaliMonth, format_datetime, local_date
 from bot.services.evidence import PhotoFact, distance_m, evidence_strength
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 
 MAX_PHOTOS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's getFile download limit
@@ -336,16 +335,16 @@ async def confirm(
     items = await checklist(repos, draft)
     admins = await repos.people.active(Role.ADMIN)
     month = JalaliMonth.of(local_date(now, tz))
-    async with repos.db.transaction() as conn:
-        taken = await repos.inspections.take_draft_in(conn, draft.id, person.id)
+    async with repos.db.transaction():
+        taken = await repos.inspections.take_draft(draft.id, person.id)
         if taken is None:  # pragma: no cover - the lock makes a parallel confirm wait
             return None
         d = taken.data
         location = d["location"]
         severity = Severity(d["severity"])
-        sequence = await repos.inspections.next_sequence_in(conn, month.key())
-        inspection_id = await repos.inspections.insert_in(
-            conn, tracking=tracking_code(month, sequence), draft_id=taken.id, period=month.key(),
+        sequence = await repos.inspections.next_sequence(month.key())
+        inspection_id = await repos.inspections.insert(
+            tracking=tracking_code(month, sequence), draft_id=taken.id, period=month.key(),
             deputy_id=person.id, county_id=person.county_id, programme_id=d["programme_id"],
             facility_type_id=d["type_id"], facility_id=facility.id,
             started_at=to_db(taken.started_at), confirmed_at=to_db(now),
@@ -355,20 +354,20 @@ async def confirm(
             distance_m=location.get("distance_m"), severity=severity.value,
             findings=d.get("findings"), evidence=_evidence(location, d["photos"]).value,
         )
-        await repos.inspections.add_photos_in(conn, inspection_id, d["photos"])
-        await repos.inspections.add_answers_in(conn, inspection_id, [
+        await repos.inspections.add_photos(inspection_id, d["photos"])
+        await repos.inspections.add_answers(inspection_id, [
             (i.id, i.position, i.text, d["answers"][str(i.id)]) for i in items
         ])
-        await repos.facilities.visited_in(conn, facility.id, now, location.get("lat"),
+        await repos.facilities.visited(facility.id, now, location.get("lat"),
                                           location.get("lon"))
         if severity.opens_follow_up:
-            await repos.inspections.open_follow_up_in(
-                conn, inspection_id, person.county_id, severity, now,
+            await repos.inspections.open_follow_up(
+                inspection_id, person.county_id, severity, now,
                 now + timedelta(days=FOLLOW_UP_DAYS),
             )
-            await _alert_admins(conn, repos, now, admins, person, facility, inspection_id,
+            await _alert_admins(repos, now, admins, person, facility, inspection_id,
                                 tracking_code(month, sequence), severity, d.get("findings"), tz)
-        await repos.audit.record_in(conn, now, person.id, "inspection.confirm",
+        await repos.audit.record(now, person.id, "inspection.confirm",
                                     f"inspection:{inspection_id}")
     stored = await repos.inspections.get(inspection_id)
     assert stored is not None
@@ -376,7 +375,7 @@ async def confirm(
 
 
 async def _alert_admins(
-    conn: aiosqlite.Connection, repos: Repos, now: datetime, admins: list[Person],
+    repos: Repos, now: datetime, admins: list[Person],
     deputy: Person,
     facility: Facility, inspection_id: int, tracking: str, severity: Severity,
     findings: str | None, tz: ZoneInfo,
@@ -390,7 +389,7 @@ async def _alert_admins(
     )
     for admin in admins:
         if admin.tg_user_id is not None:
-            await queue_text_in(
-                conn, now, chat_id=admin.tg_user_id, kind="inspection.alert", text=text,
+            await queue_text(
+                repos.outbox, now, chat_id=admin.tg_user_id, kind="inspection.alert", text=text,
                 dedup_key=f"inspection.alert:{inspection_id}:{admin.id}",
             )

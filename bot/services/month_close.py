@@ -15,14 +15,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.db.repos import Repos
-from bot.db.repos.outbox import OutboxRepo
 from bot.domain import Role
 from bot.i18n import t_plain
 from bot.jalali import JalaliMonth, to_jalali
 from bot.media_store import store_media
 from bot.services.compliance import league
 from bot.services.compliance_views import league_texts
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 
 CATCH_UP_DAYS = 3
 
@@ -61,14 +60,14 @@ async def queue_month_close(
     png = await asyncio.to_thread(league_chart, table)
     stored = store_media(media_dir, png, ".png")
     caption = t_plain("compliance.chart_caption", month=month.label())
-    async with repos.db.transaction() as conn:
+    async with repos.db.transaction():
         for admin in due:
             chat = int(admin.tg_user_id or 0)
             for index, text in enumerate(texts):
-                await queue_text_in(conn, now, chat_id=chat, kind="league", text=text,
+                await queue_text(repos.outbox, now, chat_id=chat, kind="league", text=text,
                                     dedup_key=f"{marker(period, admin.id)}:{index}")
-            await OutboxRepo.enqueue_in(
-                conn, now, chat_id=chat, kind="league_chart", method="send_photo",
+            await repos.outbox.enqueue(
+                now, chat_id=chat, kind="league_chart", method="send_photo",
                 payload={"photo_path": stored.path, "caption": caption},
                 dedup_key=marker(period, admin.id),
             )

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.db.repos.outbox import OutboxRepo
 
 Button = tuple[str, str]  # (label, callback_data)
@@ -33,8 +31,8 @@ def text_message(text: str, buttons: list[list[Button]] | None = None) -> dict[s
     return payload
 
 
-async def queue_text_in(
-    conn: aiosqlite.Connection,
+async def queue_text(
+    outbox: OutboxRepo,
     now: datetime,
     *,
     chat_id: int,
@@ -44,8 +42,9 @@ async def queue_text_in(
     buttons: list[list[Button]] | None = None,
     not_before: datetime | None = None,
 ) -> int | None:
-    """Queues one HTML text message in the caller's transaction (None if already queued)."""
-    return await OutboxRepo.enqueue_in(
-        conn, now, chat_id=chat_id, kind=kind, payload=text_message(text, buttons),
+    """Queues one HTML text message (in the caller's transaction, if one is open); None if it
+    was queued before."""
+    return await outbox.enqueue(
+        now, chat_id=chat_id, kind=kind, payload=text_message(text, buttons),
         dedup_key=dedup_key, not_before=not_before,
     )

@@ -86,14 +86,14 @@ async def create_invite(
     if role is not Role.MEMBER:
         organisation_id = None
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    async with repos.db.transaction() as conn:
-        invite_id = await repos.invites.insert_in(
-            conn, token_hash=hash_token(token), hint=token[:6], role=role, county_id=county_id,
+    async with repos.db.transaction():
+        invite_id = await repos.invites.insert(
+            token_hash=hash_token(token), hint=token[:6], role=role, county_id=county_id,
             organisation_id=organisation_id, name=name, created_by=created_by, now=now,
             expires_at=now + ttl,
         )
-        await repos.audit.record_in(
-            conn, now, created_by, "invite.create", f"invite:{invite_id}", role=role.value,
+        await repos.audit.record(
+            now, created_by, "invite.create", f"invite:{invite_id}", role=role.value,
             county_id=county_id, organisation_id=organisation_id,
         )
     invite = await repos.invites.get(invite_id)
@@ -124,15 +124,15 @@ async def redeem_invite(
     if invite.expires_at <= now:
         return RedeemResult(Redeem.EXPIRED)
     try:
-        async with repos.db.transaction() as conn:
-            person_id = await repos.people.upsert_registered_in(
-                conn, now, tg_user_id=tg_user_id, name=invite.name or tg_name, role=invite.role,
+        async with repos.db.transaction():
+            person_id = await repos.people.upsert_registered(
+                now, tg_user_id=tg_user_id, name=invite.name or tg_name, role=invite.role,
                 county_id=invite.county_id, organisation_id=invite.organisation_id,
             )
-            if not await repos.invites.claim_in(conn, invite.id, person_id, now):
+            if not await repos.invites.claim(invite.id, person_id, now):
                 raise _RaceLostError  # another tap of the same link won; roll back ours
-            await repos.audit.record_in(
-                conn, now, person_id, "invite.use", f"invite:{invite.id}", role=invite.role.value
+            await repos.audit.record(
+                now, person_id, "invite.use", f"invite:{invite.id}", role=invite.role.value
             )
     except _RaceLostError:
         return RedeemResult(Redeem.USED)
@@ -145,10 +145,10 @@ class _RaceLostError(Exception):
 
 async def revoke_invite(repos: Repos, now: datetime, invite_id: int, actor_id: int | None) -> bool:
     """Revokes an unused invitation; False when it was already used or revoked."""
-    async with repos.db.transaction() as conn:
-        done = await repos.invites.revoke_in(conn, invite_id, now)
+    async with repos.db.transaction():
+        done = await repos.invites.revoke(invite_id, now)
         if done:
-            await repos.audit.record_in(conn, now, actor_id, "invite.revoke", f"invite:{invite_id}")
+            await repos.audit.record(now, actor_id, "invite.revoke", f"invite:{invite_id}")
     return done
 
 

@@ -10,13 +10,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.db.repos import Repos
-from bot.db.repos.outbox import OutboxRepo
-from bot.db.repos.projects import Project, ProjectRepo
-from bot.db.repos.reports import Attachment, Report, ReportRepo
+from bot.db.repos.projects import Project
+from bot.db.repos.reports import Attachment, Report
 from bot.domain import Person, Role
 from bot.i18n import Safe, fa_digits, t, t_list, t_plain
 from bot.jalali import format_date, format_datetime
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 from bot.services.projects import domain_label, may_review, may_see
 
 MAX_FILES = 10
@@ -87,33 +86,34 @@ async def submit(repos: Repos, now: datetime, person: Person, report_id: int) ->
         return None
     files = await repos.reports.attachments(report.id)
     reviewers = await recipients_for_review(repos, project.county_id)
-    async with repos.db.transaction() as conn:
-        code = await ReportRepo.submit_in(conn, report.id, now)
+    async with repos.db.transaction():
+        code = await repos.reports.submit(report.id, now)
         if code is None:
             return None
-        await repos.audit.record_in(conn, now, person.id, "report.submit", f"report:{report.id}")
-        submitted = await ReportRepo.get_in(conn, report.id)
+        await repos.audit.record(now, person.id, "report.submit", f"report:{report.id}")
+        submitted = await repos.reports.get(report.id)
         assert submitted is not None
         text = t("review.incoming", card=Safe(render_report(submitted, project, files, person.name)))
         for reviewer in reviewers:
-            await _queue_copy(conn, now, reviewer, submitted, files, text)
+            await _queue_copy(repos, now, reviewer, submitted, files, text)
     return code
 
 
 async def _queue_copy(
-    conn, now: datetime, reviewer: Person, report: Report, files: list[Attachment], text: str,  # noqa: ANN001
+    repos: Repos, now: datetime, reviewer: Person, report: Report, files: list[Attachment],
+    text: str,
 ) -> None:
     """The files first, then the summary with the decision buttons under it."""
     if reviewer.tg_user_id is None:
         return
     chat = reviewer.tg_user_id
     for index, f in enumerate(files):
-        await OutboxRepo.enqueue_in(
-            conn, now, chat_id=chat, kind="report_review", method=_SEND[f.kind],
+        await repos.outbox.enqueue(
+            now, chat_id=chat, kind="report_review", method=_SEND[f.kind],
             payload={f.kind: f.file_id}, dedup_key=f"rep:new:{report.id}:{chat}:{index}",
         )
-    await queue_text_in(
-        conn, now, chat_id=chat, kind="report_review", text=text,
+    await queue_text(
+        repos.outbox, now, chat_id=chat, kind="report_review", text=text,
         dedup_key=f"rep:new:{report.id}:{chat}", buttons=review_buttons(report.id),
     )
 
@@ -142,22 +142,23 @@ async def decide(
         return Decision.DENIED
     author = await repos.people.get(report.author_id)
     decision = "accepted" if accept else "returned"
-    async with repos.db.transaction() as conn:
-        if not await ReportRepo.decide_in(conn, report.id, reviewer.id, decision, reason, now):
+    async with repos.db.transaction():
+        if not await repos.reports.decide(report.id, reviewer.id, decision, reason, now):
             return Decision.ALREADY
         completed = accept and report.kind == "final"
         if completed:
-            await ProjectRepo.set_status_in(conn, project.id, "completed", now)
-        await repos.audit.record_in(conn, now, reviewer.id, f"report.{decision}",
+            await repos.projects.set_status(project.id, "completed", now)
+        await repos.audit.record(now, reviewer.id, f"report.{decision}",
                                     f"report:{report.id}", reason=reason)
         if author is not None and author.tg_user_id is not None and author.active:
-            await _queue_decision(conn, now, author.tg_user_id, report, project, reason,
+            await _queue_decision(repos, now, author.tg_user_id, report, project, reason,
                                   accept=accept, completed=completed)
     return Decision.DONE
 
 
 async def _queue_decision(
-    conn, now: datetime, chat: int, report: Report, project: Project, reason: str | None,  # noqa: ANN001
+    repos: Repos, now: datetime, chat: int, report: Report, project: Project,
+    reason: str | None,
     *, accept: bool, completed: bool,
 ) -> None:
     code = tracking_label(report.tracking_code)
@@ -168,7 +169,7 @@ async def _queue_decision(
     else:
         text = t("review.told_returned", title=project.title, code=code, reason=reason or "")
         buttons = [[(t_plain("review.revise_button"), f"rep:rev:{report.id}")]]
-    await queue_text_in(conn, now, chat_id=chat, kind="report_decision", text=text,
+    await queue_text(repos.outbox, now, chat_id=chat, kind="report_decision", text=text,
                         dedup_key=f"rep:dec:{report.id}:{chat}", buttons=buttons)
 
 

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.db.repos import Repos
-from bot.db.repos.projects import DOMAINS, Project, ProjectRepo
+from bot.db.repos.projects import DOMAINS, Project
 from bot.domain import Organisation, Person, Role
 from bot.i18n import normalize_input, raw, t, t_plain
 from bot.jalali import add_months, format_date, parse_date
 from bot.services.amounts import parse_amount
-from bot.services.notify import queue_text_in
+from bot.services.notify import queue_text
 from bot.tabular import read_table
 
 PROJECT_MONTHS = 3
@@ -117,18 +117,18 @@ async def add_project(
     text = t("projects.assigned", title=clean, organisation=organisation.name,
              domain=domain_label(domain), budget=budget, start=format_date(start),
              deadline=format_date(deadline))
-    async with repos.db.transaction() as conn:
-        project_id = await ProjectRepo.add_in(
-            conn, now, organisation_id=organisation_id, title=clean, domain=domain,
+    async with repos.db.transaction():
+        project_id = await repos.projects.add(
+            now, organisation_id=organisation_id, title=clean, domain=domain,
             budget=budget, start=start, deadline=deadline, created_by=actor_id,
         )
         if project_id is None:
             return None
-        await repos.audit.record_in(conn, now, actor_id, "project.add", f"project:{project_id}",
+        await repos.audit.record(now, actor_id, "project.add", f"project:{project_id}",
                                     title=clean, budget=budget)
         for person in members:
-            await queue_text_in(
-                conn, now, chat_id=person.tg_user_id, kind="project_new", text=text,
+            await queue_text(
+                repos.outbox, now, chat_id=person.tg_user_id, kind="project_new", text=text,
                 dedup_key=f"prj:new:{project_id}:{person.tg_user_id}",
                 buttons=report_buttons(project_id),
             )
@@ -149,12 +149,12 @@ async def cancel_project(
         *await repos.people.active(Role.DEPUTY, county_id=project.county_id, reachable_only=True),
     ]
     text = t("projects.cancelled_notice", title=project.title, organisation=project.organisation)
-    async with repos.db.transaction() as conn:
-        if not await ProjectRepo.set_status_in(conn, project.id, "cancelled", now):
+    async with repos.db.transaction():
+        if not await repos.projects.set_status(project.id, "cancelled", now):
             return None
-        await repos.audit.record_in(conn, now, actor.id, "project.cancel", f"project:{project.id}")
+        await repos.audit.record(now, actor.id, "project.cancel", f"project:{project.id}")
         for person in told:
-            await queue_text_in(conn, now, chat_id=person.tg_user_id, kind="project_cancelled",
+            await queue_text(repos.outbox, now, chat_id=person.tg_user_id, kind="project_cancelled",
                                 text=text, dedup_key=f"prj:cx:{project.id}:{person.tg_user_id}")
     return project
 

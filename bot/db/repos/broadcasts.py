@@ -118,35 +118,31 @@ class BroadcastRepo:
             [*fields.values(), broadcast_id, created_by],
         ) == 1
 
-    @staticmethod
-    async def mark_queued_in(
-        conn: aiosqlite.Connection, broadcast_id: int, created_by: int, now: datetime
+    async def mark_queued(
+        self, broadcast_id: int, created_by: int, now: datetime
     ) -> bool:
         """Turns the author's draft into a broadcast being sent; False if it was not a draft."""
-        cursor = await conn.execute(
+        return await self.db.changes(
             "UPDATE broadcasts SET status = 'sending', queued_at = ?"
             " WHERE id = ? AND created_by = ? AND status = 'draft'",
             (to_db(now), broadcast_id, created_by),
-        )
-        return cursor.rowcount == 1
+        ) == 1
 
-    @staticmethod
-    async def add_recipient_in(
-        conn: aiosqlite.Connection, broadcast_id: int, recipient: Recipient, outbox_id: int
+    async def add_recipient(
+        self, broadcast_id: int, recipient: Recipient, outbox_id: int
     ) -> None:
         """Records that the broadcast is addressed to one person, carried by an outbox row."""
-        await conn.execute(
+        await self.db.execute(
             "INSERT INTO broadcast_recipients (broadcast_id, person_id, chat_id, county_id,"
             " outbox_id) VALUES (?, ?, ?, ?, ?)",
             (broadcast_id, recipient.person_id, recipient.chat_id, recipient.county_id, outbox_id),
         )
 
-    @staticmethod
-    async def set_recipient_count_in(
-        conn: aiosqlite.Connection, broadcast_id: int, count: int
+    async def set_recipient_count(
+        self, broadcast_id: int, count: int
     ) -> None:
         """Stores how many people the broadcast went to."""
-        await conn.execute(
+        await self.db.execute(
             "UPDATE broadcasts SET recipients = ? WHERE id = ?", (count, broadcast_id)
         )
 
@@ -164,15 +160,14 @@ class BroadcastRepo:
         )
         return [_broadcast(r) for r in rows]
 
-    @staticmethod
-    async def mark_done_in(conn: aiosqlite.Connection, broadcast_id: int, now: datetime) -> bool:
+    async def mark_done(
+        self, broadcast_id: int, now: datetime) -> bool:
         """Closes a broadcast whose rows are all final; False if someone already did."""
-        cursor = await conn.execute(
+        return await self.db.changes(
             "UPDATE broadcasts SET status = 'done', finished_at = ?"
             " WHERE id = ? AND status = 'sending'",
             (to_db(now), broadcast_id),
-        )
-        return cursor.rowcount == 1
+        ) == 1
 
     async def recent(self, limit: int = 10) -> list[Broadcast]:
         """The latest sent (or sending) broadcasts, newest first."""
@@ -244,12 +239,11 @@ class BroadcastRepo:
         return [DueReminder(r["broadcast_id"], r["person_id"], r["chat_id"], r["message_id"])
                 for r in rows]
 
-    @staticmethod
-    async def mark_reminded_in(
-        conn: aiosqlite.Connection, broadcast_id: int, person_id: int, now: datetime
+    async def mark_reminded(
+        self, broadcast_id: int, person_id: int, now: datetime
     ) -> None:
         """Records that the one reminder was queued."""
-        await conn.execute(
+        await self.db.execute(
             "UPDATE broadcast_recipients SET reminded_at = ?"
             " WHERE broadcast_id = ? AND person_id = ?",
             (to_db(now), broadcast_id, person_id),

@@ -98,13 +98,12 @@ class FacilityRepo:
                 added += 1
         return added, updated
 
-    @staticmethod
-    async def visited_in(
-        conn: aiosqlite.Connection, facility_id: int, now: datetime,
+    async def visited(
+        self, facility_id: int, now: datetime,
         lat: float | None, lon: float | None,
     ) -> None:
         """Records a visit; a facility without coordinates takes the visit's location."""
-        await conn.execute(
+        await self.db.execute(
             "UPDATE facilities SET last_visit_at = ?,"
             " lat = CASE WHEN lat IS NULL THEN ? ELSE lat END,"
             " lon = CASE WHEN lon IS NULL THEN ? ELSE lon END WHERE id = ?",

@@ -100,49 +100,50 @@ class InspectionRepo:
         """Forgets the person's draft (cancel)."""
         await self.db.execute("DELETE FROM inspection_drafts WHERE person_id = ?", (person_id,))
 
-    @staticmethod
-    async def take_draft_in(
-        conn: aiosqlite.Connection, draft_id: int, person_id: int
+    async def take_draft(
+        self, draft_id: int, person_id: int
     ) -> Draft | None:
         """Deletes and returns the person's draft inside a transaction (one confirm wins)."""
-        async with conn.execute(
-            "SELECT id, person_id, data, started_at FROM inspection_drafts"
-            " WHERE id = ? AND person_id = ?",
-            (draft_id, person_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return None
-        await conn.execute("DELETE FROM inspection_drafts WHERE id = ?", (draft_id,))
-        return Draft(row["id"], row["person_id"], json.loads(row["data"]),
-                     from_db(row["started_at"]))
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, person_id, data, started_at FROM inspection_drafts"
+                " WHERE id = ? AND person_id = ?",
+                (draft_id, person_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await conn.execute("DELETE FROM inspection_drafts WHERE id = ?", (draft_id,))
+            return Draft(row["id"], row["person_id"], json.loads(row["data"]),
+                         from_db(row["started_at"]))
 
     # Confirmed inspections --------------------------------------------------------------------
-    @staticmethod
-    async def next_sequence_in(conn: aiosqlite.Connection, period: str) -> int:
+    async def next_sequence(
+        self, period: str) -> int:
         """The next number of the month's province-wide sequence."""
-        async with conn.execute(
-            "SELECT count(*) FROM inspections WHERE period = ?", (period,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) + 1 if row else 1
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT count(*) FROM inspections WHERE period = ?", (period,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            return int(row[0]) + 1 if row else 1
 
-    @staticmethod
-    async def insert_in(conn: aiosqlite.Connection, **fields: Any) -> int:
+    async def insert(
+        self, **fields: Any) -> int:
         """Stores a confirmed inspection; fields are the inspections columns."""
-        names = ", ".join(fields)
-        marks = ", ".join("?" * len(fields))
-        cursor = await conn.execute(
-            f"INSERT INTO inspections ({names}) VALUES ({marks})", list(fields.values())
-        )
-        return int(cursor.lastrowid or 0)
+        async with self.db.transaction() as conn:
+            names = ", ".join(fields)
+            marks = ", ".join("?" * len(fields))
+            cursor = await conn.execute(
+                f"INSERT INTO inspections ({names}) VALUES ({marks})", list(fields.values())
+            )
+            return int(cursor.lastrowid or 0)
 
-    @staticmethod
-    async def add_photos_in(
-        conn: aiosqlite.Connection, inspection_id: int, photos: list[dict[str, Any]]
+    async def add_photos(
+        self, inspection_id: int, photos: list[dict[str, Any]]
     ) -> None:
         """Stores the visit's photos (dicts from the draft)."""
-        await conn.executemany(
+        await self.db.executemany(
             "INSERT OR IGNORE INTO inspection_photos (inspection_id, sha256, file_id,"
             " file_unique_id, path, size, mime_type, source, forwarded, sent_at, received_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -151,13 +152,12 @@ class InspectionRepo:
               p.get("sent_at"), p["received_at"]) for p in photos],
         )
 
-    @staticmethod
-    async def add_answers_in(
-        conn: aiosqlite.Connection, inspection_id: int,
+    async def add_answers(
+        self, inspection_id: int,
         answers: list[tuple[int, int, str, str]],
     ) -> None:
         """Stores (item id, position, item text, answer) rows."""
-        await conn.executemany(
+        await self.db.executemany(
             "INSERT INTO inspection_answers (inspection_id, item_id, position, item_text, answer)"
             " VALUES (?, ?, ?, ?, ?)",
             [(inspection_id, *a) for a in answers],
@@ -217,18 +217,16 @@ class InspectionRepo:
         return dict(r) if r else None
 
     # Follow-ups -------------------------------------------------------------------------------
-    @staticmethod
-    async def open_follow_up_in(
-        conn: aiosqlite.Connection, inspection_id: int, county_id: int, severity: Severity,
+    async def open_follow_up(
+        self, inspection_id: int, county_id: int, severity: Severity,
         now: datetime, due: datetime,
     ) -> int:
         """Opens the follow-up of a serious or critical finding."""
-        cursor = await conn.execute(
+        return await self.db.execute(
             "INSERT INTO follow_ups (inspection_id, county_id, severity, opened_at, due_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (inspection_id, county_id, severity.value, to_db(now), to_db(due)),
         )
-        return int(cursor.lastrowid or 0)
 
     async def follow_up(self, follow_up_id: int) -> FollowUp | None:
         """One follow-up by id (callers check the county)."""
@@ -245,19 +243,17 @@ class InspectionRepo:
         rows = await self.db.fetchall(sql + " ORDER BY u.due_at, u.id", params)
         return [_follow_up(r) for r in rows]
 
-    @staticmethod
-    async def close_follow_up_in(
-        conn: aiosqlite.Connection, follow_up_id: int, *, person_id: int, note: str,
+    async def close_follow_up(
+        self, follow_up_id: int, *, person_id: int, note: str,
         sha256: str, file_id: str, path: str, now: datetime,
     ) -> bool:
         """Closes an open follow-up; False when it was closed already."""
-        cursor = await conn.execute(
+        return await self.db.changes(
             "UPDATE follow_ups SET status = 'closed', closed_at = ?, closed_by = ?,"
             " close_note = ?, close_photo_sha256 = ?, close_photo_file_id = ?,"
             " close_photo_path = ? WHERE id = ? AND status = 'open'",
             (to_db(now), person_id, note, sha256, file_id, path, follow_up_id),
-        )
-        return cursor.rowcount == 1
+        ) == 1
 
     # The monthly plan -------------------------------------------------------------------------
     async def plans(self, period: str, deputy_id: int | None = None) -> list[PlanEntry]:

@@ -34,10 +34,8 @@ class InviteRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @staticmethod
-    async def insert_in(
-        conn: aiosqlite.Connection,
-        *,
+    async def insert(
+        self, *,
         token_hash: str,
         hint: str,
         role: Role,
@@ -49,13 +47,12 @@ class InviteRepo:
         expires_at: datetime,
     ) -> int:
         """Stores a new invitation inside the caller's transaction."""
-        cursor = await conn.execute(
+        return await self.db.execute(
             "INSERT INTO invites (token_hash, hint, role, county_id, organisation_id, name,"
             " created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (token_hash, hint, role.value, county_id, organisation_id, name, created_by,
              to_db(now), to_db(expires_at)),
         )
-        return int(cursor.lastrowid or 0)
 
     async def by_hash(self, token_hash: str) -> Invite | None:
         """The invitation with this token hash."""
@@ -78,24 +75,21 @@ class InviteRepo:
         )
         return [_row(r) for r in rows]
 
-    @staticmethod
-    async def claim_in(
-        conn: aiosqlite.Connection, invite_id: int, person_id: int, now: datetime
+    async def claim(
+        self, invite_id: int, person_id: int, now: datetime
     ) -> bool:
         """Marks an invitation used if it still can be; False if someone was faster."""
-        cursor = await conn.execute(
+        return await self.db.changes(
             "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL"
             " AND revoked_at IS NULL AND expires_at > ?",
             (to_db(now), person_id, invite_id, to_db(now)),
-        )
-        return cursor.rowcount == 1
+        ) == 1
 
-    @staticmethod
-    async def revoke_in(conn: aiosqlite.Connection, invite_id: int, now: datetime) -> bool:
+    async def revoke(
+        self, invite_id: int, now: datetime) -> bool:
         """Revokes an unused invitation; False if it was used or revoked already."""
-        cursor = await conn.execute(
+        return await self.db.changes(
             "UPDATE invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL"
             " AND revoked_at IS NULL",
             (to_db(now), invite_id),
-        )
-        return cursor.rowcount == 1
+        ) == 1

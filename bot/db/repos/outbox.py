@@ -36,10 +36,8 @@ class OutboxRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @staticmethod
-    async def enqueue_in(
-        conn: aiosqlite.Connection,
-        now: datetime,
+    async def enqueue(
+        self, now: datetime,
         *,
         chat_id: int,
         kind: str,
@@ -49,19 +47,16 @@ class OutboxRepo:
         not_before: datetime | None = None,
         batch_id: int | None = None,
     ) -> int | None:
-        """Queues one message in the caller's transaction; None if dedup_key was queued before."""
-        cursor = await conn.execute(
+        """Queues one message (in the caller's transaction, if one is open); None if dedup_key
+        was queued before."""
+        rows = await self.db.write_returning(
             "INSERT OR IGNORE INTO outbox (chat_id, kind, dedup_key, method, payload, not_before,"
-            " created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (chat_id, kind, dedup_key, method, json.dumps(payload, ensure_ascii=False),
              to_db(not_before or now), to_db(now), batch_id),
         )
-        return int(cursor.lastrowid) if cursor.rowcount == 1 and cursor.lastrowid else None
+        return int(rows[0][0]) if rows else None
 
-    async def enqueue(self, now: datetime, **kwargs: Any) -> int | None:
-        """Queues one message in its own transaction (see enqueue_in)."""
-        async with self.db.transaction() as conn:
-            return await self.enqueue_in(conn, now, **kwargs)
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
         """Marks up to limit due rows as sending and returns them, oldest first.

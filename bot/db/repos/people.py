@@ -87,10 +87,8 @@ class PeopleRepo:
         )
         return person_from_row(row) if row else None
 
-    @staticmethod
-    async def upsert_registered_in(
-        conn: aiosqlite.Connection,
-        now: datetime,
+    async def upsert_registered(
+        self, now: datetime,
         *,
         tg_user_id: int,
         name: str,
@@ -99,31 +97,31 @@ class PeopleRepo:
         organisation_id: int | None,
     ) -> int:
         """Registers (or re-scopes) the person with this Telegram id; returns the person id."""
-        async with conn.execute(
-            "SELECT id FROM people WHERE tg_user_id = ?", (tg_user_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row:
-            await conn.execute(
-                "UPDATE people SET name = ?, role = ?, county_id = ?, organisation_id = ?,"
-                " active = 1, reachable = 1, updated_at = ? WHERE id = ?",
-                (name, role.value, county_id, organisation_id, to_db(now), row["id"]),
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id FROM people WHERE tg_user_id = ?", (tg_user_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row:
+                await conn.execute(
+                    "UPDATE people SET name = ?, role = ?, county_id = ?, organisation_id = ?,"
+                    " active = 1, reachable = 1, updated_at = ? WHERE id = ?",
+                    (name, role.value, county_id, organisation_id, to_db(now), row["id"]),
+                )
+                return int(row["id"])
+            cursor = await conn.execute(
+                "INSERT INTO people (tg_user_id, name, role, county_id, organisation_id,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (tg_user_id, name, role.value, county_id, organisation_id, to_db(now), to_db(now)),
             )
-            return int(row["id"])
-        cursor = await conn.execute(
-            "INSERT INTO people (tg_user_id, name, role, county_id, organisation_id,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (tg_user_id, name, role.value, county_id, organisation_id, to_db(now), to_db(now)),
-        )
-        return int(cursor.lastrowid or 0)
+            return int(cursor.lastrowid or 0)
 
     async def ensure_bootstrap_admin(self, tg_user_id: int, name: str, now: datetime) -> Person:
         """Makes a configured ADMIN_IDS user an admin (first contact or role drift)."""
-        async with self.db.transaction() as conn:
-            await self.upsert_registered_in(
-                conn, now, tg_user_id=tg_user_id, name=name, role=Role.ADMIN,
-                county_id=None, organisation_id=None,
-            )
+        await self.upsert_registered(
+            now, tg_user_id=tg_user_id, name=name, role=Role.ADMIN, county_id=None,
+            organisation_id=None,
+        )
         person = await self.by_tg(tg_user_id)
         assert person is not None
         return person

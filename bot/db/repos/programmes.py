@@ -79,60 +79,60 @@ class ProgrammeRepo:
         return int(await self.db.scalar("SELECT count(*) FROM programmes"))
 
     # Writing reference data (seed and import) ---------------------------------------------
-    @staticmethod
-    async def upsert_programme_in(
-        conn: aiosqlite.Connection, *, name: str, code: str | None, position: int,
+    async def upsert_programme(
+        self, *, name: str, code: str | None, position: int,
         monthly_required: int | None = None,
     ) -> int:
         """Adds (or reactivates) a programme by name; returns its id."""
-        async with conn.execute("SELECT id FROM programmes WHERE name = ?", (name,)) as cur:
-            row = await cur.fetchone()
-        if row:
-            await conn.execute(
-                "UPDATE programmes SET active = 1, monthly_required ="
-                " coalesce(?, monthly_required) WHERE id = ?",
-                (monthly_required, row["id"]),
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT id FROM programmes WHERE name = ?", (name,)) as cur:
+                row = await cur.fetchone()
+            if row:
+                await conn.execute(
+                    "UPDATE programmes SET active = 1, monthly_required ="
+                    " coalesce(?, monthly_required) WHERE id = ?",
+                    (monthly_required, row["id"]),
+                )
+                return int(row["id"])
+            cursor = await conn.execute(
+                "INSERT INTO programmes (code, name, position, monthly_required)"
+                " VALUES (?, ?, ?, ?)",
+                (code, name, position, 1 if monthly_required is None else monthly_required),
             )
-            return int(row["id"])
-        cursor = await conn.execute(
-            "INSERT INTO programmes (code, name, position, monthly_required)"
-            " VALUES (?, ?, ?, ?)",
-            (code, name, position, 1 if monthly_required is None else monthly_required),
-        )
-        return int(cursor.lastrowid or 0)
+            return int(cursor.lastrowid or 0)
 
-    @staticmethod
-    async def upsert_type_in(
-        conn: aiosqlite.Connection, *, programme_id: int, name: str, code: str | None,
+    async def upsert_type(
+        self, *, programme_id: int, name: str, code: str | None,
         position: int,
     ) -> int:
         """Adds (or moves and reactivates) a facility type by name; returns its id."""
-        async with conn.execute("SELECT id FROM facility_types WHERE name = ?", (name,)) as cur:
-            row = await cur.fetchone()
-        if row:
-            await conn.execute(
-                "UPDATE facility_types SET active = 1, programme_id = ? WHERE id = ?",
-                (programme_id, row["id"]),
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT id FROM facility_types WHERE name = ?", (name,)) as cur:
+                row = await cur.fetchone()
+            if row:
+                await conn.execute(
+                    "UPDATE facility_types SET active = 1, programme_id = ? WHERE id = ?",
+                    (programme_id, row["id"]),
+                )
+                return int(row["id"])
+            cursor = await conn.execute(
+                "INSERT INTO facility_types (programme_id, code, name, position) VALUES (?, ?, ?, ?)",
+                (programme_id, code, name, position),
             )
-            return int(row["id"])
-        cursor = await conn.execute(
-            "INSERT INTO facility_types (programme_id, code, name, position) VALUES (?, ?, ?, ?)",
-            (programme_id, code, name, position),
-        )
-        return int(cursor.lastrowid or 0)
+            return int(cursor.lastrowid or 0)
 
-    @staticmethod
-    async def replace_checklist_in(
-        conn: aiosqlite.Connection, type_id: int, items: list[str]
+    async def replace_checklist(
+        self, type_id: int, items: list[str]
     ) -> None:
         """Deactivates the type's items and adds these, in order."""
-        await conn.execute(
-            "UPDATE checklist_items SET active = 0 WHERE facility_type_id = ?", (type_id,)
-        )
-        await conn.executemany(
-            "INSERT INTO checklist_items (facility_type_id, position, text) VALUES (?, ?, ?)",
-            [(type_id, i, text) for i, text in enumerate(items, start=1)],
-        )
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE checklist_items SET active = 0 WHERE facility_type_id = ?", (type_id,)
+            )
+            await conn.executemany(
+                "INSERT INTO checklist_items (facility_type_id, position, text) VALUES (?, ?, ?)",
+                [(type_id, i, text) for i, text in enumerate(items, start=1)],
+            )
 
     async def set_required(self, programme_id: int, required: int) -> None:
         """Sets how many visits a programme needs per deputy and month."""

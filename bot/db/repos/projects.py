@@ -64,10 +64,8 @@ class ProjectRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @staticmethod
-    async def add_in(
-        conn: aiosqlite.Connection,
-        now: datetime,
+    async def add(
+        self, now: datetime,
         *,
         organisation_id: int,
         title: str,
@@ -79,15 +77,16 @@ class ProjectRepo:
     ) -> int | None:
         """Adds a project inside the caller's transaction (so its notices go with it); None
         when the organisation already has one with this title."""
-        cursor = await conn.execute(
-            "INSERT INTO projects (organisation_id, title, domain, budget, start_date,"
-            " deadline, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (organisation_id, title) DO NOTHING",
-            (organisation_id, title, domain, budget, start.isoformat(), deadline.isoformat(),
-             created_by, to_db(now), to_db(now)),
-        )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO projects (organisation_id, title, domain, budget, start_date,"
+                " deadline, created_by, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (organisation_id, title) DO NOTHING",
+                (organisation_id, title, domain, budget, start.isoformat(), deadline.isoformat(),
+                 created_by, to_db(now), to_db(now)),
+            )
+            return cursor.lastrowid if cursor.rowcount == 1 else None
 
     async def get(self, project_id: int) -> Project | None:
         """One project by id, with its county and latest figures."""
@@ -126,23 +125,23 @@ class ProjectRepo:
         )
         return [_row(r) for r in rows]
 
-    @staticmethod
-    async def set_status_in(
-        conn: aiosqlite.Connection, project_id: int, status: str, now: datetime,
+    async def set_status(
+        self, project_id: int, status: str, now: datetime,
         *, expect: tuple[str, ...] = OPEN_STATUSES,
     ) -> bool:
         """Moves a project to a status if it is in one of `expect`; False if it was not."""
-        marks = ",".join("?" * len(expect))
-        stamp = {"overdue": ", overdue_at = ?", "completed": ", completed_at = ?"}.get(status, "")
-        params: list[object] = [status, to_db(now)]
-        if stamp:
-            params.append(to_db(now))
-        cursor = await conn.execute(
-            f"UPDATE projects SET status = ?, updated_at = ?{stamp}"
-            f" WHERE id = ? AND status IN ({marks})",
-            [*params, project_id, *expect],
-        )
-        return cursor.rowcount == 1
+        async with self.db.transaction() as conn:
+            marks = ",".join("?" * len(expect))
+            stamp = {"overdue": ", overdue_at = ?", "completed": ", completed_at = ?"}.get(status, "")
+            params: list[object] = [status, to_db(now)]
+            if stamp:
+                params.append(to_db(now))
+            cursor = await conn.execute(
+                f"UPDATE projects SET status = ?, updated_at = ?{stamp}"
+                f" WHERE id = ? AND status IN ({marks})",
+                [*params, project_id, *expect],
+            )
+            return cursor.rowcount == 1
 
     async def count(self) -> int:
         """How many projects there are."""

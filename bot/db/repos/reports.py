@@ -101,14 +101,6 @@ class ReportRepo:
         row = await self.db.fetchone("SELECT * FROM progress_reports WHERE id = ?", (report_id,))
         return _report(row) if row else None
 
-    @staticmethod
-    async def get_in(conn: aiosqlite.Connection, report_id: int) -> Report | None:
-        """One version read inside the caller's transaction."""
-        async with conn.execute(
-            "SELECT * FROM progress_reports WHERE id = ?", (report_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _report(row) if row else None
 
     async def draft_of(self, author_id: int) -> Report | None:
         """The report this person is writing, if any."""
@@ -122,7 +114,7 @@ class ReportRepo:
     ) -> int:
         """Discards the person's old draft and opens a new one for the project."""
         async with self.db.transaction() as conn:
-            await self._discard_drafts_in(conn, author_id, now)
+            await self._discard_drafts(author_id, now)
             cursor = await conn.execute(
                 "INSERT INTO progress_reports (project_id, author_id, previous_percent,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -133,7 +125,7 @@ class ReportRepo:
     async def start_revision(self, now: datetime, old: Report, author_id: int) -> int | None:
         """Opens a draft that revises a returned version, copying its answers and files."""
         async with self.db.transaction() as conn:
-            await self._discard_drafts_in(conn, author_id, now)
+            await self._discard_drafts(author_id, now)
             try:
                 cursor = await conn.execute(
                     "INSERT INTO progress_reports (project_id, author_id, kind, root_id,"
@@ -159,9 +151,9 @@ class ReportRepo:
             )
             return new_id
 
-    @staticmethod
-    async def _discard_drafts_in(conn: aiosqlite.Connection, author_id: int, now: datetime) -> None:
-        await conn.execute(
+    async def _discard_drafts(
+        self, author_id: int, now: datetime) -> None:
+        await self.db.execute(
             "UPDATE progress_reports SET status = 'discarded', updated_at = ?"
             " WHERE author_id = ? AND status = 'draft'",
             (to_db(now), author_id),
@@ -246,44 +238,45 @@ class ReportRepo:
         )
 
     # Submission and review -------------------------------------------------------------------
-    @staticmethod
-    async def submit_in(conn: aiosqlite.Connection, report_id: int, now: datetime) -> str | None:
+    async def submit(
+        self, report_id: int, now: datetime) -> str | None:
         """Turns a complete draft into a submitted version; returns its tracking code."""
-        async with conn.execute(
-            "SELECT coalesce(root_id, id) AS root, version FROM progress_reports"
-            " WHERE id = ? AND status = 'draft'",
-            (report_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return None
-        code = f"{row['root']}-{row['version']}"
-        await conn.execute(
-            "UPDATE progress_reports SET status = 'submitted', tracking_code = ?,"
-            " root_id = coalesce(root_id, id), submitted_at = ?, updated_at = ? WHERE id = ?",
-            (code, to_db(now), to_db(now), report_id),
-        )
-        return code
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT coalesce(root_id, id) AS root, version FROM progress_reports"
+                " WHERE id = ? AND status = 'draft'",
+                (report_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            code = f"{row['root']}-{row['version']}"
+            await conn.execute(
+                "UPDATE progress_reports SET status = 'submitted', tracking_code = ?,"
+                " root_id = coalesce(root_id, id), submitted_at = ?, updated_at = ? WHERE id = ?",
+                (code, to_db(now), to_db(now), report_id),
+            )
+            return code
 
-    @staticmethod
-    async def decide_in(
-        conn: aiosqlite.Connection, report_id: int, reviewer_id: int, decision: str,
+    async def decide(
+        self, report_id: int, reviewer_id: int, decision: str,
         reason: str | None, now: datetime,
     ) -> bool:
         """Records accept/return on a submitted version; False if it was decided already."""
-        cursor = await conn.execute(
-            "UPDATE progress_reports SET status = ?, decided_at = ?, updated_at = ?"
-            " WHERE id = ? AND status = 'submitted'",
-            (decision, to_db(now), to_db(now), report_id),
-        )
-        if cursor.rowcount != 1:
-            return False
-        await conn.execute(
-            "INSERT INTO report_reviews (report_id, reviewer_id, decision, reason, decided_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (report_id, reviewer_id, decision, reason, to_db(now)),
-        )
-        return True
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE progress_reports SET status = ?, decided_at = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'submitted'",
+                (decision, to_db(now), to_db(now), report_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await conn.execute(
+                "INSERT INTO report_reviews (report_id, reviewer_id, decision, reason, decided_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (report_id, reviewer_id, decision, reason, to_db(now)),
+            )
+            return True
 
     async def review_of(self, report_id: int) -> Review | None:
         """The decision on one version, if any."""
