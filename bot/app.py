@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram._utils.defaultvalue import DefaultValue  # noqa: PLC2701 - what the builder uses
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
@@ -28,8 +31,53 @@ from scheduler import outbox_worker, schedule_jobs
 log = logging.getLogger(__name__)
 
 
+class NazerBot(ExtBot):
+    """An ExtBot that answers each button press at most once: Telegram refuses a second answer
+    (a double tap, a flow and a shared helper both answering), and the phone shows only the
+    first anyway. NazerApplication answers any press nobody answered."""
+
+    __slots__ = ("_answered",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._answered: OrderedDict[str, None] = OrderedDict()
+
+    def was_answered(self, query_id: str) -> bool:
+        return query_id in self._answered
+
+    async def answer_callback_query(self, callback_query_id: str, *args: Any,
+                                    **kwargs: Any) -> bool:
+        if callback_query_id in self._answered:
+            return True
+        self._answered[callback_query_id] = None
+        while len(self._answered) > ANSWERED_KEPT:
+            self._answered.popitem(last=False)
+        return await super().answer_callback_query(callback_query_id, *args, **kwargs)
+
+
+ANSWERED_KEPT = 10_000  # presses remembered: far more than can arrive in a query's lifetime
+
+
+class NazerBuilder(ApplicationBuilder):
+    """Builds a NazerBot with everything ApplicationBuilder would give its ExtBot."""
+
+    def _build_ext_bot(self) -> ExtBot:
+        value = DefaultValue.get_value
+        return NazerBot(
+            token=self._token, base_url=value(self._base_url),
+            base_file_url=value(self._base_file_url), private_key=value(self._private_key),
+            private_key_password=value(self._private_key_password),
+            defaults=value(self._defaults),
+            arbitrary_callback_data=value(self._arbitrary_callback_data),
+            request=self._build_request(get_updates=False),
+            get_updates_request=self._build_request(get_updates=True),
+            rate_limiter=value(self._rate_limiter), local_mode=value(self._local_mode),
+        )
+
+
 class NazerApplication(Application):
-    """An Application that writes conversation steps right after each update.
+    """An Application that writes conversation steps right after each update, and answers
+    every button press that no handler answered.
 
     PTB otherwise persists on an interval; a crash inside it would forget the step a
     person had just reached although the bot had already answered them.
@@ -38,8 +86,18 @@ class NazerApplication(Application):
     async def process_update(self, update: object) -> None:
         with logged_update(update):
             await super().process_update(update)
+            await self._answer_unanswered(update)
             if self.persistence is not None:
                 await self.update_persistence()
+
+    async def _answer_unanswered(self, update: object) -> None:
+        query = update.callback_query if isinstance(update, Update) else None
+        if query is None or not isinstance(self.bot, NazerBot) or self.bot.was_answered(query.id):
+            return
+        try:
+            await query.answer()
+        except TelegramError:
+            log.info("could not answer callback query %s", query.id)
 
 
 async def post_init(app: Application) -> None:
@@ -87,7 +145,7 @@ def build_application(
     db = Database(settings.database_path)
     repos = Repos.over(db)
     builder = (
-        ApplicationBuilder()
+        NazerBuilder()
         .application_class(NazerApplication)
         .token(settings.bot_token)
         .base_url(settings.base_url)

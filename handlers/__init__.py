@@ -1,8 +1,8 @@
 """All handlers in one ordered list. Note: order matters!
 
 Group -2 holds the gate (private chats only; strangers only with an invitation or contact).
-Group -1 puts a member's /report back at its draft's step on their first update after a
-restart (handlers/report_resume.py); it passes everything else.
+Group -1 puts each person's step-flow conversations (handlers/flowkit.py) back at their
+drafts' steps on their first update after a restart; it passes everything else.
 Group 0 holds, in order: onboarding (/start TOKEN, contact), conversations, plain commands,
 and last the catch-all that answers what nobody claimed. Within a group the first handler
 that matches wins, so conversations come before the catch-all.
@@ -27,13 +27,13 @@ from handlers import (
     deputy_checkin,
     deputy_month,
     deputy_review,
+    flowkit,
     gate,
     inspection_record,
     member_projects,
     member_report,
     office_report,
     onboarding,
-    report_resume,
 )
 
 
@@ -41,7 +41,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
     """Handlers by group, in the order they must be tried."""
     return {
         -2: gate.build_handlers(),
-        -1: report_resume.build_handlers(),
+        -1: flowkit.resume_handlers(),
         0: [
             *onboarding.build_handlers(),
             # Conversations (one flow per module).

@@ -1,112 +1,61 @@
-"""The steps of the /inspect check-in: state numbers and how each step is asked.
+"""How each step of the /inspect check-in is asked: one prompt per step, and its buttons.
 
-handlers/deputy_checkin.py holds the callbacks; this module only shows things to the deputy.
+handlers/deputy_checkin.py takes the answers; this module only shows things to the deputy.
 """
 
 from __future__ import annotations
 
-from telegram import (
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-from telegram.ext import ConversationHandler
+from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.auth import person_of
-from bot.context import BotContext
-from bot.db.repos.inspections import Draft
+from bot.callbacks import Checkin as CB
 from bot.i18n import t, t_plain
 from bot.inspection_domain import Answer, ChecklistItem, Severity
 from bot.services import inspections as svc
 from bot.services.inspection_views import checklist_text, summary_text
+from handlers.flowkit import Turn
 from handlers.keyboards import grid
 
-(
-    CHOOSE_PROGRAMME, CHOOSE_TYPE, CHOOSE_FACILITY, NEW_NAME, NEW_ADDRESS, ASK_LOCATION,
-    ASK_SKIP_REASON, ASK_PHOTOS, CHECKLIST, ASK_FINDINGS, ASK_SEVERITY, SUMMARY, RESUME,
-) = range(13)
-END = ConversationHandler.END
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 ANSWERS = {"y": Answer.YES, "n": Answer.NO, "x": Answer.NA}
-CANCEL_BUTTON = ("common.cancel_button", "ci:x")
 
 
 def cancel_row() -> list[tuple[str, str]]:
-    return [(t_plain(CANCEL_BUTTON[0]), CANCEL_BUTTON[1])]
+    return [(t_plain("common.cancel_button"), CB.CANCEL())]
 
 
-async def current_draft(update: Update, context: BotContext) -> Draft | None:
-    """The deputy's draft; tells them when it is gone (confirmed or cancelled elsewhere)."""
-    draft = await svc.draft_of(context.repos, await person_of(update, context))
-    if draft is None:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        await update.effective_message.reply_text(t("inspections.no_draft"))
-    return draft
-
-
-async def say(update: Update, text: str, markup: Markup | None = None) -> None:
-    await update.effective_message.reply_text(text, reply_markup=markup)
-
-
-# Asking for each step ------------------------------------------------------------------------
-async def advance(update: Update, context: BotContext, draft: Draft) -> int:
-    """Asks for the first step still missing, or shows the summary."""
-    step = svc.missing_step(draft)
-    d = draft.data
-    if step is svc.Step.FACILITY:
-        if not d.get("programme_id"):
-            return await ask_programme(update, context)
-        if not d.get("type_id"):
-            return await ask_type(update, context, draft)
-        return await ask_facility(update, context, draft)
-    if step is svc.Step.LOCATION:
-        return await ask_location(update)
-    if step is svc.Step.PHOTOS:
-        return await ask_photos(update, len(d.get("photos", [])))
-    if step is svc.Step.CHECKLIST:
-        return await show_checklist(update, context, draft, edit=False)
-    if step is svc.Step.FINDINGS:
-        return await ask_findings(update)
-    await say(update, await summary_text(context.repos, draft, context.settings.tz), grid(
-        [(t_plain("inspections.confirm_button"), f"ci:ok:{draft.id}"),
-         (t_plain("inspections.change_button"), "ci:ch")], extra=cancel_row()))
-    return SUMMARY
-
-
-async def ask_programme(update: Update, context: BotContext) -> int:
+async def ask_programme(turn: Turn) -> None:
     """Shows the programmes as buttons."""
-    items = [(p.name, f"ci:p:{p.id}") for p in await context.repos.programmes.programmes()]
-    await say(update, t("inspections.ask_programme"), grid(items, 1, cancel_row()))
-    return CHOOSE_PROGRAMME
+    items = [(p.name, CB.PROGRAMME(p.id)) for p in await turn.repos.programmes.programmes()]
+    await turn.say(t("inspections.ask_programme"), grid(items, 1, cancel_row()))
 
 
-async def ask_type(update: Update, context: BotContext, draft: Draft) -> int:
+async def ask_type(turn: Turn) -> None:
     """Shows the programme's facility types as buttons."""
-    kinds = await context.repos.programmes.types(int(draft.data["programme_id"]))
-    items = [(k.name, f"ci:t:{k.id}") for k in kinds]
-    await say(update, t("inspections.ask_type"), grid(items, 2, cancel_row()))
-    return CHOOSE_TYPE
+    kinds = await turn.repos.programmes.types(int(turn.data["programme_id"]))
+    await turn.say(t("inspections.ask_type"),
+                   grid([(k.name, CB.TYPE(k.id)) for k in kinds], 2, cancel_row()))
 
 
-async def ask_facility(
-    update: Update, context: BotContext, draft: Draft, search: str | None = None
-) -> int:
+async def ask_facility(turn: Turn, search: str | None = None) -> None:
     """Shows the county's facilities of the type (or those matching search), and "new"."""
-    person = await person_of(update, context)
-    found = await svc.facility_choices(context.repos, person, draft, search)
-    items = [(f.name, f"ci:f:{f.id}") for f in found]
-    extra = [(t_plain("inspections.new_facility_button"), "ci:new"), *cancel_row()]
-    if search is not None and not found:
-        key = "inspections.search_none"
-    elif search is not None:
-        key = "inspections.search_results"
+    found = await svc.facility_choices(turn.repos, turn.person, turn.draft, search)
+    items = [(f.name, CB.FACILITY(f.id)) for f in found]
+    extra = [(t_plain("inspections.new_facility_button"), CB.NEW_FACILITY()), *cancel_row()]
+    if search is not None:
+        key = "inspections.search_results" if found else "inspections.search_none"
     else:
         key = "inspections.ask_facility" if found else "inspections.no_facilities"
-    await say(update, t(key, search=search or ""), grid(items, 2, extra))
-    return CHOOSE_FACILITY
+    await turn.say(t(key, search=search or ""), grid(items, 2, extra))
+
+
+async def ask_new_name(turn: Turn) -> None:
+    """Asks for the new facility's name."""
+    await turn.say(t("inspections.ask_new_name"))
+
+
+async def ask_new_address(turn: Turn) -> None:
+    """Asks for the new facility's address, or «no address»."""
+    await turn.say(t("inspections.ask_address"), grid(
+        [], extra=[(t_plain("inspections.no_address_button"), CB.NO_ADDRESS())]))
 
 
 def location_keyboard() -> ReplyKeyboardMarkup:
@@ -119,19 +68,23 @@ def location_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-async def ask_location(update: Update) -> int:
+async def ask_location(turn: Turn) -> None:
     """Asks for the current location through the request_location button."""
-    await say(update, t("inspections.ask_location"), location_keyboard())
-    return ASK_LOCATION
+    await turn.say(t("inspections.ask_location"), location_keyboard())
 
 
-async def ask_photos(update: Update, count: int) -> int:
+async def ask_skip_reason(turn: Turn) -> None:
+    """Asks why there is no location."""
+    await turn.say(t("inspections.ask_skip_reason"), location_keyboard())
+
+
+async def ask_photos(turn: Turn) -> None:
     """Asks for 1 to 10 photos, with a «done» button once there is one."""
-    extra = [(t_plain("inspections.photos_done_button"), "ci:pd")] if count else []
+    count = len(turn.data.get("photos", []))
+    extra = [(t_plain("inspections.photos_done_button"), CB.PHOTOS_DONE())] if count else []
     key = "inspections.photo_count" if count else "inspections.ask_photos"
-    await say(update, t(key, count=count, max=svc.MAX_PHOTOS),
-               grid([], extra=[*extra, *cancel_row()]))
-    return ASK_PHOTOS
+    await turn.say(t(key, count=count, max=svc.MAX_PHOTOS),
+                   grid([], extra=[*extra, *cancel_row()]))
 
 
 def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> InlineKeyboardMarkup:
@@ -139,38 +92,48 @@ def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> Inl
     rows = []
     for n, item in enumerate(items, start=1):
         chosen = answers.get(str(item.id))
-        rows.append([
+        rows.extend(
             (t_plain(f"inspections.answer_{code}_button", n=n,
                      mark=t_plain("inspections.chosen_mark") if chosen == ANSWERS[code] else ""),
-             f"ci:a:{item.id}:{code}") for code in ANSWERS
-        ])
-    flat = [b for row in rows for b in row]
-    return grid(flat, 3, [(t_plain("inspections.checklist_done_button"), "ci:ad"), *cancel_row()])
+             CB.ANSWER(item.id, code)) for code in ANSWERS
+        )
+    return grid(rows, 3, [(t_plain("inspections.checklist_done_button"), CB.CHECKLIST_DONE()),
+                          *cancel_row()])
 
 
-async def show_checklist(update: Update, context: BotContext, draft: Draft, *, edit: bool,
-                         items: list[ChecklistItem] | None = None) -> int:
-    """Sends the checklist, or edits it in place after an answer (`items`: already read)."""
-    items = items if items is not None else await svc.checklist(context.repos, draft)
-    facility = await context.repos.facilities.get(int(draft.data["facility_id"]))
-    text = checklist_text(items, draft.data.get("answers", {}), facility.name if facility else "")
-    markup = checklist_markup(items, draft.data.get("answers", {}))
-    if edit and update.callback_query is not None:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    else:
-        await say(update, text, markup)
-    return CHECKLIST
+async def checklist_view(turn: Turn, items: list[ChecklistItem]) -> tuple[str, InlineKeyboardMarkup]:
+    """The checklist's text with the answers so far, and its buttons."""
+    facility = await turn.repos.facilities.get(int(turn.data["facility_id"]))
+    answers = turn.data.get("answers", {})
+    return (checklist_text(items, answers, facility.name if facility else ""),
+            checklist_markup(items, answers))
 
 
-async def ask_findings(update: Update) -> int:
+async def show_checklist(turn: Turn) -> None:
+    """Sends the checklist as a new message (answers edit it in place)."""
+    await turn.say(*await checklist_view(turn, await svc.checklist(turn.repos, turn.draft)))
+
+
+async def ask_findings(turn: Turn) -> None:
     """Asks for the findings as text, or «nothing to report»."""
-    await say(update, t("inspections.ask_findings"), grid(
-        [], extra=[(t_plain("inspections.no_findings_button"), "ci:nf"), *cancel_row()]))
-    return ASK_FINDINGS
+    await turn.say(t("inspections.ask_findings"), grid(
+        [], extra=[(t_plain("inspections.no_findings_button"), CB.NO_FINDINGS()), *cancel_row()]))
 
 
-async def ask_severity(update: Update) -> int:
+async def ask_severity(turn: Turn) -> None:
     """Asks how severe the findings are."""
-    items = [(t_plain(f"inspections.severity_{s.value}"), f"ci:s:{s.value}") for s in Severity]
-    await say(update, t("inspections.ask_severity"), grid(items, 2, cancel_row()))
-    return ASK_SEVERITY
+    items = [(t_plain(f"inspections.severity_{s.value}"), CB.SEVERITY(s)) for s in Severity]
+    await turn.say(t("inspections.ask_severity"), grid(items, 2, cancel_row()))
+
+
+async def show_summary(turn: Turn) -> None:
+    """Everything the deputy is about to confirm, with confirm, change and cancel."""
+    await turn.say(await summary_text(turn.repos, turn.draft, turn.clock.tz), grid(
+        [(t_plain("inspections.confirm_button"), CB.CONFIRM(turn.draft.id)),
+         (t_plain("inspections.change_button"), CB.CHANGE())], extra=cancel_row()))
+
+
+async def ask_change(turn: Turn) -> None:
+    """Offers the parts that can be done again."""
+    items = [(t_plain(f"inspections.step_{s.value}"), CB.GO(s)) for s in svc.Step]
+    await turn.say(t("inspections.ask_change"), grid(items, 2, cancel_row()))

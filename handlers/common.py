@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -99,15 +100,16 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-def end_every_flow(update: Update, context: BotContext) -> None:
-    """Takes the person out of every conversation, not only the one that saw /cancel.
+def end_every_flow(update: Update, context: BotContext, keep: str | None = None) -> None:
+    """Takes the person out of every conversation (but `keep`), not only the one that saw
+    /cancel or the one being entered: one flow at a time.
 
     cancel clears all of user_data; a second flow left open (say /add_project, then /invite,
     then /cancel) would otherwise continue without its scratch data and fail.
     """
     for handlers in context.application.handlers.values():
         for handler in handlers:
-            if isinstance(handler, ConversationHandler):
+            if isinstance(handler, ConversationHandler) and handler.name != keep:
                 key = handler._get_key(update)  # noqa: SLF001 - PTB has no public way to end
                 handler._update_state(ConversationHandler.END, key)  # noqa: SLF001
 
@@ -135,9 +137,15 @@ def flow_state(update: Update, context: BotContext, name: str) -> object | None:
     return handler._conversations.get(handler._get_key(update))  # noqa: SLF001
 
 
+def cancel_filters(callback: Callable[[Update, BotContext], Awaitable[object]]) -> list:
+    """/cancel and the «cancel» menu label, both handled by callback."""
+    return [CommandHandler("cancel", callback),
+            MessageHandler(menu_button("menu.cancel"), callback)]
+
+
 def cancel_handlers() -> list:
     """The /cancel command and menu-free fallbacks every conversation shares."""
-    return [CommandHandler("cancel", cancel), MessageHandler(menu_button("menu.cancel"), cancel)]
+    return cancel_filters(cancel)
 
 
 @require_role(*ALL_ROLES)

@@ -72,13 +72,31 @@ def main_menu(role: Role) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
 
+# Labels of reply-keyboard buttons that flows show (besides the menus): a step takes its own
+# label as its own button, and no text step ever takes any of them as an answer.
+REPLY_LABEL_KEYS = [
+    "menu.cancel", "inspections.location_button", "inspections.skip_location_button",
+    "onboarding.share_phone_button",
+]
+
+
+def labels() -> list[str]:
+    """Every menu entry's label (of every role) and every reply-keyboard button's label."""
+    keys = {key for rows in MENU_ROWS.values() for row in rows for key in row}
+    return sorted({t_plain(key) for key in keys | set(REPLY_LABEL_KEYS)})
+
+
 def menu_labels() -> filters.BaseFilter:
-    """Matches any menu entry's label (of every role, and cancel)."""
-    keys = {key for rows in MENU_ROWS.values() for row in rows for key in row} | {"menu.cancel"}
-    return filters.ChatType.PRIVATE & filters.Text(sorted(t_plain(key) for key in keys))
+    """Matches any menu or reply-keyboard label (of every role, and cancel)."""
+    return filters.ChatType.PRIVATE & filters.Text(labels())
+
+
+def free_text() -> filters.BaseFilter:
+    """What a text step takes: typed text that is no command and no label of any button
+    (python-telegram-bot's persistentconversationbot.py excludes its «Done» the same way)."""
+    return filters.TEXT & ~filters.COMMAND & ~filters.Text(labels())
 
 
 def menu_button(key: str) -> filters.BaseFilter:
     """Matches a private text message that is exactly the menu entry's label."""
     return filters.ChatType.PRIVATE & filters.Text([t_plain(key)])
-

@@ -28,10 +28,10 @@ from bot.db import Database
 # and the "told this group once" notes the gate writes for any group message.
 BOOKKEEPING = frozenset({"conversation_state", "user_data", "audit_log", "group_notices"})
 
-# Any update from a person shows they can be reached again (they unblocked the bot). A report
-# draft's step is where its author is in /report, as conversation_state is for every flow.
+# Any update from a person shows they can be reached again (they unblocked the bot). A
+# draft's step is where its author is in a flow, as conversation_state is for every flow.
 BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at"}),
-                       "progress_reports": frozenset({"step", "editing", "updated_at"})}
+                       "flow_drafts": frozenset({"step", "editing", "updated_at"})}
 
 SLOT = "\x00"  # where an id goes in a callback template
 NONEXISTENT_ID = 999_999_999
@@ -337,6 +337,22 @@ def force_state(conv: ConversationHandler, chat_id: int, user_id: int, state: ob
         conv._conversations.pop(key, None)  # noqa: SLF001
     else:
         conv._conversations[key] = state  # noqa: SLF001
+
+
+async def force_step(app: Application, conv: ConversationHandler, user_id: int,
+                     state: object | None) -> None:
+    """force_state, and for a step-flow conversation the person's draft put at that step too
+    (the draft is the truth there: a conversation step its draft does not share is no step
+    a person can be at)."""
+    force_state(conv, user_id, user_id, state)
+    from handlers.flowkit import FLOWS  # noqa: PLC0415
+
+    if conv.name not in FLOWS or not isinstance(state, str):
+        return
+    repos = app.bot_data["repos"]
+    person = await repos.people.by_tg(user_id)
+    if person is not None:
+        await repos.drafts.set_step(person.id, conv.name, state, app.bot_data["clock"].now())
 
 
 def state_of(conv: ConversationHandler, chat_id: int, user_id: int) -> object | None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from bot.clock import FixedClock
+from bot.db.repos.reports import Report
 from bot.domain import Person, Role
+from bot.services.progress import submit
+from bot.services.report_draft import FLOW
 from bot.services.projects import add_project
 from tests.conftest import Harness
 from tests.fakes import ChatSim
@@ -46,3 +50,16 @@ def answered_once(bot: Harness) -> bool:
     """Every button press was answered at most once (Telegram refuses a second answer)."""
     ids = [c.params["callback_query_id"] for c in bot.api.named("answerCallbackQuery")]
     return len(ids) == len(set(ids))
+
+
+async def submit_report(bot: Harness, author: Person, project_id: int, when: datetime, *,
+                        percent: int = 40, spent: int = 1_000_000, done_text: str = "work",
+                        people_reached: int | None = 12) -> Report:
+    """A report submitted at `when` the way /report stores one (a draft, then submit)."""
+    draft = await bot.repos.drafts.start(author.id, FLOW, {
+        "project_id": project_id, "kind": "progress", "previous_percent": None,
+        "percent": percent, "spent": spent, "done_text": done_text,
+        "people_reached": people_reached, "files": []}, "summary", when)
+    report = await submit(bot.repos, FixedClock(when, bot.clock.tz), author, draft)
+    assert report is not None
+    return report

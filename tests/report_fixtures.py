@@ -22,6 +22,7 @@ from tests.conftest import Harness
 from tests.fakes import ChatSim
 from tests.inspect_flow import NEAR, SITE, add_facility, facility_type, programme
 from tests.people import add_organisation, register
+from tests.project_fixtures import submit_report
 
 KERMAN = "\u06a9\u0631\u0645\u0627\u0646"
 RAFSANJAN = "\u0631\u0641\u0633\u0646\u062c\u0627\u0646"
@@ -131,9 +132,4 @@ async def make_month(bot: Harness) -> Month:
 
 async def _report(bot: Harness, author: Person, project_id: int, when: datetime,
                   percent: int) -> None:
-    report_id = await bot.repos.reports.start_draft(when, project_id=project_id,
-                                                    author_id=author.id, previous_percent=None)
-    await bot.repos.reports.update_draft(report_id, author.id, when, percent=percent,
-                                         spent=1_000_000, done_text="work", people_reached=12)
-    async with bot.repos.db.transaction():
-        assert await bot.repos.reports.submit(report_id, when)
+    await submit_report(bot, author, project_id, when, percent=percent)

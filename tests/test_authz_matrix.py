@@ -23,7 +23,7 @@ from tests.introspect import (
     commands,
     conversations,
     entry_commands,
-    force_state,
+    force_step,
     owner,
     sample_ids,
     text_states,
@@ -105,7 +105,7 @@ CALLBACKS: dict[str, Cb] = {
     "ci:t:#": Cb(DEPUTIES, "facility_types", scoped=False),
     "ci:f:#": Cb(DEPUTIES, "facilities"),
     "ci:a:#:*": Cb(DEPUTIES, "checklist_items", scoped=False),
-    "ci:ok:#": Cb(DEPUTIES, "inspection_drafts"),
+    "ci:ok:#": Cb(DEPUTIES, "flow_drafts"),
     "ci:*": Cb(DEPUTIES),
     "fu:c:#": Cb(DEPUTIES, "follow_ups"),
     "fu:x": Cb(REGISTERED),
@@ -121,7 +121,6 @@ CALLBACKS: dict[str, Cb] = {
     "adm:cancel": Cb(REGISTERED),
     # Old buttons of the project flows get the stale answer, for anyone registered.
     "adm:#": Cb(REGISTERED),
-    "rep:#": Cb(REGISTERED),
     "ofr:#": Cb(REGISTERED),
     # Progress reports (members of the project's organisation).
     "rep:p:#": Cb(MEMBERS, "projects"),
@@ -295,7 +294,7 @@ async def test_callbacks_matrix(world):
 
                     async def action(chat, data=data, step=step, uid=uid):
                         if step is not None:
-                            force_state(site.conversation, uid, uid, step)
+                            await force_step(world.bot.app, site.conversation, uid, step)
                         return await chat.click(data)
 
                     where = f"at {site.conversation.name}:{step}" if step is not None else "outside flows"
@@ -333,7 +332,7 @@ async def test_typed_steps_matrix(world):
                 uid = USER_IDS[role]
 
                 async def action(chat, state=state, uid=uid, conv=conv):
-                    force_state(conv, uid, uid, state)
+                    await force_step(world.bot.app, conv, uid, state)
                     return await chat.send("Matrix probe 12")
 
                 await run_cell(world, cells, role, f"text at {conv.name}:{state} as {role}", action,
@@ -353,7 +352,7 @@ async def test_a_press_without_data_is_refused_at_every_step(world):
 
             async def action(chat, conv=conv, state=state, uid=uid):
                 if conv is not None:
-                    force_state(conv, uid, uid, state)
+                    await force_step(world.bot.app, conv, uid, state)
                 return await chat.click("")
 
             where = f"{conv.name}:{state}" if conv is not None else "outside flows"

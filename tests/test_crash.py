@@ -184,7 +184,7 @@ async def _run(tmp_path, api, ids, token, chat, bot, began) -> None:  # noqa: AN
         photos = await repos.inspections.photos(visits[0].id)
         answers = await db.scalar("SELECT count(*) FROM inspection_answers WHERE inspection_id = ?",
                                   (visits[0].id,))
-        drafts = await db.scalar("SELECT count(*) FROM inspection_drafts")
+        drafts = await db.scalar("SELECT count(*) FROM flow_drafts")
     finally:
         await db.close()
     assert row["location_status"] == "live"

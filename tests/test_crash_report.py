@@ -98,7 +98,7 @@ async def test_kill_9_at_random_points_of_a_report_loses_nothing(tmp_path, api):
         reports = await repos.reports.of_project(project_id)
         assert len(reports) == 1, reports
         files = await repos.reports.attachments(reports[0].id)
-        drafts = await db.scalar("SELECT count(*) FROM progress_reports WHERE status = 'draft'")
+        drafts = await db.scalar("SELECT count(*) FROM flow_drafts")
     finally:
         await db.close()
     report = reports[0]
@@ -128,7 +128,7 @@ def _run(api: FakeTelegramServer, project_id: int, token: str, bot: Process) -> 
         shown = api.shown_to(USER)[before:]
         if any(until(c) for c in shown):
             return "done"
-        if any(c.text == t("report.resumed") for c in shown[:-1]):  # the note, then the step
+        if any(c.text == t("flow.resumed") for c in shown[:-1]):  # the note, then the step
             return "again"
         stale = t_plain("report.stale")
         if query_id is not None and any(

@@ -95,16 +95,16 @@ async def test_forged_and_bad_input_is_refused(bot):
     await chat.send("سلام")  # text where a button is expected
     assert chat.last_text() == t("inspections.ask_programme")
     await chat.click("ci:p:999")
-    assert (await bot.repos.inspections.draft(deputy.id)).data.get("programme_id") is None
+    assert (await bot.repos.drafts.get(deputy.id, "deputy_checkin")).data.get("programme_id") is None
     await chat.click(f"ci:p:{food.id}")
     sports = await bot.repos.programmes.types((await programme(bot, "sports")).id)
     await chat.click(f"ci:t:{sports[0].id}")  # a type of another programme
-    assert (await bot.repos.inspections.draft(deputy.id)).data.get("type_id") is None
+    assert (await bot.repos.drafts.get(deputy.id, "deputy_checkin")).data.get("type_id") is None
     await chat.click(f"ci:t:{mine.facility_type_id}")
     calls = await chat.click(f"ci:f:{theirs.id}")  # another county's facility
     assert any(c.endpoint == "answerCallbackQuery" and c.params.get("text") == t("auth.denied")
                for c in calls)
-    assert (await bot.repos.inspections.draft(deputy.id)).data.get("facility_id") is None
+    assert (await bot.repos.drafts.get(deputy.id, "deputy_checkin")).data.get("facility_id") is None
     assert ("کشتارگاه بم", f"ci:f:{theirs.id}") not in chat.buttons()
     await chat.send("رفسنجان")  # search by part of the name
     assert ("کشتارگاه رفسنجان", f"ci:f:{mine.id}") in chat.buttons()
@@ -115,7 +115,7 @@ async def test_forged_and_bad_input_is_refused(bot):
     assert chat.texts()[-1] == t("inspections.location_stale")
     await chat.send(t("inspections.skip_location_button"))
     await chat.send_sticker()
-    assert chat.last_text() == t("inspections.text_expected")
+    assert chat.last_text() == t("flow.expect_text")
     await chat.send("GPS ندارد")
     await chat.send_voice("v1")
     assert t("inspections.not_a_photo") in chat.texts()[-2]
@@ -124,7 +124,7 @@ async def test_forged_and_bad_input_is_refused(bot):
     await chat.send_document("big", "big.jpg", "image/jpeg", size=25 * 1024 * 1024)
     assert chat.last_text() == t("inspections.photo_too_big")
     await chat.send_document("img", "site.png", "image/png", data=b"png-bytes")
-    draft = await bot.repos.inspections.draft(deputy.id)
+    draft = await bot.repos.drafts.get(deputy.id, "deputy_checkin")
     assert [p["source"] for p in draft.data["photos"]] == ["document"]
     assert draft.data["location"] == {"status": "skipped", "note": "GPS ندارد",
                                       "at": "2026-11-29 06:00:00"}
@@ -132,10 +132,10 @@ async def test_forged_and_bad_input_is_refused(bot):
     items = await bot.repos.programmes.checklist(mine.facility_type_id)
     other = await bot.repos.programmes.checklist(sports[0].id)
     await chat.click(f"ci:a:{other[0].id}:y")  # an item of another checklist
-    assert (await bot.repos.inspections.draft(deputy.id)).data["answers"] == {}
+    assert (await bot.repos.drafts.get(deputy.id, "deputy_checkin")).data["answers"] == {}
     await chat.click(f"ci:a:{items[0].id}:n")
     await chat.click("ci:ad")  # not everything answered yet
-    assert (await bot.repos.inspections.draft(deputy.id)).data.get("answers_done") is not True
+    assert (await bot.repos.drafts.get(deputy.id, "deputy_checkin")).data.get("answers_done") is not True
     edits = [c for c in chat.calls() if c.endpoint == "editMessageText"]
     assert edits
     assert t("inspections.mark_no") in edits[-1].text
@@ -189,7 +189,7 @@ async def test_change_a_step_and_cancel(bot):
     assert "یک مورد جزئی" in chat.last_text()
     await chat.send("/cancel")
     assert chat.last_text() == t("inspections.cancelled")
-    assert await bot.repos.inspections.draft(deputy.id) is None
+    assert await bot.repos.drafts.get(deputy.id, "deputy_checkin") is None
     assert await bot.repos.inspections.of_period("1405-09") == []
 
 
@@ -203,7 +203,7 @@ async def test_inspect_again_offers_to_resume_or_start_over(bot):
     chat, deputy = await register(bot, 2005, Role.DEPUTY, county="رفسنجان")
     facility = await add_facility(bot, "رفسنجان", "کشتارگاه رفسنجان")
     await pick_facility(bot, chat, facility)
-    draft = await bot.repos.inspections.draft(deputy.id)
+    draft = await bot.repos.drafts.get(deputy.id, "deputy_checkin")
     await chat.send("/inspect")
     assert [data for _, data in chat.buttons()] == ["ci:resume", "ci:fresh", "ci:x"]
     await chat.send("چی؟")  # text where a button is expected: asked again
@@ -213,7 +213,7 @@ async def test_inspect_again_offers_to_resume_or_start_over(bot):
     await chat.send("/inspect")
     await chat.click("ci:fresh")
     assert chat.last_text() == t("inspections.ask_programme")
-    fresh = await bot.repos.inspections.draft(deputy.id)
+    fresh = await bot.repos.drafts.get(deputy.id, "deputy_checkin")
     assert fresh.id != draft.id
     assert "facility_id" not in fresh.data
 
@@ -224,7 +224,7 @@ async def test_menu_cancel_label_cancels_at_text_steps(bot):
     await pick_facility(bot, chat, facility)
     await chat.send(t("menu.cancel"))  # the location keyboard's cancel button
     assert chat.last_text() == t("inspections.cancelled")
-    assert await bot.repos.inspections.draft(deputy.id) is None
+    assert await bot.repos.drafts.get(deputy.id, "deputy_checkin") is None
 
 
 async def test_two_visits_in_a_row_get_consecutive_tracking_numbers(bot):
@@ -249,9 +249,9 @@ async def test_menu_buttons_are_not_taken_as_answers(bot):
     await chat.send(t("inspections.skip_location_button"))
     await chat.send(t("menu.whoami"))  # answered by /whoami, not kept as the reason
     assert "رفسنجان" in chat.last_text()
-    assert "location" not in (await bot.repos.inspections.draft(deputy.id)).data
+    assert "location" not in (await bot.repos.drafts.get(deputy.id, "deputy_checkin")).data
     await chat.send("آنتن نیست")
-    assert (await bot.repos.inspections.draft(deputy.id)).data["location"]["note"] == "آنتن نیست"
+    assert (await bot.repos.drafts.get(deputy.id, "deputy_checkin")).data["location"]["note"] == "آنتن نیست"
 
 
 async def test_changing_the_facility_keeps_answers_of_the_same_type(bot):
@@ -284,7 +284,7 @@ async def test_another_deputy_cannot_confirm_or_see_a_draft(bot):
     assert other.last_text() == t("inspections.nothing_to_confirm")
     await other.click("ci:ok:999")
     assert await bot.repos.inspections.of_period("1405-09") == []
-    assert await bot.repos.inspections.draft(deputy.id) is not None
+    assert await bot.repos.drafts.get(deputy.id, "deputy_checkin") is not None
     admin = bot.chat(ADMIN_ID)
     calls = await admin.click(ok)  # an admin is not a deputy
     assert any(c.params.get("text") == t("auth.denied") for c in calls)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.i18n import fa_digits, t
+from bot.jalali import JalaliMonth
+from bot.services.progress import report_code
 from tests.project_fixtures import answered_once, make_world
+
+AZAR = JalaliMonth(1405, 9)  # the month of conftest.START
 
 
 async def _report(chat, project_id: int, *, percent: str = "۴۵", spent: str = "۳ میلیون"):
@@ -23,12 +27,12 @@ async def test_report_review_revision_acceptance(bot):
     await _report(w.member, w.project_id)
     assert t("report.summary", card="x").split("\n")[0] in w.member.last_text()
     await w.member.click("rep:ok")
-    draft_gone = await bot.repos.reports.draft_of(w.member_person.id)
-    assert draft_gone is None
+    assert await bot.repos.drafts.get(w.member_person.id, "member_report") is None
     [first] = await bot.repos.reports.of_project(w.project_id)
     assert (first.status, first.percent, first.spent, first.people_reached) == (
         "submitted", 45, 3_000_000, 120)
-    assert t("report.stored", code="1-1").split("\n")[0] in w.member.last_text()
+    assert first.tracking_code == report_code(AZAR, 1)
+    assert w.member.last_text() == t("report.stored", code=fa_digits(report_code(AZAR, 1)))
     files = await bot.repos.reports.attachments(first.id)
     assert [f.kind for f in files] == ["photo", "document"]
     assert all(f.sha256 and (bot.settings.media_dir / f.sha256[:2] / f.sha256).exists()
@@ -60,7 +64,8 @@ async def test_report_review_revision_acceptance(bot):
     assert [(r.version, r.status, r.spent) for r in history] == [
         (1, "returned", 3_000_000), (2, "submitted", 3_500_000)]
     second = history[1]
-    assert second.revision_of == first.id and second.tracking_code == f"{first.id}-2"
+    assert second.revision_of == first.id
+    assert second.tracking_code == report_code(AZAR, 1) + "/2"
     assert len(await bot.repos.reports.attachments(second.id)) == 2
 
     # A second revision of the same returned version is refused.
@@ -71,8 +76,8 @@ async def test_report_review_revision_acceptance(bot):
     await w.deputy.click(f"rv:ok:{second.id}")
     assert (await bot.repos.reports.get(second.id)).status == "accepted"
     await bot.deliver()
-    assert w.member.last_text() == t("review.told_accepted", title="Sport for kids",
-                                     code=f"{first.id}-2".replace("1", "۱").replace("2", "۲"))
+    assert w.member.last_text() == t("review.told_accepted", title="Sport for kids", code=t(
+        "report.code_version", code=fa_digits(report_code(AZAR, 1)), version=2))
     # A second click changes nothing.
     await w.deputy.click(f"rv:ok:{second.id}")
     assert w.deputy.last_text() == t("review.already")
@@ -149,10 +154,10 @@ async def test_backwards_needs_reason_and_over_budget_needs_confirmation(bot):
     assert w.member.last_text() == t("report.ask_back_reason", previous=50)
     await w.member.send("Part of the work had to be redone")
     await w.member.send_sticker()
-    assert w.member.last_text() == t("report.expect_text")
+    assert w.member.last_text() == t("flow.expect_text")
     await w.member.send("Redone")
-    await w.member.send("a lot")  # text where files are expected
-    assert w.member.last_text() == t("report.expect_file")
+    await w.member.send("a lot")  # text where files are expected: said, and asked again
+    assert w.member.texts()[-2:] == [t("report.expect_file"), t("report.ask_files", count=0)]
     await w.member.send_document("x1", "a.exe", "application/x-msdownload")
     assert w.member.last_text() == t("report.file_bad_type")
     await w.member.send_document("big", "b.pdf", "application/pdf", size=21 * 1024 * 1024)
@@ -164,7 +169,7 @@ async def test_backwards_needs_reason_and_over_budget_needs_confirmation(bot):
     assert w.member.last_text() == t("report.confirm_over", spent=1_200_000, budget=1_000_000)
     await w.member.send("yes")  # typed where a button is expected: asked again with buttons
     assert w.member.texts()[-2:] == [
-        t("report.use_buttons"), t("report.confirm_over", spent=1_200_000, budget=1_000_000)]
+        t("flow.use_buttons"), t("report.confirm_over", spent=1_200_000, budget=1_000_000)]
     assert w.member.buttons()[0][1] == "rep:over:yes"
     await w.member.click("rep:over:no")
     await w.member.send("1.5 میلیون")
@@ -185,11 +190,12 @@ async def test_cancel_discards_draft(bot):
     await w.member.send("20")
     await w.member.click("rep:cancel")
     assert w.member.last_text() == t("report.cancelled")
-    assert await bot.repos.reports.draft_of(w.member_person.id) is None
+    assert await bot.repos.drafts.get(w.member_person.id, "member_report") is None
     await w.member.send("/report")
     await w.member.click(f"rep:p:{w.project_id}")
-    await w.member.send("/cancel")
-    assert w.member.last_text() == t("common.cancelled")
+    await w.member.send("/cancel")  # leaves the report; the draft is kept, and it says so
+    assert w.member.last_text() == t("report.left_kept")
+    assert await bot.repos.drafts.get(w.member_person.id, "member_report") is not None
     assert answered_once(bot)
 
 
@@ -199,6 +205,7 @@ async def test_unfinished_draft_can_be_continued(bot):
     await w.member.click(f"rep:p:{w.project_id}")
     await w.member.send("30")
     await w.member.send("/cancel")  # the flow ends; the draft stays to be continued
+    assert w.member.last_text() == t("report.left_kept")
     await w.member.send(t("menu.report"))
     assert (t("report.resume_button"), "rep:resume") in w.member.buttons()
     await w.member.click("rep:resume")

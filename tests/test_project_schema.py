@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import aiosqlite
@@ -24,8 +26,8 @@ EXPECTED = {
                        "tracking_code", "submitted_at"],
     "project_overview": ["project_id", "title", "domain", "budget", "start_date", "deadline",
                          "status", "organisation_id", "organisation", "county_id",
-                         "last_report_id", "progress", "spent", "last_report_at",
-                         "last_report_status"],
+                         "accepted_report_id", "progress", "spent", "last_report_id",
+                         "last_report_at", "last_report_status", "pending_progress"],
 }
 
 
@@ -62,8 +64,45 @@ async def test_0007_gives_reports_in_progress_the_step_ptb_stored(tmp_path: Path
             INSERT INTO user_data (user_id, data) VALUES (555, '{{"rep_edit": true}}'),
                                                          (556, '{{"ci_new_name": "x"}}');
         """)
-        assert await migrate(conn) >= 7
+        assert await migrate(conn, target=7) == 7
         async with conn.execute("SELECT id, step, editing FROM progress_reports ORDER BY id") as c:
             assert [tuple(r) async for r in c] == [(1, "spent", 1), (2, None, 0)]
         async with conn.execute("SELECT user_id, data FROM user_data ORDER BY user_id") as c:
             assert [tuple(r) async for r in c] == [(556, '{"ci_new_name": "x"}')]
+        await _0008_moves_the_drafts_and_names_the_steps(conn, now)
+
+
+async def _0008_moves_the_drafts_and_names_the_steps(conn: aiosqlite.Connection,
+                                                     now: str) -> None:
+    """Check-ins and reports in progress at the upgrade become step-flow drafts at the same
+    step (the stored conversation step now a name), with their answers and files."""
+    await conn.executescript(f"""
+        INSERT INTO report_attachments (report_id, kind, file_id, file_unique_id, sha256,
+            created_at) VALUES (1, 'photo', 'f1', 'u1', '{'a' * 64}', '{now}');
+        INSERT INTO inspection_drafts (id, person_id, data, started_at, updated_at)
+            VALUES (41, 2, '{{"photos": [], "answers": {{}}, "type_id": 3}}', '{now}', '{now}');
+    """)
+    assert await migrate(conn, target=8) == 8
+    async with conn.execute(
+            "SELECT id, person_id, flow, step, editing, data FROM flow_drafts ORDER BY person_id,"
+            " flow") as c:
+        rows = [tuple(r) async for r in c]
+    assert [r[:5] for r in rows] == [
+        (rows[0][0], 1, "member_report", "spent", 1),
+        (41, 2, "deputy_checkin", "new_address", 0),
+        (rows[2][0], 2, "member_report", None, 0),
+    ]
+    report = json.loads(rows[0][5])
+    assert (report["project_id"], report["percent"]) == (1, 40)
+    assert [(f["kind"], f["file_id"]) for f in report["files"]] == [("photo", "f1")]
+    assert json.loads(rows[1][5]) == {"photos": [], "answers": {}, "type_id": 3,
+                                      "new_name": "x"}
+    async with conn.execute("SELECT count(*) FROM progress_reports") as c:
+        assert (await c.fetchone())[0] == 0  # drafts are no report rows any more
+    async with conn.execute("SELECT name, key, state FROM conversation_state ORDER BY name") as c:
+        assert [tuple(r) async for r in c] == [("deputy_checkin", "[556, 556]", '"new_address"'),
+                                               ("member_report", "[555, 555]", '"spent"')]
+    async with conn.execute("SELECT count(*) FROM user_data") as c:
+        assert (await c.fetchone())[0] == 0
+    async with conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'flow_drafts'") as c:
+        assert (await c.fetchone())[0] >= 41  # new drafts never take a check-in draft's id

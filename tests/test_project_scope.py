@@ -40,7 +40,7 @@ async def test_other_organisation_cannot_report_or_see(bot):
     assert outsider.last_text() == t("report.no_projects")
     await outsider.click(f"rep:p:{w.project_id}")  # forged
     assert outsider.last_text() == t("report.project_gone")
-    assert await bot.repos.reports.draft_of(outsider_p.id) is None
+    assert await bot.repos.drafts.get(outsider_p.id, "member_report") is None
     await other_deputy.send("/projects")
     assert other_deputy.last_text() == t("projects.none")
     await w.deputy.send("/projects")

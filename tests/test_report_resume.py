@@ -8,19 +8,30 @@ each question, is what the member's first update after the restart is compared w
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t
-from handlers.report_steps import ASK_DONE, ASK_PEOPLE, ASK_PERCENT, SUMMARY
 from tests.conftest import ADMIN_ID, Harness
 from tests.fakes import ChatSim
 from tests.project_fixtures import World, answered_once, make_world
 from tests.people import register
 
 FLOW = "member_report"
+ASK_PERCENT, ASK_DONE, ASK_PEOPLE, SUMMARY = "percent", "done", "people", "summary"
+
+
+async def draft_of(bot: Harness, person_id: int) -> SimpleNamespace | None:
+    """The member's report draft: its answers, step and editing flag as attributes."""
+    draft = await bot.repos.drafts.get(person_id, FLOW)
+    if draft is None:
+        return None
+    answers = dict.fromkeys(("percent", "done_text", "spent", "people_reached"))
+    return SimpleNamespace(**{**answers, **draft.data}, step=draft.step, editing=draft.editing)
 
 
 async def lose_step(bot: Harness, chat: ChatSim, state: object | None) -> ChatSim:
@@ -53,19 +64,19 @@ async def test_lost_step_is_asked_again_and_the_answer_lands_in_its_field(bot):
     # The member answers the question they saw; the bot, still at the percent without the
     # draft, would call it a bad percent. Instead: the note and the question again.
     await member.send("Venue rented")
-    assert member.texts()[-2:] == [t("report.resumed"), t("report.ask_done")]
-    draft = await bot.repos.reports.draft_of(w.member_person.id)
+    assert member.texts()[-2:] == [t("flow.resumed"), t("report.ask_done")]
+    draft = await draft_of(bot, w.member_person.id)
     assert (draft.percent, draft.done_text, draft.step) == (30, None, "done")
     assert t("report.bad_percent") not in member.texts()
 
     await member.send("Venue rented")
     assert member.last_text() == t("report.ask_files")
-    draft = await bot.repos.reports.draft_of(w.member_person.id)
+    draft = await draft_of(bot, w.member_person.id)
     assert (draft.percent, draft.done_text, draft.step) == (30, "Venue rented", "files")
     await member.send_photo("ph1")
     await member.click("rep:files:done")
     assert member.last_text() == t("report.ask_spent", budget=10_000_000)
-    assert member.texts().count(t("report.resumed")) == 1  # only the first update is checked
+    assert member.texts().count(t("flow.resumed")) == 1  # only the first update is checked
     assert answered_once(bot)
 
 
@@ -88,14 +99,14 @@ async def test_changing_one_step_survives_the_lost_step(bot):
 
     calls = await member.send("3500000")
     assert [c.text for c in calls if c.text] == [
-        t("report.resumed"), t("report.ask_spent", budget=10_000_000)]
-    draft = await bot.repos.reports.draft_of(w.member_person.id)
+        t("flow.resumed"), t("report.ask_spent", budget=10_000_000)]
+    draft = await draft_of(bot, w.member_person.id)
     assert (draft.spent, draft.editing) == (3_000_000, True)
 
     await member.send("3500000")
     # Back at the summary, not on to the people reached: the flag came from the draft.
     assert t("report.summary", card="x").split("\n")[0] in member.last_text()
-    draft = await bot.repos.reports.draft_of(w.member_person.id)
+    draft = await draft_of(bot, w.member_person.id)
     assert (draft.spent, draft.people_reached, draft.editing, draft.step) == (
         3_500_000, 120, False, "summary")
     await member.click("rep:ok")
@@ -111,8 +122,8 @@ async def test_a_button_of_the_drafts_step_is_handled_at_once(bot):
 
     await member.click("rep:files:done")
     assert member.last_text() == t("report.ask_spent", budget=10_000_000)
-    assert t("report.resumed") not in member.texts()
-    assert (await bot.repos.reports.draft_of(w.member_person.id)).done_text == "Posters printed"
+    assert t("flow.resumed") not in member.texts()
+    assert (await draft_of(bot, w.member_person.id)).done_text == "Posters printed"
     assert answered_once(bot)
 
 
@@ -122,9 +133,9 @@ async def test_a_button_of_the_step_before_shows_the_drafts_step(bot):
 
     calls = await member.click("rep:people:skip")  # pressed again: the summary never came
     assert answer_of(calls) is None  # answered, without an alert
-    assert member.texts()[-2] == t("report.resumed")
+    assert member.texts()[-2] == t("flow.resumed")
     assert t("report.summary", card="x").split("\n")[0] in member.last_text()
-    draft = await bot.repos.reports.draft_of(w.member_person.id)
+    draft = await draft_of(bot, w.member_person.id)
     assert draft.people_reached == 120  # the press changed nothing
     assert answered_once(bot)
 
@@ -134,11 +145,11 @@ async def test_a_command_first_goes_on_and_the_flow_is_at_the_drafts_step(bot):
     member = await lose_step(bot, w.member, ASK_PERCENT)
 
     await member.send("/help")
-    assert t("report.resumed") not in member.texts()
+    assert t("flow.resumed") not in member.texts()
     assert t("help.member", commands="x").split("\n")[0] in member.last_text()
     await member.send("Venue rented")
     assert member.last_text() == t("report.ask_files")
-    assert (await bot.repos.reports.draft_of(w.member_person.id)).done_text == "Venue rented"
+    assert (await draft_of(bot, w.member_person.id)).done_text == "Venue rented"
 
 
 async def test_a_second_confirm_after_a_lost_end_stores_nothing_twice(bot):
@@ -150,7 +161,7 @@ async def test_a_second_confirm_after_a_lost_end_stores_nothing_twice(bot):
     calls = await member.click("rep:ok")
     assert answer_of(calls) == t("report.stale")
     assert len(await bot.repos.reports.of_project(w.project_id)) == 1
-    assert await bot.repos.reports.draft_of(w.member_person.id) is None
+    assert await draft_of(bot, w.member_person.id) is None
     assert await bot.repos.state.conversations(FLOW) == {}
     assert answered_once(bot)
 
@@ -167,7 +178,7 @@ async def test_a_lost_start_of_a_revision_shows_its_summary(bot):
     member = await lose_step(bot, w.member, None)
 
     await member.click(f"rep:rev:{first.id}")  # again: the summary was never seen
-    assert member.texts()[-2] == t("report.resumed")
+    assert member.texts()[-2] == t("flow.resumed")
     assert t("report.summary", card="x").split("\n")[0] in member.last_text()
     assert member.last_text() != t("report.revise_refused")
     await member.click("rep:ok")
@@ -178,7 +189,7 @@ async def test_leaving_the_report_keeps_the_draft_out_of_the_restart(bot):
     """/cancel ends the flow but keeps the draft: after a restart nobody is pulled back in."""
     w = await _begun(bot)
     await w.member.send("/cancel")
-    draft = await bot.repos.reports.draft_of(w.member_person.id)
+    draft = await draft_of(bot, w.member_person.id)
     assert (draft.percent, draft.step) == (30, None)
     await bot.restart(crash=True)
     member = bot.chat(w.member.user_id, "Maryam")
@@ -201,7 +212,7 @@ async def test_a_timed_out_report_forgets_its_step(bot):
                             bot.app.bot)
     [on_timeout] = conv.states[ConversationHandler.TIMEOUT]
     await on_timeout.callback(update, BotContext.from_update(update, bot.app))
-    draft = await bot.repos.reports.draft_of(w.member_person.id)
+    draft = await draft_of(bot, w.member_person.id)
     assert (draft.step, draft.editing) == (None, False)
 
 
@@ -231,5 +242,5 @@ async def test_people_other_than_members_are_untouched(bot):
     other = bot.chat(3005)
     await other.send("/report")
     assert other.last_text() == t("report.choose_project")
-    assert not any(t("report.resumed") in text
+    assert not any(t("flow.resumed") in text
                    for chat in (deputy, admin, stranger, other) for text in chat.texts())

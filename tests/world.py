@@ -151,7 +151,7 @@ async def seed_inspections(world: World) -> None:
 
 async def seed_projects(world: World) -> None:
     """A project for each organisation, each with a submitted progress report."""
-    from bot.services.progress import submit  # noqa: PLC0415
+    from tests.project_fixtures import submit_report  # noqa: PLC0415
     from bot.services.projects import add_project  # noqa: PLC0415
 
     bot = world.bot
@@ -163,10 +163,8 @@ async def seed_projects(world: World) -> None:
         )
         assert project_id is not None
         person = await bot.repos.people.by_tg(USER_IDS[role])
-        report_id = await bot.repos.reports.start_draft(now, project_id=project_id, author_id=person.id,
-                                                        previous_percent=None)
-        await bot.repos.reports.update_draft(report_id, person.id, now, percent=40, spent=1_000_000)
-        assert await submit(bot.repos, now, person, report_id) is not None
+        report_id = (await submit_report(bot, person, project_id, now, people_reached=None,
+                                         done_text=None)).id
         world.extra[f"project_{role}"] = project_id
         world.extra[f"report_{role}"] = report_id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.db.repos import Repos
-from bot.db.repos.inspections import Draft
+from bot.db.repos.drafts import Draft
 from bot.domain import Person
 from bot.i18n import Safe, fa_digits, fa_number, t, t_plain
 from bot.inspection_domain import ChecklistItem

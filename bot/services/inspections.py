@@ -13,10 +13,9 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-
-from bot.clock import from_db, to_db
+from bot.clock import Clock, from_db, to_db
 from bot.db.repos import Repos
-from bot.db.repos.inspections import Draft
+from bot.db.repos.drafts import Draft
 from bot.domain import Person, Role
 from bot.i18n import fa_digits, t, t_plain
 from bot.inspection_domain import (
@@ -24,14 +23,13 @@ from bot.inspection_domain import (
     ChecklistItem,
     Evidence,
     Facility,
-    FacilityType,
     Inspection,
-    Programme,
     Severity,
 )
-from bot.jalali import TEHRAN, JalaliMonth, format_datetime, local_date
+from bot.jalali import JalaliMonth, format_datetime
 from bot.services.evidence import PhotoFact, distance_m, evidence_strength
 from bot.services.notify import queue_text
+from bot.steps import SUMMARY, Outcome, Refuse
 
 MAX_PHOTOS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's getFile download limit
@@ -72,24 +70,21 @@ def judge_location(
     return LocationVerdict.OK
 
 
-# Reading and starting ---------------------------------------------------------------------
+FLOW = "deputy_checkin"  # the conversation's name and its drafts' flow
+
+
+def fresh_data() -> dict[str, Any]:
+    """A new check-in's draft data."""
+    return {"photos": [], "answers": {}}
+
+
 async def draft_of(repos: Repos, person: Person) -> Draft | None:
     """The deputy's draft, if a check-in is under way."""
-    return await repos.inspections.draft(person.id)
-
-
-async def start(repos: Repos, now: datetime, person: Person) -> Draft:
-    """Starts a fresh check-in (an unfinished one is replaced)."""
-    return await repos.inspections.start_draft(person.id, {"photos": [], "answers": {}}, now)
-
-
-async def cancel(repos: Repos, person: Person) -> None:
-    """Forgets the deputy's draft."""
-    await repos.inspections.drop_draft(person.id)
+    return await repos.drafts.get(person.id, FLOW)
 
 
 def missing_step(draft: Draft) -> Step | None:
-    """The first step still to do, or None when the draft can be confirmed."""
+    """The first part still to do, or None when the draft can be confirmed."""
     d = draft.data
     if not d.get("facility_id"):
         return Step.FACILITY
@@ -104,8 +99,22 @@ def missing_step(draft: Draft) -> Step | None:
     return None
 
 
-async def reopen(repos: Repos, now: datetime, draft: Draft, step: Step) -> None:
-    """Undoes one step so the person does it again (the others are kept)."""
+def next_step(draft: Draft) -> str:
+    """The step to ask: the first one still open, else the summary. Because it is derived from
+    the answers, changing one step from the summary comes back to the summary by itself."""
+    d = draft.data
+    part = missing_step(draft)
+    if part is Step.FACILITY:
+        if not d.get("programme_id"):
+            return "programme"
+        return "type" if not d.get("type_id") else "facility"
+    if part is Step.FINDINGS:
+        return "severity" if d.get("findings") else "findings"
+    return SUMMARY if part is None else part.value
+
+
+def reopen(draft: Draft, step: Step) -> str:
+    """Undoes one part so the person does it again (the others are kept); the step to ask."""
     d = draft.data
     if step is Step.FACILITY:
         for key in ("programme_id", "type_id", "facility_id"):
@@ -119,29 +128,24 @@ async def reopen(repos: Repos, now: datetime, draft: Draft, step: Step) -> None:
     elif step is Step.FINDINGS:
         d.pop("findings", None)
         d.pop("severity", None)
-    await repos.inspections.save_draft(draft, now)
+    return next_step(draft)
 
 
 # Programme, type, facility ------------------------------------------------------------------
-async def pick_programme(
-    repos: Repos, now: datetime, draft: Draft, programme_id: int
-) -> Programme | None:
-    """Sets the programme; None when it does not exist."""
+async def pick_programme(repos: Repos, draft: Draft, programme_id: int) -> Outcome:
+    """Sets the programme; refused when it does not exist."""
     programme = await repos.programmes.programme(programme_id)
     if programme is None:
-        return None
+        return Refuse("inspections.invalid_choice", ask=True)
     draft.data["programme_id"] = programme.id
-    await repos.inspections.save_draft(draft, now)
-    return programme
+    return next_step(draft)
 
 
-async def pick_type(
-    repos: Repos, now: datetime, draft: Draft, type_id: int
-) -> FacilityType | None:
-    """Sets the facility type; None unless it belongs to the chosen programme."""
+async def pick_type(repos: Repos, draft: Draft, type_id: int) -> Outcome:
+    """Sets the facility type; refused unless it belongs to the chosen programme."""
     kind = await repos.programmes.facility_type(type_id)
     if kind is None or kind.programme_id != draft.data.get("programme_id"):
-        return None
+        return Refuse("inspections.invalid_choice", ask=True)
     # Answers to another type's checklist are dropped; choosing the same type again keeps them.
     items = {str(i.id) for i in await repos.programmes.checklist(kind.id)}
     answers = draft.data.get("answers", {})
@@ -149,40 +153,46 @@ async def pick_type(
     if kept != answers:
         draft.data["answers"], draft.data["answers_done"] = kept, False
     draft.data["type_id"] = kind.id
-    await repos.inspections.save_draft(draft, now)
-    return kind
+    return next_step(draft)
 
 
 async def facility_choices(
     repos: Repos, person: Person, draft: Draft, search: str | None = None
 ) -> list[Facility]:
-    """The deputy's county's facilities of the chosen type (names containing search)."""
+    """The deputy's county's facilities of the chosen type (names matching search)."""
     type_id = draft.data.get("type_id")
     if person.county_id is None or not type_id:
         return []
     return await repos.facilities.of_county(person.county_id, [type_id], search, limit=30)
 
 
-async def pick_facility(
-    repos: Repos, now: datetime, person: Person, draft: Draft, facility_id: int
-) -> Facility | None:
-    """Sets the facility; None unless it is of the chosen type and in the deputy's county."""
+async def pick_facility(repos: Repos, person: Person, draft: Draft, facility_id: int) -> Outcome:
+    """Sets the facility; refused unless it is of the chosen type and in the deputy's county."""
     facility = await repos.facilities.get(facility_id)
     if (facility is None or facility.county_id != person.county_id
             or facility.facility_type_id != draft.data.get("type_id")):
-        return None
+        return Refuse("auth.denied")
     if draft.data.get("facility_id") != facility.id and draft.data.get("location"):
         draft.data.pop("location")  # a distance to another facility means nothing
     draft.data["facility_id"] = facility.id
-    await repos.inspections.save_draft(draft, now)
-    return facility
+    return next_step(draft)
+
+
+def name_new_facility(draft: Draft, name: str) -> Outcome:
+    """Keeps the new facility's name (as typed) and asks for its address."""
+    if not 0 < len(name) <= MAX_NAME:
+        return Refuse("inspections.bad_name")
+    draft.data["new_name"] = name
+    return "new_address"
 
 
 async def add_facility(
-    repos: Repos, now: datetime, person: Person, draft: Draft, name: str, address: str | None
+    repos: Repos, now: datetime, person: Person, draft: Draft, address: str | None
 ) -> Facility | None:
-    """Registers a new facility of the chosen type in the deputy's county and picks it."""
+    """Registers the named facility of the chosen type in the deputy's county and picks it
+    (recorded in the draft: a cancel keeps the facility, and says so)."""
     type_id = draft.data.get("type_id")
+    name = draft.data.pop("new_name", "")
     if person.county_id is None or not type_id or not 0 < len(name) <= MAX_NAME:
         return None
     facility = await repos.facilities.add(
@@ -190,7 +200,9 @@ async def add_facility(
         created_by=person.id, now=now,
     )
     await repos.audit.record(now, person.id, "facility.add", f"facility:{facility.id}", name=name)
-    return await pick_facility(repos, now, person, draft, facility.id)
+    draft.data.setdefault("added_facilities", []).append(facility.id)
+    await pick_facility(repos, person, draft, facility.id)
+    return facility
 
 
 # Location --------------------------------------------------------------------------------
@@ -206,17 +218,15 @@ async def set_location(
         "status": "live", "lat": lat, "lon": lon, "sent_at": to_db(sent_at), "at": to_db(now),
         "distance_m": distance,
     }
-    await repos.inspections.save_draft(draft, now)
     return distance
 
 
-async def skip_location(repos: Repos, now: datetime, draft: Draft, reason: str) -> bool:
-    """Records that no location was sent, and why; False when the reason is empty."""
+def skip_location(now: datetime, draft: Draft, reason: str) -> Outcome:
+    """Records that no location was sent, and why; refused when the reason is empty."""
     if not 0 < len(reason) <= MAX_TEXT:
-        return False
+        return Refuse("inspections.ask_skip_reason")
     draft.data["location"] = {"status": "skipped", "note": reason, "at": to_db(now)}
-    await repos.inspections.save_draft(draft, now)
-    return True
+    return next_step(draft)
 
 
 # Photos ----------------------------------------------------------------------------------
@@ -225,22 +235,20 @@ def photo_known(draft: Draft, file_unique_id: str) -> bool:
     return any(p.get("file_unique_id") == file_unique_id for p in draft.data.get("photos", []))
 
 
-async def add_photo(repos: Repos, now: datetime, draft: Draft, photo: dict[str, Any]) -> int:
+def add_photo(now: datetime, draft: Draft, photo: dict[str, Any]) -> int:
     """Adds a stored photo unless the same bytes are there; returns how many there are."""
     photos = draft.data.setdefault("photos", [])
     if len(photos) < MAX_PHOTOS and all(p["sha256"] != photo["sha256"] for p in photos):
         photos.append({**photo, "received_at": to_db(now)})
-        await repos.inspections.save_draft(draft, now)
     return len(photos)
 
 
-async def photos_done(repos: Repos, now: datetime, draft: Draft) -> bool:
-    """Closes the photo step; False when there is no photo yet."""
+def photos_done(draft: Draft) -> Outcome:
+    """Closes the photo step; refused while there is no photo yet."""
     if not draft.data.get("photos"):
-        return False
+        return Refuse("inspections.ask_photos", {"max": MAX_PHOTOS})
     draft.data["photos_done"] = True
-    await repos.inspections.save_draft(draft, now)
-    return True
+    return next_step(draft)
 
 
 # Checklist and findings ------------------------------------------------------------------------
@@ -250,43 +258,46 @@ async def checklist(repos: Repos, draft: Draft) -> list[ChecklistItem]:
 
 
 async def answer(
-    repos: Repos, now: datetime, draft: Draft, item_id: int, value: Answer
+    repos: Repos, draft: Draft, item_id: int, value: Answer
 ) -> list[ChecklistItem] | None:
     """Records one answer and returns the checklist; None when the item is not on it."""
     items = await checklist(repos, draft)
     if item_id not in {i.id for i in items}:
         return None
     draft.data.setdefault("answers", {})[str(item_id)] = value.value
-    await repos.inspections.save_draft(draft, now)
     return items
 
 
-async def answers_done(repos: Repos, now: datetime, draft: Draft) -> bool:
+async def answers_done(repos: Repos, draft: Draft) -> bool:
     """Closes the checklist; False while an item is unanswered."""
     items = await checklist(repos, draft)
     if any(str(i.id) not in draft.data.get("answers", {}) for i in items):
         return False
     draft.data["answers_done"] = True
-    await repos.inspections.save_draft(draft, now)
     return True
 
 
-async def set_findings(repos: Repos, now: datetime, draft: Draft, text: str | None) -> bool:
-    """Keeps the findings (None: nothing to report, severity none); False when too long."""
+def set_findings(draft: Draft, text: str | None) -> Outcome:
+    """Keeps the findings as typed (None: nothing to report, severity none); refused when too
+    long."""
     if text is not None and not 0 < len(text) <= MAX_TEXT:
-        return False
+        return Refuse("inspections.findings_too_long", {"max": MAX_TEXT})
     draft.data["findings"] = text
     draft.data.pop("severity", None)
     if text is None:
         draft.data["severity"] = Severity.NONE.value
-    await repos.inspections.save_draft(draft, now)
-    return True
+    return next_step(draft)
 
 
-async def set_severity(repos: Repos, now: datetime, draft: Draft, severity: Severity) -> None:
+def set_severity(draft: Draft, severity: Severity) -> Outcome:
     """Keeps the severity of the findings."""
     draft.data["severity"] = severity.value
-    await repos.inspections.save_draft(draft, now)
+    return next_step(draft)
+
+
+def kept_on_cancel(draft: Draft | None) -> list[int]:
+    """Facilities the deputy registered during the check-in: they stay registered."""
+    return list(draft.data.get("added_facilities", [])) if draft is not None else []
 
 
 # Confirm --------------------------------------------------------------------------------------
@@ -317,11 +328,10 @@ class Confirmed:
     new: bool  # False when this was a second tap on confirm
 
 
-async def confirm(
-    repos: Repos, now: datetime, person: Person, draft_id: int, tz: ZoneInfo = TEHRAN
-) -> Confirmed | None:
+async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> Confirmed | None:
     """Stores the visit once (a second tap returns the first); None when nothing can be stored."""
-    draft = await repos.inspections.draft(person.id)
+    now, tz = clock.now(), clock.tz
+    draft = await repos.drafts.get(person.id, FLOW)
     if draft is None or draft.id != draft_id:
         done = await repos.inspections.by_draft(draft_id)
         if done is not None and done.deputy_id == person.id:
@@ -334,9 +344,9 @@ async def confirm(
         return None
     items = await checklist(repos, draft)
     admins = await repos.people.active(Role.ADMIN)
-    month = JalaliMonth.of(local_date(now, tz))
+    month = JalaliMonth.of(clock.today())
     async with repos.db.transaction():
-        taken = await repos.inspections.take_draft(draft.id, person.id)
+        taken = await repos.drafts.take(draft.id, person.id)
         if taken is None:  # pragma: no cover - the lock makes a parallel confirm wait
             return None
         d = taken.data

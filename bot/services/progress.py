@@ -7,20 +7,22 @@ outbox in the same transaction as the change it reports.
 from __future__ import annotations
 
 from datetime import datetime
+
+from bot.callbacks import Report as ReportButtons
+from bot.clock import Clock
 from enum import StrEnum
 
 from bot.db.repos import Repos
+from bot.db.repos.drafts import Draft
 from bot.db.repos.projects import Project
 from bot.db.repos.reports import Attachment, Report
 from bot.domain import Person, Role
-from bot.i18n import Safe, fa_digits, t, t_list, t_plain
-from bot.jalali import format_date, format_datetime
+from bot.i18n import Safe, fa_digits, fa_number, t, t_list, t_plain
+from bot.jalali import JalaliMonth, format_date, format_datetime
+from bot.services import report_draft
 from bot.services.notify import queue_text
 from bot.services.projects import domain_label, may_review, may_see
 
-MAX_FILES = 10
-MAX_FILE_BYTES = 20 * 1024 * 1024
-DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 _SEND = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
 
 
@@ -58,8 +60,7 @@ def render_report(report: Report, project: Project, files: list[Attachment], aut
     if report.people_reached is not None:
         lines.append(t("report.card_people", people=report.people_reached))
     if report.tracking_code:
-        lines.append(t("report.card_tracking", code=tracking_label(report.tracking_code),
-                       version=report.version))
+        lines.append(t("report.card_tracking", code=tracking_of(report)))
     if report.submitted_at:
         lines.append(t("report.card_submitted", at=format_datetime(report.submitted_at)))
     return "\n".join(lines)
@@ -71,32 +72,112 @@ async def recipients_for_review(repos: Repos, county_id: int) -> list[Person]:
     return deputies or await repos.people.active(Role.ADMIN)
 
 
-async def submit(repos: Repos, now: datetime, person: Person, report_id: int) -> str | None:
-    """Submits the person's complete draft and queues it for the county's reviewers."""
-    report = await repos.reports.get(report_id)
-    if report is None or report.author_id != person.id or report.status != "draft":
+class _NotStored(Exception):
+    """Rolls a submission back (the version it revises got a revision meanwhile)."""
+
+
+def report_code(month: JalaliMonth, sequence: int) -> str:
+    """«<letter>-140509-0012», stored with Latin digits; a revision adds «/2», «/3»…"""
+    prefix = t_plain("report.tracking_prefix")
+    return f"{prefix}-{month.year:04d}{month.month:02d}-{sequence:04d}"
+
+
+def base_code(code: str | None) -> str:
+    """The report's own code, without its version («…-0012/2» → «…-0012»)."""
+    return (code or "").split("/", 1)[0]
+
+
+async def submit(repos: Repos, clock: Clock, person: Person, draft: Draft) -> Report | None:
+    """Stores the person's complete draft as a submitted version (a revision when the draft
+    revises a returned one), with its tracking code, and queues the county's reviewers' copy;
+    None when it cannot be stored (gone, incomplete, project closed, revised meanwhile)."""
+    now, d = clock.now(), draft.data
+    project = await repos.projects.get(int(d["project_id"]))
+    if (project is None or not may_see(person, project) or not project.is_open
+            or not report_draft.complete(draft)):
         return None
-    project = await repos.projects.get(report.project_id)
-    if project is None or not may_see(person, project) or not project.is_open:
+    old = await repos.reports.get(int(d["revises"])) if d.get("revises") else None
+    if d.get("revises") and (old is None or old.status != "returned"
+                             or old.project_id != project.id):
         return None
-    if report.percent is None or report.spent is None:
-        return None
-    backwards = report.percent < (report.previous_percent or 0)
-    if backwards and not report.backwards_reason:
-        return None
-    files = await repos.reports.attachments(report.id)
     reviewers = await recipients_for_review(repos, project.county_id)
-    async with repos.db.transaction():
-        code = await repos.reports.submit(report.id, now)
-        if code is None:
-            return None
-        await repos.audit.record(now, person.id, "report.submit", f"report:{report.id}")
-        submitted = await repos.reports.get(report.id)
-        assert submitted is not None
-        text = t("review.incoming", card=Safe(render_report(submitted, project, files, person.name)))
-        for reviewer in reviewers:
-            await _queue_copy(repos, now, reviewer, submitted, files, text)
-    return code
+    try:
+        async with repos.db.transaction():
+            report_id = await _store(repos, clock, person, draft, old)
+            submitted = await repos.reports.get(report_id)
+            assert submitted is not None
+            files = await repos.reports.attachments(report_id)
+            text = _incoming_text(submitted, old, project, files, person, d.get("return_reason"))
+            for reviewer in reviewers:
+                await _queue_copy(repos, now, reviewer, submitted, files, text)
+    except _NotStored:
+        return None
+    return submitted
+
+
+async def _store(repos: Repos, clock: Clock, person: Person, draft: Draft,
+                 old: Report | None) -> int:
+    now, d = clock.now(), draft.data
+    if await repos.drafts.take(draft.id, person.id) is None:
+        raise _NotStored  # a second tap: the first one stored it
+    if old is None:
+        month = JalaliMonth.of(clock.today())
+        code = report_code(month, await repos.reports.next_sequence(report_code(month, 0)[:-4]))
+    else:
+        code = f"{base_code(old.tracking_code)}/{old.version + 1}"
+    report_id = await repos.reports.insert_submitted(
+        now, project_id=d["project_id"], author_id=person.id, kind=d.get("kind", "progress"),
+        root_id=old.root_id if old else None, revision_of=old.id if old else None,
+        version=old.version + 1 if old else 1, percent=d["percent"],
+        previous_percent=d.get("previous_percent"), backwards_reason=d.get("backwards_reason"),
+        done_text=d.get("done_text"), spent=d["spent"],
+        over_budget_ok=int(bool(d.get("over_budget_ok"))),
+        people_reached=d.get("people_reached"), tracking_code=code,
+    )
+    if report_id is None:
+        raise _NotStored
+    await repos.reports.add_attachments(report_id, d["files"])
+    await repos.audit.record(now, person.id, "report.submit", f"report:{report_id}")
+    return report_id
+
+
+def _incoming_text(report: Report, old: Report | None, project: Project,
+                   files: list[Attachment], author: Person, reason: str | None) -> str:
+    card = Safe(render_report(report, project, files, author.name))
+    if old is None:
+        return t("review.incoming", card=card)
+    changes = changed_fields(old, report)
+    return t("review.incoming_revision", version=report.version,
+             code=tracking_label(base_code(report.tracking_code)), reason=reason or "",
+             changes=Safe("\n".join(changes) or t("review.no_changes")), card=card)
+
+
+def changed_fields(old: Report, new: Report) -> list[str]:
+    """What a revision changed against the returned version: one line per field, old → new."""
+    lines = []
+    for name in ("percent", "spent", "people_reached", "done_text", "backwards_reason", "kind"):
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            lines.append(t("review.change_line", field=t_plain(f"review.field_{name}"),
+                           old=_shown(name, before), new=_shown(name, after)))
+    return lines
+
+
+def _shown(name: str, value: object) -> str:
+    if value is None or value == "":
+        return t_plain("review.value_none")
+    if name == "kind":
+        return t_plain(f"report.kind_{value}")
+    if isinstance(value, int):
+        return fa_number(value)
+    return str(value)[:200]
+
+
+def tracking_of(report: Report) -> str:
+    """How people read a version's code: the report's code, and the version after the first."""
+    code = tracking_label(base_code(report.tracking_code))
+    return code if report.version == 1 else t_plain("report.code_version", code=code,
+                                                    version=report.version)
 
 
 async def _queue_copy(
@@ -161,30 +242,32 @@ async def _queue_decision(
     reason: str | None,
     *, accept: bool, completed: bool,
 ) -> None:
-    code = tracking_label(report.tracking_code)
+    code = tracking_of(report)
     if accept:
         key = "review.told_completed" if completed else "review.told_accepted"
         text = t(key, title=project.title, code=code)
         buttons = None
     else:
         text = t("review.told_returned", title=project.title, code=code, reason=reason or "")
-        buttons = [[(t_plain("review.revise_button"), f"rep:rev:{report.id}")]]
+        buttons = [[(t_plain("review.revise_button"), ReportButtons.REVISE(report.id))]]
     await queue_text(repos.outbox, now, chat_id=chat, kind="report_decision", text=text,
                         dedup_key=f"rep:dec:{report.id}:{chat}", buttons=buttons)
 
 
-async def start_revision(repos: Repos, now: datetime, person: Person, report_id: int) -> int | None:
-    """Opens a draft revising a returned version of the person's organisation; None if not allowed."""
+async def revision_data(repos: Repos, person: Person, report_id: int) -> dict | None:
+    """The draft data of a revision of a returned version of the person's organisation (its
+    answers, files and the deputy's reason); None when it may not be revised."""
     old = await repos.reports.get(report_id)
-    if old is None or old.status != "returned":
+    if old is None or old.status != "returned" or person.role is not Role.MEMBER:
         return None
     project = await repos.projects.get(old.project_id)
-    if project is None or person.role is not Role.MEMBER or not may_see(person, project):
+    if project is None or not may_see(person, project) or not project.is_open:
         return None
-    if not project.is_open:
+    if await repos.reports.revision_of(old.id) is not None:
         return None
-    return await repos.reports.start_revision(now, old, person.id)
-
+    review = await repos.reports.review_of(old.id)
+    files = await repos.reports.attachments(old.id)
+    return report_draft.revision_of(old, files, review.reason if review else None)
 
 def project_card(project: Project, today_days_left: int) -> str:
     """One project as a member or deputy sees it in /projects (HTML)."""

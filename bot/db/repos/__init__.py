@@ -9,6 +9,7 @@ from bot.db.repos.audit import AuditRepo
 from bot.db.repos.broadcasts import BroadcastRepo
 from bot.db.repos.compliance import ComplianceRepo
 from bot.db.repos.counties import CountyRepo
+from bot.db.repos.drafts import DraftRepo
 from bot.db.repos.exports import ExportRepo
 from bot.db.repos.facilities import FacilityRepo
 from bot.db.repos.inspections import InspectionRepo
@@ -42,6 +43,7 @@ class Repos:
     broadcasts: BroadcastRepo
     compliance: ComplianceRepo
     exports: ExportRepo
+    drafts: DraftRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -63,4 +65,5 @@ class Repos:
             broadcasts=BroadcastRepo(db),
             compliance=ComplianceRepo(db),
             exports=ExportRepo(db),
+            drafts=DraftRepo(db),
         )

@@ -1,9 +1,7 @@
-"""Check-in drafts, confirmed inspections (photos, answers), follow-ups and the monthly plan."""
+"""Confirmed inspections (photos, answers), follow-ups and the monthly plan."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -27,14 +25,6 @@ _FROM_FU = (
     "FROM follow_ups u JOIN inspections i ON i.id = u.inspection_id"
     " JOIN facilities f ON f.id = i.facility_id"
 )
-
-
-@dataclass(frozen=True)
-class Draft:
-    id: int
-    person_id: int
-    data: dict[str, Any]
-    started_at: datetime
 
 
 def _inspection(r: aiosqlite.Row) -> Inspection:
@@ -66,58 +56,7 @@ class InspectionRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    # Drafts ---------------------------------------------------------------------------------
-    async def draft(self, person_id: int) -> Draft | None:
-        """The check-in this person is building, if any."""
-        row = await self.db.fetchone(
-            "SELECT id, person_id, data, started_at FROM inspection_drafts WHERE person_id = ?",
-            (person_id,),
-        )
-        if row is None:
-            return None
-        return Draft(row["id"], row["person_id"], json.loads(row["data"]),
-                     from_db(row["started_at"]))
-
-    async def start_draft(self, person_id: int, data: dict[str, Any], now: datetime) -> Draft:
-        """Drops any earlier draft of the person and starts a new one."""
-        async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM inspection_drafts WHERE person_id = ?", (person_id,))
-            cursor = await conn.execute(
-                "INSERT INTO inspection_drafts (person_id, data, started_at, updated_at)"
-                " VALUES (?, ?, ?, ?)",
-                (person_id, json.dumps(data), to_db(now), to_db(now)),
-            )
-        return Draft(int(cursor.lastrowid or 0), person_id, data, now)
-
-    async def save_draft(self, draft: Draft, now: datetime) -> bool:
-        """Writes the draft's data; False when it no longer exists (confirmed or cancelled)."""
-        return await self.db.changes(
-            "UPDATE inspection_drafts SET data = ?, updated_at = ? WHERE id = ?",
-            (json.dumps(draft.data), to_db(now), draft.id),
-        ) == 1
-
-    async def drop_draft(self, person_id: int) -> None:
-        """Forgets the person's draft (cancel)."""
-        await self.db.execute("DELETE FROM inspection_drafts WHERE person_id = ?", (person_id,))
-
-    async def take_draft(
-        self, draft_id: int, person_id: int
-    ) -> Draft | None:
-        """Deletes and returns the person's draft inside a transaction (one confirm wins)."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id, person_id, data, started_at FROM inspection_drafts"
-                " WHERE id = ? AND person_id = ?",
-                (draft_id, person_id),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return None
-            await conn.execute("DELETE FROM inspection_drafts WHERE id = ?", (draft_id,))
-            return Draft(row["id"], row["person_id"], json.loads(row["data"]),
-                         from_db(row["started_at"]))
-
-    # Confirmed inspections --------------------------------------------------------------------
+    # Confirmed visits ------------------------------------------------------------------
     async def next_sequence(
         self, period: str) -> int:
         """The next number of the month's province-wide sequence."""

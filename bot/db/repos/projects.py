@@ -29,11 +29,13 @@ class Project:
     start_date: date
     deadline: date
     status: str
-    # From the latest submitted version (None before the first report).
+    # From the last accepted report (None before one is accepted); a returned one counts
+    # for nothing, one awaiting review is pending_progress.
     progress: int | None = None
     spent: int | None = None
     last_report_at: datetime | None = None
-    last_status: str | None = None
+    last_status: str | None = None  # of the latest submitted version, whatever its decision
+    pending_progress: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -44,7 +46,7 @@ class Project:
 _SELECT = (
     "SELECT v.project_id AS id, v.organisation_id, v.county_id, v.organisation, v.title,"
     " v.domain, v.budget, v.start_date, v.deadline, v.status, v.progress, v.spent,"
-    " v.last_report_at, v.last_report_status FROM project_overview v"
+    " v.last_report_at, v.last_report_status, v.pending_progress FROM project_overview v"
 )
 
 
@@ -56,7 +58,7 @@ def _row(r: aiosqlite.Row) -> Project:
         deadline=date.fromisoformat(r["deadline"]), status=r["status"], progress=r["progress"],
         spent=r["spent"],
         last_report_at=from_db(r["last_report_at"]) if r["last_report_at"] else None,
-        last_status=r["last_report_status"],
+        last_status=r["last_report_status"], pending_progress=r["pending_progress"],
     )
 
 

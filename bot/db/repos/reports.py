@@ -1,4 +1,5 @@
-"""Progress reports: drafts, versions, attachments and review decisions; offices' monthly reports."""
+"""Progress reports: submitted versions, attachments and review decisions; offices' monthly
+reports. A report being written is a draft of the member_report flow (flow_drafts)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,6 @@ import aiosqlite
 from bot.clock import from_db, to_db
 from bot.db.connection import Database
 
-# Columns a draft step may write (the handler never names a column itself).
-DRAFT_FIELDS = frozenset({
-    "kind", "percent", "previous_percent", "backwards_reason", "done_text", "spent",
-    "over_budget_ok", "people_reached",
-})
 OFFICE_SERVICES = ("empowerment", "skills_training", "education", "health", "construction")
 
 
@@ -41,8 +37,6 @@ class Report:
     created_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
-    step: str | None = None  # the step a draft's author is being asked (None: not in /report)
-    editing: bool = False  # a single step is being changed; the summary comes next
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,6 @@ def _report(r: aiosqlite.Row) -> Report:
         over_budget_ok=bool(r["over_budget_ok"]), people_reached=r["people_reached"],
         tracking_code=r["tracking_code"], created_at=from_db(r["created_at"]),
         submitted_at=_opt_time(r["submitted_at"]), decided_at=_opt_time(r["decided_at"]),
-        step=r["step"], editing=bool(r["editing"]),
     )
 
 
@@ -95,131 +88,43 @@ class ReportRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    # Drafts ----------------------------------------------------------------------------------
     async def get(self, report_id: int) -> Report | None:
         """One version by id."""
         row = await self.db.fetchone("SELECT * FROM progress_reports WHERE id = ?", (report_id,))
         return _report(row) if row else None
 
 
-    async def draft_of(self, author_id: int) -> Report | None:
-        """The report this person is writing, if any."""
-        row = await self.db.fetchone(
-            "SELECT * FROM progress_reports WHERE author_id = ? AND status = 'draft'", (author_id,)
+    # Submission -------------------------------------------------------------------------------
+    async def next_sequence(self, prefix: str) -> int:
+        """The next number of a month's report codes («<letter>-140509-»): first versions only."""
+        count = await self.db.scalar(
+            "SELECT count(*) FROM progress_reports WHERE version = 1 AND tracking_code LIKE ?",
+            (prefix.replace("%", "") + "%",),
         )
-        return _report(row) if row else None
+        return int(count or 0) + 1
 
-    async def start_draft(
-        self, now: datetime, *, project_id: int, author_id: int, previous_percent: int | None,
-    ) -> int:
-        """Discards the person's old draft and opens a new one for the project."""
-        async with self.db.transaction() as conn:
-            await self._discard_drafts(author_id, now)
-            cursor = await conn.execute(
-                "INSERT INTO progress_reports (project_id, author_id, previous_percent,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                (project_id, author_id, previous_percent, to_db(now), to_db(now)),
-            )
-            return int(cursor.lastrowid or 0)
-
-    async def start_revision(self, now: datetime, old: Report, author_id: int) -> int | None:
-        """Opens a draft that revises a returned version, copying its answers and files."""
-        async with self.db.transaction() as conn:
-            await self._discard_drafts(author_id, now)
-            try:
-                cursor = await conn.execute(
-                    "INSERT INTO progress_reports (project_id, author_id, kind, root_id,"
-                    " revision_of, version, percent, previous_percent, backwards_reason,"
-                    " done_text, spent, over_budget_ok, people_reached, created_at, updated_at)"
-                    " SELECT project_id, ?, kind, coalesce(root_id, id), id, version + 1,"
-                    " percent, previous_percent, backwards_reason, done_text, spent,"
-                    " over_budget_ok, people_reached, ?, ? FROM progress_reports"
-                    " WHERE id = ? AND status = 'returned'",
-                    (author_id, to_db(now), to_db(now), old.id),
-                )
-            except sqlite3.IntegrityError:
-                return None  # a revision of this version exists already
-            if cursor.rowcount != 1:
-                return None
-            new_id = int(cursor.lastrowid or 0)
-            await conn.execute(
-                "INSERT INTO report_attachments (report_id, kind, file_id, file_unique_id,"
-                " file_name, mime_type, size, sha256, created_at) SELECT ?, kind, file_id,"
-                " file_unique_id, file_name, mime_type, size, sha256, ? FROM report_attachments"
-                " WHERE report_id = ? ORDER BY id",
-                (new_id, to_db(now), old.id),
-            )
-            return new_id
-
-    async def _discard_drafts(
-        self, author_id: int, now: datetime) -> None:
-        await self.db.execute(
-            "UPDATE progress_reports SET status = 'discarded', updated_at = ?"
-            " WHERE author_id = ? AND status = 'draft'",
-            (to_db(now), author_id),
-        )
-
-    async def discard(self, report_id: int, author_id: int, now: datetime) -> None:
-        """Drops a draft the person cancelled."""
-        await self.db.execute(
-            "UPDATE progress_reports SET status = 'discarded', updated_at = ?"
-            " WHERE id = ? AND author_id = ? AND status = 'draft'",
-            (to_db(now), report_id, author_id),
-        )
-
-    async def update_draft(self, report_id: int, author_id: int, now: datetime, **fields: Any) -> bool:
-        """Writes answers into the person's own draft; False if it is no longer a draft."""
-        unknown = set(fields) - DRAFT_FIELDS
-        if unknown:
-            raise ValueError(f"not a draft field: {sorted(unknown)}")
-        sets = ", ".join(f"{name} = ?" for name in fields)
-        return await self.db.changes(
-            f"UPDATE progress_reports SET {sets}, updated_at = ?"
-            " WHERE id = ? AND author_id = ? AND status = 'draft'",
-            [*fields.values(), to_db(now), report_id, author_id],
-        ) == 1
-
-    async def set_step(
-        self, author_id: int, now: datetime, step: str, *, editing: bool | None = None,
-    ) -> Report | None:
-        """Records the step the person's draft is being asked and, if given, whether a single
-        step is being changed; returns the draft, None without one."""
-        sets, params = "step = ?, updated_at = ?", [step, to_db(now)]
-        if editing is not None:
-            sets, params = sets + ", editing = ?", [*params, int(editing)]
-        rows = await self.db.write_returning(
-            f"UPDATE progress_reports SET {sets} WHERE author_id = ? AND status = 'draft'"
-            " RETURNING *",
-            [*params, author_id],
-        )
-        return _report(rows[0]) if rows else None
-
-    async def clear_step(self, author_id: int, now: datetime) -> None:
-        """The person left /report, the draft kept: it is at no step (writes only if it was)."""
-        await self.db.execute(
-            "UPDATE progress_reports SET step = NULL, editing = 0, updated_at = ?"
-            " WHERE author_id = ? AND status = 'draft' AND (step IS NOT NULL OR editing = 1)",
-            (to_db(now), author_id),
-        )
-
-    # Attachments -----------------------------------------------------------------------------
-    async def add_attachment(
-        self, now: datetime, report_id: int, *, kind: str, file_id: str, file_unique_id: str,
-        file_name: str | None = None, mime_type: str | None = None, size: int | None = None,
-        sha256: str | None = None,
-    ) -> bool:
-        """Keeps one file of a draft; False if the same file is there already."""
+    async def insert_submitted(self, now: datetime, **fields: Any) -> int | None:
+        """Stores a submitted version (fields are progress_reports columns); None when the
+        version it revises already has a live revision (a second tap, or two phones)."""
+        fields = {**fields, "status": "submitted", "created_at": to_db(now),
+                  "updated_at": to_db(now), "submitted_at": to_db(now)}
+        names, marks = ", ".join(fields), ", ".join("?" * len(fields))
         try:
-            await self.db.execute(
-                "INSERT INTO report_attachments (report_id, kind, file_id, file_unique_id,"
-                " file_name, mime_type, size, sha256, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (report_id, kind, file_id, file_unique_id, file_name, mime_type, size, sha256,
-                 to_db(now)),
+            return await self.db.execute(
+                f"INSERT INTO progress_reports ({names}) VALUES ({marks})", list(fields.values())
             )
         except sqlite3.IntegrityError:
-            return False
-        return True
+            return None
+
+    async def add_attachments(self, report_id: int, files: list[dict[str, Any]]) -> None:
+        """Stores a submitted version's files (dicts from the draft), in the order they came."""
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO report_attachments (report_id, kind, file_id, file_unique_id,"
+            " file_name, mime_type, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(report_id, f["kind"], f["file_id"], f["file_unique_id"], f.get("file_name"),
+              f.get("mime_type"), f.get("size"), f.get("sha256"), f["received_at"])
+             for f in files],
+        )
 
     async def attachments(self, report_id: int) -> list[Attachment]:
         """The files of one version, in the order they came."""
@@ -227,36 +132,6 @@ class ReportRepo:
             "SELECT * FROM report_attachments WHERE report_id = ? ORDER BY id", (report_id,)
         )
         return [_attachment(r) for r in rows]
-
-    async def clear_attachments(self, report_id: int, kinds: tuple[str, ...]) -> None:
-        """Removes a draft's files of some kinds (when the person redoes a step)."""
-        marks = ",".join("?" * len(kinds))
-        await self.db.execute(
-            f"DELETE FROM report_attachments WHERE report_id = ? AND kind IN ({marks}) AND"
-            " report_id IN (SELECT id FROM progress_reports WHERE status = 'draft')",
-            [report_id, *kinds],
-        )
-
-    # Submission and review -------------------------------------------------------------------
-    async def submit(
-        self, report_id: int, now: datetime) -> str | None:
-        """Turns a complete draft into a submitted version; returns its tracking code."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT coalesce(root_id, id) AS root, version FROM progress_reports"
-                " WHERE id = ? AND status = 'draft'",
-                (report_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return None
-            code = f"{row['root']}-{row['version']}"
-            await conn.execute(
-                "UPDATE progress_reports SET status = 'submitted', tracking_code = ?,"
-                " root_id = coalesce(root_id, id), submitted_at = ?, updated_at = ? WHERE id = ?",
-                (code, to_db(now), to_db(now), report_id),
-            )
-            return code
 
     async def decide(
         self, report_id: int, reviewer_id: int, decision: str,

@@ -1,0 +1,127 @@
+"""Every button's callback data, defined once: built, parsed and matched here.
+
+A `Button` is one family of callback data: a fixed ASCII prefix and typed fields, e.g.
+`ci:a:<item id>:<y|n|x>`. Handlers register `pattern=FAMILY.pattern` and read the fields
+with `FAMILY.parse(query.data)`; services that put buttons into outbox messages build the data
+with `FAMILY(…)`. Nothing else splits or formats callback data, so a family's shape lives in
+one line. Data is never trusted: parse() gives typed values, the services still check them.
+Telegram allows 1–64 bytes; building longer data is a programming error and raises.
+
+Pure Python, no Telegram import: services may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Field:
+    """One typed part of callback data: its regex and how to read it back."""
+
+    regex: str
+    kind: type = str
+
+    def read(self, text: str) -> Any:
+        return self.kind(text)
+
+
+ID = Field(r"\d{1,9}", int)  # a database id
+PAGE = Field(r"\d{1,4}", int)  # a page number of a list
+MONTH = Field(r"\d{4}-\d{2}")  # a Jalali month key, 1405-09
+STEP = Field(r"[a-z_]{1,16}")  # a step's name; the flow's service checks it is one of its own
+
+
+def choice(options: Iterable[str] | type[Enum]) -> Field:
+    """A field that is one of these words (or an enum's values)."""
+    values = [o.value for o in options] if isinstance(options, type) else list(options)
+    return Field("(?:" + "|".join(re.escape(str(v)) for v in values) + ")")
+
+
+class Button:
+    """A family of callback data: prefix, then fields separated by «:»."""
+
+    def __init__(self, prefix: str, *fields: Field) -> None:
+        if not re.fullmatch(r"[a-z]{1,5}(:[a-z_]{1,12})*", prefix):
+            raise ValueError(f"bad callback prefix {prefix!r}")
+        self.prefix = prefix
+        self.fields = fields
+        parts = [re.escape(prefix), *(f"({f.regex})" for f in fields)]
+        self._regex = re.compile("^" + ":".join(parts) + "$")
+
+    @property
+    def pattern(self) -> str:
+        """The anchored regex a CallbackQueryHandler matches this family with."""
+        return self._regex.pattern
+
+    def __call__(self, *values: Any) -> str:
+        """The callback data for these field values."""
+        if len(values) != len(self.fields):
+            raise TypeError(f"{self.prefix} takes {len(self.fields)} values, got {len(values)}")
+        data = ":".join([self.prefix, *(str(v.value if isinstance(v, Enum) else v)
+                                        for v in values)])
+        if not self._regex.match(data) or len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data {data!r} does not fit its family")
+        return data
+
+    def parse(self, data: str | None) -> tuple[Any, ...] | None:
+        """The typed field values of data, or None when data is not of this family."""
+        match = self._regex.match(data or "")
+        if match is None:
+            return None
+        return tuple(f.read(v) for f, v in zip(self.fields, match.groups(), strict=True))
+
+    def matches(self, data: str | None) -> bool:
+        return self._regex.match(data or "") is not None
+
+    def __repr__(self) -> str:
+        return f"Button({self.prefix!r})"
+
+
+def prefix_pattern(prefix: str) -> str:
+    """Any data of a flow (its stale-button answer): «ci:…»."""
+    return f"^{re.escape(prefix)}:"
+
+
+# /inspect, the check-in (handlers/deputy_checkin.py) ------------------------------------------
+class Checkin:
+    RESUME = Button("ci:resume")
+    FRESH = Button("ci:fresh")
+    PROGRAMME = Button("ci:p", ID)
+    TYPE = Button("ci:t", ID)
+    FACILITY = Button("ci:f", ID)
+    NEW_FACILITY = Button("ci:new")
+    NO_ADDRESS = Button("ci:na")
+    PHOTOS_DONE = Button("ci:pd")
+    ANSWER = Button("ci:a", ID, choice("ynx"))
+    CHECKLIST_DONE = Button("ci:ad")
+    NO_FINDINGS = Button("ci:nf")
+    SEVERITY = Button("ci:s", choice(("none", "minor", "serious", "critical")))
+    CONFIRM = Button("ci:ok", ID)
+    CHANGE = Button("ci:ch")
+    GO = Button("ci:go", STEP)
+    CANCEL = Button("ci:x")
+    PREFIX = "ci"
+
+
+# /report, a progress report (handlers/member_report.py) and its notices --------------------
+class Report:
+    PROJECT = Button("rep:p", ID)
+    RESUME = Button("rep:resume")
+    REVISE = Button("rep:rev", ID)
+    FINAL = Button("rep:final", choice("01"))
+    FILES_DONE = Button("rep:files:done")
+    FILES_CLEAR = Button("rep:files:clear")
+    OVER = Button("rep:over", choice(("yes", "no")))
+    PEOPLE_SKIP = Button("rep:people:skip")
+    CONFIRM = Button("rep:ok")
+    CHANGE = Button("rep:edit")
+    GO = Button("rep:step", STEP)
+    CANCEL = Button("rep:cancel")
+    PREFIX = "rep"

@@ -1,0 +1,138 @@
+"""Drafts of the multi-step flows: the answers so far and the step being asked (one per person
+and flow). handlers/flowkit.py reads and writes them; each flow's service fills the data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from bot.db.connection import Database
+
+_COLUMNS = "id, person_id, flow, step, editing, data, started_at, updated_at"
+
+
+@dataclass
+class Draft:
+    """A flow's draft as the flow works on it: services change data, the kit the step."""
+
+    id: int
+    person_id: int
+    flow: str
+    step: str | None
+    editing: bool
+    data: dict[str, Any]
+    started_at: datetime
+    updated_at: datetime
+    # What the database holds, so that an update that changed nothing writes nothing.
+    stored: str = field(default="", repr=False, compare=False)
+
+    def fingerprint(self) -> str:
+        return json.dumps([self.step, self.editing, self.data], sort_keys=True,
+                          ensure_ascii=False)
+
+    @property
+    def changed(self) -> bool:
+        return self.fingerprint() != self.stored
+
+
+def _draft(r: aiosqlite.Row) -> Draft:
+    draft = Draft(r["id"], r["person_id"], r["flow"], r["step"], bool(r["editing"]),
+                  json.loads(r["data"]), from_db(r["started_at"]), from_db(r["updated_at"]))
+    draft.stored = draft.fingerprint()
+    return draft
+
+
+def _data(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+class DraftRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, person_id: int, flow: str) -> Draft | None:
+        """The person's draft in the flow, if any."""
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM flow_drafts WHERE person_id = ? AND flow = ?",
+            (person_id, flow),
+        )
+        return _draft(row) if row else None
+
+    async def by_id(self, draft_id: int) -> Draft | None:
+        """A draft by its id."""
+        row = await self.db.fetchone(f"SELECT {_COLUMNS} FROM flow_drafts WHERE id = ?",
+                                     (draft_id,))
+        return _draft(row) if row else None
+
+    async def steps(self, person_id: int) -> dict[str, str | None]:
+        """The step of each of the person's drafts, by flow (None: left, kept to continue)."""
+        rows = await self.db.fetchall(
+            "SELECT flow, step FROM flow_drafts WHERE person_id = ?", (person_id,)
+        )
+        return {r["flow"]: r["step"] for r in rows}
+
+    async def start(self, person_id: int, flow: str, data: dict[str, Any], step: str | None,
+                    now: datetime) -> Draft:
+        """A new draft (an earlier one of the person in the flow is replaced, and its id is
+        never reused), at step."""
+        async with self.db.transaction():
+            await self.drop(person_id, flow)
+            rows = await self.db.write_returning(
+                "INSERT INTO flow_drafts (person_id, flow, step, data, started_at, updated_at)"
+                f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+                (person_id, flow, step, _data(data), to_db(now), to_db(now)),
+            )
+        return _draft(rows[0])
+
+    async def save(self, draft: Draft, now: datetime) -> bool:
+        """Writes the draft's step, editing flag and data if they changed, in one statement;
+        False when the draft is gone (confirmed, cancelled or replaced meanwhile)."""
+        if not draft.changed:
+            return True
+        saved = await self.db.changes(
+            "UPDATE flow_drafts SET step = ?, editing = ?, data = ?, updated_at = ?"
+            " WHERE id = ?",
+            (draft.step, int(draft.editing), _data(draft.data), to_db(now), draft.id),
+        ) == 1
+        if saved:
+            draft.stored, draft.updated_at = draft.fingerprint(), now
+        return saved
+
+    async def set_step(self, person_id: int, flow: str, step: str | None, now: datetime) -> None:
+        """Puts the person's draft at a step (None: left the flow, the draft kept)."""
+        await self.db.execute(
+            "UPDATE flow_drafts SET step = ?, editing = 0, updated_at = ?"
+            " WHERE person_id = ? AND flow = ? AND step IS NOT ?",
+            (step, to_db(now), person_id, flow, step),
+        )
+
+    async def leave_others(self, person_id: int, flow: str, now: datetime) -> None:
+        """The person is no longer at a step of any other flow (their drafts are kept)."""
+        await self.db.execute(
+            "UPDATE flow_drafts SET step = NULL, editing = 0, updated_at = ?"
+            " WHERE person_id = ? AND flow != ? AND step IS NOT NULL",
+            (to_db(now), person_id, flow),
+        )
+
+    async def drop(self, person_id: int, flow: str) -> bool:
+        """Forgets the person's draft in the flow; False if there was none."""
+        return await self.db.changes(
+            "DELETE FROM flow_drafts WHERE person_id = ? AND flow = ?", (person_id, flow)
+        ) == 1
+
+    async def take(self, draft_id: int, person_id: int) -> Draft | None:
+        """Deletes and returns the draft (one confirm wins; a second finds nothing)."""
+        rows = await self.db.write_returning(
+            f"DELETE FROM flow_drafts WHERE id = ? AND person_id = ? RETURNING {_COLUMNS}",
+            (draft_id, person_id),
+        )
+        return _draft(rows[0]) if rows else None
+
+    async def drop_person(self, person_id: int) -> int:
+        """Closes every draft of a person (deactivated); returns how many there were."""
+        return await self.db.changes("DELETE FROM flow_drafts WHERE person_id = ?", (person_id,))

@@ -1,0 +1,34 @@
+"""What a flow's service tells the step-flow kit after an answer (handlers/flowkit.py).
+
+A service stores the answer in the draft it was given and returns the name of the step to ask
+next, `SUMMARY`, a `Refuse` (the answer is not taken: why, and whether to ask the step again),
+`STAY` (the answer is kept and the step goes on, as a photo loop does) or `END`. The kit then
+writes the draft once and asks that step; services never send anything themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SUMMARY = "summary"
+END = -1  # python-telegram-bot's ConversationHandler.END
+
+
+@dataclass(frozen=True)
+class Refuse:
+    """An answer the service refused: the catalogue key that says why (with its values), and
+    whether the step's question comes again under it (buttons far up the chat)."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    ask: bool = False
+
+
+class _Stay:
+    def __repr__(self) -> str:
+        return "STAY"
+
+
+STAY = _Stay()
+Outcome = str | Refuse | _Stay | int
