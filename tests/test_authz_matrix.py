@@ -155,6 +155,9 @@ CALLBACKS: dict[str, Cb] = {
     # Exports (admin) and printed visit records (the visit's county's deputy, or an admin).
     "ex:*": Cb(ADMINS, real=False),
     "rec:#": Cb(DEPUTIES | ADMINS, "inspections"),
+    # The league's drill-down and help (admins; a deputy reads only the own county by /rank).
+    "cmp:#:#": Cb(ADMINS, "counties"),
+    "cmp:help": Cb(ADMINS),
 }
 
 

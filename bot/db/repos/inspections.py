@@ -59,6 +59,7 @@ def _plan(r: aiosqlite.Row) -> PlanEntry:
         r["period"], r["deputy_id"], r["county_id"], r["programme_id"],
         date.fromisoformat(r["planned_day"]) if r["planned_day"] else None,
         r["facility_type_id"], r["facility_id"],
+        date.fromisoformat(r["moved_from"]) if r["moved_from"] else None,
     )
 
 
@@ -259,7 +260,8 @@ class InspectionRepo:
     async def plans(self, period: str, deputy_id: int | None = None) -> list[PlanEntry]:
         """The month's plan (of one deputy)."""
         sql = ("SELECT period, deputy_id, county_id, programme_id, planned_day,"
-               " facility_type_id, facility_id FROM inspection_plans WHERE period = ?")
+               " facility_type_id, facility_id, moved_from FROM inspection_plans"
+               " WHERE period = ?")
         params: list[object] = [period]
         if deputy_id is not None:
             sql += " AND deputy_id = ?"
@@ -267,18 +269,21 @@ class InspectionRepo:
         rows = await self.db.fetchall(sql + " ORDER BY county_id, programme_id", params)
         return [_plan(r) for r in rows]
 
-    async def save_plans(self, entries: list[PlanEntry], now: datetime) -> int:
-        """Stores plan entries not yet stored; returns how many were new."""
+    async def save_plans(
+        self, entries: list[PlanEntry], now: datetime, *, with_month: bool = False
+    ) -> int:
+        """Stores plan entries not yet stored; returns how many were new. with_month: these
+        are the month's plan (its first planning), not a later joiner's."""
         async with self.db.transaction() as conn:
             added = 0
             for e in entries:
                 cursor = await conn.execute(
                     "INSERT OR IGNORE INTO inspection_plans (period, deputy_id, county_id,"
-                    " programme_id, planned_day, facility_type_id, facility_id, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " programme_id, planned_day, facility_type_id, facility_id, created_at,"
+                    " with_month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (e.period, e.deputy_id, e.county_id, e.programme_id,
                      e.planned_day.isoformat() if e.planned_day else None, e.facility_type_id,
-                     e.facility_id, to_db(now)),
+                     e.facility_id, to_db(now), int(with_month)),
                 )
                 added += cursor.rowcount
         return added
