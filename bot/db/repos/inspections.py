@@ -287,3 +287,24 @@ class InspectionRepo:
                 )
                 added += cursor.rowcount
         return added
+
+    async def plans_on(self, day: date) -> list[PlanEntry]:
+        """Plan entries whose secret day is this day."""
+        rows = await self.db.fetchall(
+            "SELECT period, deputy_id, county_id, programme_id, planned_day, facility_type_id,"
+            " facility_id, moved_from FROM inspection_plans WHERE planned_day = ?"
+            " ORDER BY county_id, deputy_id, programme_id",
+            (day.isoformat(),),
+        )
+        return [_plan(r) for r in rows]
+
+    async def move_plan(self, entry: PlanEntry, day: date | None) -> bool:
+        """Moves a plan entry to another day (None: no day left), remembering the first day
+        it had; False when it was no longer on its old day."""
+        assert entry.planned_day is not None
+        return await self.db.changes(
+            "UPDATE inspection_plans SET planned_day = ?, moved_from = coalesce(moved_from, ?)"
+            " WHERE period = ? AND deputy_id = ? AND programme_id = ? AND planned_day = ?",
+            (day.isoformat() if day else None, entry.planned_day.isoformat(), entry.period,
+             entry.deputy_id, entry.programme_id, entry.planned_day.isoformat()),
+        ) == 1
