@@ -12,7 +12,7 @@ import asyncio
 import io
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.auth import person_of, require_role
@@ -27,20 +27,11 @@ from bot.services.compliance_views import (
     help_text,
     league_messages,
 )
-from bot.services.notify import Button
 from bot.text import latin_digits, match_key
+from handlers.keyboards import rows_keyboard
 from handlers.menus import menu_button
 
 HELP_WORDS = frozenset({"help", "?"})
-
-
-def markup(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
-    """The buttons of a league message as an inline keyboard (None without any)."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-         for row in rows])
 
 
 def _parse(context: BotContext) -> tuple[JalaliMonth | None, str]:
@@ -86,7 +77,8 @@ async def show_league(update: Update, context: BotContext) -> None:
         await message.reply_text(text)
         return
     for item in league_messages(table):
-        await message.reply_text(item.text, reply_markup=markup(item.buttons))
+        markup = rows_keyboard(item.buttons) if item.buttons else None
+        await message.reply_text(item.text, reply_markup=markup)
     if table.lines:
         from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
 

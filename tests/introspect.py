@@ -30,7 +30,7 @@ BOOKKEEPING = frozenset({"conversation_state", "user_data", "audit_log", "group_
 
 # Any update from a person shows they can be reached again (they unblocked the bot). A report
 # draft's step is where its author is in /report, as conversation_state is for every flow.
-BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at"}),
+BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at", "last_seen_at"}),
                        "progress_reports": frozenset({"step", "editing", "updated_at"})}
 
 SLOT = "\x00"  # where an id goes in a callback template

@@ -308,3 +308,17 @@ class InspectionRepo:
             (day.isoformat() if day else None, entry.planned_day.isoformat(), entry.period,
              entry.deputy_id, entry.programme_id, entry.planned_day.isoformat()),
         ) == 1
+
+    async def hand_over_plans(self, old_id: int, new_id: int, from_period: str) -> int:
+        """Gives a deputy's plans of this month on to a successor (the successor's own plans
+        of those months give way); returns how many moved."""
+        await self.db.execute(
+            "DELETE FROM inspection_plans WHERE deputy_id = ? AND period >= ? AND EXISTS ("
+            " SELECT 1 FROM inspection_plans o WHERE o.deputy_id = ? AND o.period ="
+            " inspection_plans.period AND o.programme_id = inspection_plans.programme_id)",
+            (new_id, from_period, old_id),
+        )
+        return await self.db.changes(
+            "UPDATE inspection_plans SET deputy_id = ? WHERE deputy_id = ? AND period >= ?",
+            (new_id, old_id, from_period),
+        )
