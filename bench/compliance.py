@@ -5,8 +5,10 @@ Run: .venv/bin/python -m bench.compliance [DB_PATH]  (builds the file once, ~10 
 # ruff: noqa
 import random, sqlite3, time, sys
 from pathlib import Path
-from bot.db.repos.compliance import LEAGUE_SQL
-from datetime import date, timedelta
+from bot.db.repos.compliance import LEAGUE_SQL, league_params
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+from bot.jalali import JalaliMonth
 path = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/nazer-bench.sqlite3")
 build = not path.exists()
 db = sqlite3.connect(path)
@@ -37,7 +39,7 @@ if build:
                     if rng.random() < 0.1:
                         fus.append((n, c, "serious", "closed" if rng.random() < .8 else "open", ts, ts))
     db.executemany("INSERT INTO inspections (id, tracking, draft_id, period, deputy_id, county_id, programme_id, facility_type_id, facility_id, started_at, confirmed_at, location_status, location_note, severity, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", insp)
-    db.executemany("INSERT INTO inspection_plans (period, deputy_id, county_id, programme_id, planned_day, created_at) VALUES (?,?,?,?,?,?)", plans)
+    db.executemany("INSERT INTO inspection_plans (period, deputy_id, county_id, programme_id, planned_day, created_at, with_month) VALUES (?,?,?,?,?,?,1)", plans)
     db.executemany("INSERT INTO follow_ups (inspection_id, county_id, severity, status, opened_at, due_at, closed_at, close_note, close_photo_sha256) VALUES (?,?,?,?,?,?,?,?,?)", [(a,b,c,d,e,f, e if d=="closed" else None, "n" if d=="closed" else None, "a"*64 if d=="closed" else None) for a,b,c,d,e,f in fus])
     db.executemany("INSERT INTO organisations (id, name, county_id, created_at) VALUES (?,?,?,?)", [(c, f"o{c}", c, T) for c in range(1,451)])
     projects, reports = [], []
@@ -55,7 +57,12 @@ if build:
     db.executemany("INSERT INTO progress_reports (id, project_id, author_id, root_id, status, percent, spent, tracking_code, submitted_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", reports)
     db.commit()
     print("built", n, "inspections", len(plans), "plans", len(fus), "follow-ups", pid, "projects", rid, "reports")
-params = {"period": "1405-09", "start": "2026-11-21 20:30:00", "end": "2026-12-21 20:30:00", "last_day": "2026-12-21", "as_of": "2026-11-29"}
+tz = ZoneInfo("Asia/Tehran")
+month = JalaliMonth(1405, 9)
+start = datetime.combine(month.first_day, datetime.min.time(), tzinfo=tz)
+end = datetime.combine(month.last_day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+day_ends = {d: datetime.combine(d + timedelta(days=1), datetime.min.time(), tzinfo=tz) for d in month.dates()}
+params = league_params(month.key(), start, end, month.last_day, datetime(2026, 11, 29, tzinfo=UTC), date(2026, 11, 29), day_ends)
 RAW = "SELECT county_id, programme_id, count(*) FROM inspections WHERE period = :period GROUP BY county_id, programme_id"
 for name, sql in (("league", LEAGUE_SQL), ("raw", RAW)):
     db.execute(sql, params).fetchall()

@@ -23,7 +23,7 @@ import asyncio
 import random
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -38,6 +38,13 @@ COUNTIES = 450
 YEARS = 5
 REPORTS = 100_000
 EXPORT_ROWS = 50_000
+
+
+def start_of(year: int, month: int) -> date:
+    """The Gregorian first day of a Jalali month."""
+    from bot.jalali import JalaliMonth  # noqa: PLC0415
+
+    return JalaliMonth(year, month).first_day
 
 
 async def generate(db: Database, seed: int = 7) -> dict[str, int]:
@@ -76,6 +83,13 @@ async def generate(db: Database, seed: int = 7) -> dict[str, int]:
         " programme_id, facility_type_id, facility_id, started_at, confirmed_at,"
         " location_status, lat, lon, severity, evidence)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inspections)
+    # Every deputy is in each month's plan (so every county is ranked), one day per programme.
+    programmes = sorted({p for _, p in types})
+    await db.executemany(
+        "INSERT INTO inspection_plans (period, deputy_id, county_id, programme_id, planned_day,"
+        " created_at, with_month) VALUES (?, ?, ?, ?, ?, ?, 1)",
+        [(f"{y}-{m:02d}", c, c, p, (start_of(y, m) + timedelta(days=9)).isoformat(), now)
+         for y, m in months for c in range(1, COUNTIES + 1) for p in programmes])
     organisations = COUNTIES * 2
     await db.executemany(
         "INSERT INTO organisations (id, name, county_id, created_at) VALUES (?, ?, ?, ?)",
@@ -154,7 +168,7 @@ async def project_compliance(db: Database) -> None:
     """The compliance table of one month against the same aggregate as one raw query."""
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
-    from bot.db.repos.compliance import LEAGUE_SQL  # noqa: PLC0415
+    from bot.db.repos.compliance import LEAGUE_SQL, league_params  # noqa: PLC0415
     from bot.jalali import JalaliMonth  # noqa: PLC0415
     from bot.services.compliance import league, month_bounds  # noqa: PLC0415
 
@@ -163,9 +177,10 @@ async def project_compliance(db: Database) -> None:
     month = JalaliMonth(1404, 6)
     now = START
     start, end = month_bounds(month, tz)
-    params = {"period": month.key(), "start": to_db(start), "end": to_db(end),
-              "last_day": month.last_day.isoformat(),
-              "as_of": (month.last_day + timedelta(days=1)).isoformat()}
+    day_ends = {d: datetime.combine(d + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+                for d in month.dates()}
+    params = league_params(month.key(), start, end, month.last_day, min(now, end),
+                           month.last_day + timedelta(days=1), day_ends)
     # Interleaved pairs, so both sides see the same load of this shared machine; the ratio
     # is the median of the pairs' ratios.
     tables, raws, ratios = [], [], []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from bot.domain import Person, Role
 from bot.i18n import t
 
 R = TypeVar("R")
+SEEN_EVERY = timedelta(hours=1)
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
 
 
@@ -29,6 +31,10 @@ async def current_person(update: Update, context: BotContext) -> Person | None:
             person = await context.repos.people.ensure_bootstrap_admin(
                 user.id, user.full_name, context.now()
             )
+    if person is not None and (person.last_seen_at is None
+                               or context.now() - person.last_seen_at >= SEEN_EVERY):
+        # Last activity for /people, written at most hourly (not on every update).
+        await context.repos.people.touch(person.id, context.now())
     if person is not None and not person.reachable:
         # They are writing to us, so they no longer block the bot: deliver to them again.
         await context.repos.people.set_reachable(person.tg_user_id, True, context.now())

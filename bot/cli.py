@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bot import cli_exports, cli_inspections
+from bot import cli_exports, cli_inspections, cli_people
 from bot.cli_common import EXIT_USAGE, fail, print_rejected
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
@@ -46,9 +46,15 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--name", help="the person's name, used in the greeting")
     inv.add_argument("--days", type=int, help="days until it expires (default INVITE_TTL_DAYS)")
     inv.add_argument("--revoke", metavar="TOKEN", help="revoke an unused invitation")
+    inv.add_argument("--second-deputy", action="store_true",
+                     help="deputy: confirm a second active deputy for the county")
+    inv.add_argument("--replace", metavar="PERSON",
+                     help="deputy: the deputy (id or phone) this person takes over from")
 
     imp = sub.add_parser("import-people", help="pre-register people from CSV or XLSX")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--second-deputy", action="store_true",
+                     help="confirm deputies for counties that have an active deputy")
 
     cty = sub.add_parser("counties", help="list, add or rename counties")
     cty.add_argument("action", choices=["list", "add", "rename"])
@@ -77,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_parser(name, help=f"add {what} from CSV or XLSX").add_argument("file", type=Path)
     cli_inspections.add_parsers(sub)
     cli_exports.add_parsers(sub)
+    cli_people.add_parsers(sub)
     return p
 
 
@@ -183,6 +190,14 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos)
         if county is None:
             return fail("cli.unknown_county", name=args.county or "")
         scope["county_id"] = county.id
+        if args.replace:
+            old = await cli_people.find_person(repos, args.replace)
+            if old is None or old.county_id != county.id or old.role is not Role.DEPUTY:
+                return fail("people_cli.unknown", value=args.replace)
+            scope["replaces"] = old.id
+        elif not await cli_people.second_deputy_confirmed(repos, county.id, county.name,
+                                                          args.second_deputy):
+            return EXIT_USAGE
     if role is Role.MEMBER:
         org = await repos.organisations.by_name(normalize_input(args.org or ""))
         if org is None:
@@ -190,7 +205,8 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos)
         scope["organisation_id"] = org.id
     days = args.days or settings.invite_ttl_days
     new = await create_invite(
-        repos, now, role=role, name=args.name, ttl=timedelta(days=days), **scope
+        repos, now, role=role, name=args.name, ttl=timedelta(days=days),
+        second_deputy=role is Role.DEPUTY and args.second_deputy, **scope
     )
     print(new.token)
     username = settings.bot_username or await _bot_username(settings)
@@ -217,13 +233,16 @@ async def _bot_username(settings: Settings) -> str | None:
 async def cmd_import_people(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
     """Pre-registers people and reports each rejected line."""
     try:
-        report = await import_people(repos, SystemClock().now(), args.file)
+        report = await import_people(repos, SystemClock().now(), args.file,
+                                     second_deputies=args.second_deputy)
     except TableError as exc:
         return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
-    print_rejected(report.errors)
+    print_rejected(report.errors + report.held)
+    if report.held:
+        print(t_plain("people_cli.held", count=len(report.held)), file=sys.stderr)
     print(t_plain("cli.import_done", added=report.added, updated=report.updated,
                   rejected=len(report.errors)))
-    return 0 if not report.errors else 1
+    return 0 if not report.errors and not report.held else 1
 
 
 async def cmd_counties(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
@@ -285,6 +304,7 @@ COMMANDS: dict[str, Command] = {
     "import-projects": cmd_import_registry,
     **cli_inspections.COMMANDS,
     **cli_exports.COMMANDS,
+    **cli_people.COMMANDS,
 }
 
 

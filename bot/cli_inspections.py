@@ -6,14 +6,16 @@ Registered in bot/cli.py; messages come from the catalogue table [inspect_cli].
 from __future__ import annotations
 
 import argparse
+import random
 from pathlib import Path
 
 from bot.cli_common import fail, print_rejected
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repos import Repos
-from bot.i18n import fa_digits, normalize_input, t_plain
+from bot.i18n import fa_digits, t_plain
 from bot.jalali import JalaliMonth, current_month, format_date, format_numeric, parse_date
+from bot.services.calendar import add_holiday, ensure_official_holidays, remove_holiday
 from bot.services.inspection_setup import (
     import_checklists,
     import_facilities,
@@ -21,6 +23,7 @@ from bot.services.inspection_setup import (
 )
 from bot.services.onboarding import ImportReport
 from bot.tabular import TableError
+from bot.text import as_typed
 
 
 
@@ -65,6 +68,7 @@ async def cmd_import_checklists(args: argparse.Namespace, settings: Settings, re
 async def cmd_holidays(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
     """Lists this and next year's holidays, or adds / removes one."""
     now = SystemClock().now()
+    await ensure_official_holidays(repos, now, settings.tz, settings.official_holidays)
     if args.action == "list":
         year = current_month(now, settings.tz).year
         first, last = JalaliMonth(year, 1).first_day, JalaliMonth(year + 1, 12).last_day
@@ -76,11 +80,14 @@ async def cmd_holidays(args: argparse.Namespace, settings: Settings, repos: Repo
     if day is None:
         return fail("inspect_cli.bad_date", value=args.date or "")
     if args.action == "add":
-        new = await repos.programmes.add_holiday(day, normalize_input(" ".join(args.name)), now)
-        print(t_plain("inspect_cli.holiday_added" if new else "inspect_cli.holiday_renamed",
+        added = await add_holiday(repos, now, settings.tz, day, as_typed(" ".join(args.name)),
+                                  None, random.SystemRandom())
+        print(t_plain("inspect_cli.holiday_added" if added.new else "inspect_cli.holiday_renamed",
                       date=format_date(day)))
+        if added.moved:
+            print(t_plain("inspect_cli.holiday_moved", count=len(added.moved)))
         return 0
-    if await repos.programmes.remove_holiday(day):
+    if await remove_holiday(repos, now, day, None):
         print(t_plain("inspect_cli.holiday_removed", date=format_date(day)))
         return 0
     return fail("inspect_cli.holiday_unknown", date=fa_digits(args.date))

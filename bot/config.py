@@ -40,6 +40,8 @@ class Settings:
     project_reminder_days: tuple[int, ...] = (30, 14, 7, 3, 1)
     broadcast_reminder_hours: int = 24
     outbox_concurrency: int = 1
+    # Country whose official holidays are preloaded (the `holidays` library's code); "" none.
+    official_holidays: str = "IR"
     # Running it for real (docs/deploy.md): webhook mode, local Bot API server, backups, log file.
     api_local_mode: bool = False
     webhook_url: str | None = None
@@ -86,6 +88,7 @@ class Settings:
             outbox_concurrency=_parse_positive(
                 "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "1")
             ),
+            official_holidays=_parse_country(values.get("OFFICIAL_HOLIDAYS", "IR")),
             **_operations(values),
         )
 
@@ -178,6 +181,15 @@ def _parse_time(raw: str) -> time:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ConfigError(f"REMINDER_TIME must look like 08:00, got {raw!r}")
     return time(int(match[1]), int(match[2]))
+
+
+def _parse_country(raw: str) -> str:
+    code = raw.strip().upper()
+    if code in ("", "NONE"):
+        return ""
+    if not re.fullmatch(r"[A-Z]{2,3}", code):
+        raise ConfigError(f"OFFICIAL_HOLIDAYS must be a country code such as IR, got {raw!r}")
+    return code
 
 
 def _parse_tz(raw: str) -> str:

@@ -47,6 +47,7 @@ class Person:
     phone: str | None = None
     active: bool = True
     reachable: bool = True
+    last_seen_at: datetime | None = None
 
     def may_see_county(self, county_id: int | None) -> bool:
         """Admins see every county, a deputy only the own, a member only the organisation's."""
@@ -67,3 +68,6 @@ class Invite:
     expires_at: datetime
     used_at: datetime | None
     revoked_at: datetime | None
+    created_by: int | None = None
+    replaces: int | None = None  # the deputy this invitation's user takes over from
+    second_deputy: bool = False  # an admin confirmed a second active deputy for the county

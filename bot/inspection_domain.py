@@ -117,3 +117,4 @@ class PlanEntry:
     planned_day: date | None
     facility_type_id: int | None
     facility_id: int | None
+    moved_from: date | None = None  # the day a holiday added later moved it away from

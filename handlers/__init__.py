@@ -19,6 +19,8 @@ from handlers import (
     admin_export,
     admin_holidays,
     admin_invite,
+    admin_people,
+    admin_people_replace,
     admin_plan,
     admin_projects,
     broadcast_ack,
@@ -56,6 +58,8 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             admin_broadcast.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
+            *admin_people.build_handlers(),
+            *admin_people_replace.build_handlers(),
             *deputy_checkin.build_handlers(),
             *deputy_month.build_handlers(),
             *admin_plan.build_handlers(),

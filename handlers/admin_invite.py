@@ -16,6 +16,7 @@ from bot.domain import ROLE_LABEL_KEYS, Invite, Role
 from bot.i18n import Safe, t, t_plain
 from bot.jalali import format_datetime
 from bot.services.onboarding import create_invite, revoke_invite
+from handlers.admin_people_replace import ask_about_deputy
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
 from handlers.menus import menu_button
@@ -60,6 +61,8 @@ async def scope_chosen(update: Update, context: BotContext) -> int:
     await query.answer()
     _, kind, raw_id = query.data.split(":")
     if kind == "county" and await context.repos.counties.get(int(raw_id)):
+        if await ask_about_deputy(update, context, int(raw_id)):  # one deputy per county
+            return ConversationHandler.END
         return await _created(update, context, Role.DEPUTY, county_id=int(raw_id))
     if kind == "org" and await context.repos.organisations.get(int(raw_id)):
         return await _created(update, context, Role.MEMBER, organisation_id=int(raw_id))

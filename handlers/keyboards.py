@@ -21,6 +21,13 @@ def grid(
     return InlineKeyboardMarkup(rows)
 
 
+def rows_keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """(label, callback_data) rows as they are (services build them); empty rows left out."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+         for row in rows if row])
+
+
 def share_contact() -> ReplyKeyboardMarkup:
     """A one-button keyboard that sends the person's own phone number."""
     button = KeyboardButton(t_plain("onboarding.share_phone_button"), request_contact=True)

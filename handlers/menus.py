@@ -15,6 +15,7 @@ from bot.i18n import t_plain
 MENU_ROWS: dict[Role, list[list[str]]] = {
     Role.ADMIN: [
         ["menu.invite", "menu.invites"],
+        ["menu.people"],
         ["menu.broadcast", "menu.broadcasts"],
         ["menu.projects", "menu.review"],
         ["menu.add_organisation", "menu.add_project"],
@@ -36,7 +37,8 @@ MENU_ROWS: dict[Role, list[list[str]]] = {
 
 COMMANDS: dict[Role, list[str]] = {
     Role.ADMIN: [
-        "commands.invite", "commands.invites", "commands.broadcast", "commands.broadcasts",
+        "commands.invite", "commands.invites", "commands.people", "commands.broadcast",
+        "commands.broadcasts",
         "commands.projects", "commands.review", "commands.add_organisation",
         "commands.add_project", "commands.plan", "commands.holidays", "commands.counties",
         "commands.compliance", "commands.export", "commands.record",

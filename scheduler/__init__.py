@@ -16,7 +16,13 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
-from scheduler import broadcast_progress, broadcast_reminders, inspection_reminders, month_close
+from scheduler import (
+    broadcast_progress,
+    broadcast_reminders,
+    calendar,
+    inspection_reminders,
+    month_close,
+)
 from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
 from scheduler.project_reminders import office_reports, project_deadlines
@@ -27,6 +33,7 @@ PeriodicTask = Callable[[Application], Awaitable[None]]
 
 # Order matters only for what people receive first on the same tick.
 PERIODIC_TASKS: list[PeriodicTask] = [
+    calendar.task,  # first: the month's plan must know the official holidays
     inspection_reminders.task,
     project_deadlines,
     office_reports,

@@ -28,9 +28,10 @@ from bot.db import Database
 # and the "told this group once" notes the gate writes for any group message.
 BOOKKEEPING = frozenset({"conversation_state", "user_data", "audit_log", "group_notices"})
 
-# Any update from a person shows they can be reached again (they unblocked the bot). A
-# draft's step is where its author is in a flow, as conversation_state is for every flow.
-BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at"}),
+# Any update from a person shows they can be reached again (they unblocked the bot) and when
+# they were last active. A draft's step is where its author is in a flow, as
+# conversation_state is for every flow.
+BOOKKEEPING_COLUMNS = {"people": frozenset({"reachable", "updated_at", "last_seen_at"}),
                        "flow_drafts": frozenset({"step", "editing", "updated_at"})}
 
 SLOT = "\x00"  # where an id goes in a callback template

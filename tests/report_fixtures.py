@@ -2,9 +2,10 @@
 
 Kerman: deputy Kazem; food done on time (strong, serious finding → one open follow-up),
 sports done after the planned day (medium), health not done.
-Rafsanjan: deputy Reza; food twice (strong, weak), sports (strong), health (weak); no plans;
+Rafsanjan: deputy Reza; food twice (strong, weak), sports (strong), health (weak), all before
+its planned days;
 an NGO with two running projects, one past its deadline, and one report received this month.
-Every other county: no deputy, nothing done. Expected scores are worked out in
+Both deputies are in the month's plan. Every other county: no deputy, nothing done (unranked). Expected scores are worked out in
 tests/test_compliance.py from the formula in docs/compliance.md.
 """
 
@@ -90,10 +91,14 @@ async def make_month(bot: Harness) -> Month:
                                    name="Reza")
     food, sports = await programme(bot, "food"), await programme(bot, "sports")
     now = bot.clock.now()
+    health = await programme(bot, "health")
+    # The month's plan: both deputies were in it. Rafsanjan's days come after all its visits.
     await bot.repos.inspections.save_plans([
         PlanEntry(PERIOD, kp.id, kp.county_id, food.id, date(2026, 11, 25), None, None),
         PlanEntry(PERIOD, kp.id, kp.county_id, sports.id, date(2026, 11, 25), None, None),
-    ], now)
+        *(PlanEntry(PERIOD, rp.id, rp.county_id, p.id, date(2026, 12, 14), None, None)
+          for p in (food, sports, health)),
+    ], now, with_month=True)
     visits = [
         (1, kp, KERMAN, "Kerman slaughterhouse", "slaughterhouse", utc(24), "strong",
          {"severity": "serious", "findings": FINDINGS, "photos": 2}),

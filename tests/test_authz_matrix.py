@@ -58,6 +58,7 @@ COMMANDS: dict[str, frozenset[str]] = {
     "add_project": ADMINS,
     "plan": ADMINS,
     "holidays": ADMINS,
+    "people": ADMINS,
     "inspect": DEPUTIES,
     "month": DEPUTIES,
     "review": DEPUTIES | ADMINS,
@@ -154,6 +155,23 @@ CALLBACKS: dict[str, Cb] = {
     # Exports (admin) and printed visit records (the visit's county's deputy, or an admin).
     "ex:*": Cb(ADMINS, real=False),
     "rec:#": Cb(DEPUTIES | ADMINS, "inspections"),
+    # The league's drill-down and help (admins; a deputy reads only the own county by /rank).
+    "cmp:#:#": Cb(ADMINS, "counties"),
+    "cmp:help": Cb(ADMINS),
+    # People (admins): the list, a card, deactivating, replacing a deputy, and the answers
+    # to «this county has a deputy» of /invite. Ids 1 (the admin) and one that does not exist
+    # only: pressing «deactivate» on the world's deputies would take them out of later cells
+    # (tests/test_people.py covers those presses).
+    "ppl:l:a:#": Cb(ADMINS),
+    "ppl:p:#": Cb(ADMINS),
+    "ppl:x:#": Cb(ADMINS),
+    "ppl:xy:#": Cb(ADMINS),
+    "ppl:r:#": Cb(ADMINS),
+    "ppl:rp:#:#": Cb(ADMINS),
+    "ppl:ry:#:#": Cb(ADMINS),
+    "ppl:ri:#": Cb(ADMINS),
+    "ppl:i2:#": Cb(ADMINS, "counties"),
+    "ppl:no": Cb(ADMINS),
 }
 
 

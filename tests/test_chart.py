@@ -18,8 +18,8 @@ AZAR = JalaliMonth(1405, 9)
 
 
 def _league(names: list[str]) -> League:
-    lines = [CountyLine(i, name, (ProgrammeLine(1, "p", 1, i % 2, 0),), i % 3, 0, 0, 0, 0, 0, 0,
-                        True) for i, name in enumerate(names)]
+    lines = [CountyLine(i, name, (ProgrammeLine(1, "p", 1, i % 2, 0, strong=i % 3),))
+             for i, name in enumerate(names)]
     return League(AZAR, rank(lines))
 
 
@@ -49,5 +49,6 @@ def test_the_font_has_every_letter_of_the_counties_and_titles() -> None:
     cmap = TTFont(persian_font()).getBestCmap()
     text = "".join(raw("seed.counties")) + t_plain("compliance.chart.title", month=AZAR.label())
     text += t_plain("compliance.chart.axis") + t_plain("compliance.chart.more", count=12)
+    text += t_plain("compliance.chart.unranked", count=21)
     missing = {ch for ch in text if ord(ch) not in cmap and ch not in " ()"}
     assert missing == set()

@@ -40,7 +40,7 @@ def _colour(score: float) -> str:
 
 
 def league_chart(league: League) -> bytes:
-    """The league as a horizontal bar chart (rank 1 at the top), as PNG bytes."""
+    """The ranked counties as a horizontal bar chart (rank 1 at the top), as PNG bytes."""
     lines = list(league.lines[:MAX_BARS])
     family = _family()
     height = 1.6 + 0.32 * max(len(lines), 1)
@@ -64,6 +64,8 @@ def league_chart(league: League) -> bytes:
     title = t_plain("compliance.chart.title", month=league.month.label())
     if len(league.lines) > MAX_BARS:
         title += "\n" + t_plain("compliance.chart.more", count=len(league.lines) - MAX_BARS)
+    if league.unranked:
+        title += "\n" + t_plain("compliance.chart.unranked", count=len(league.unranked))
     ax.set_title(title, fontfamily=family, fontsize=13)
     ax.spines[["left", "top"]].set_visible(False)
     ax.grid(axis="x", alpha=0.3)

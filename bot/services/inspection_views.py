@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.collation import sort_key
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person
@@ -104,18 +105,24 @@ async def plan_texts(repos: Repos, month: JalaliMonth) -> list[str]:
     done = await repos.inspections.done_counts(month.key())
     counties = {c.id: c.name for c in await repos.counties.all()}
     blocks: list[str] = []
-    for county_id in sorted({p.county_id for p in plans}, key=lambda c: counties.get(c, "")):
-        rows = [p for p in plans if p.county_id == county_id and p.programme_id in programmes]
-        deputy = await repos.people.get(rows[0].deputy_id) if rows else None
+    # One block per county and deputy (a county may have two deputies), in Persian order.
+    owners = sorted({(p.county_id, p.deputy_id) for p in plans},
+                    key=lambda k: (sort_key(counties.get(k[0], "")), k[1]))
+    for county_id, deputy_id in owners:
+        rows = [p for p in plans if p.county_id == county_id and p.deputy_id == deputy_id
+                and p.programme_id in programmes]
+        deputy = await repos.people.get(deputy_id)
         lines = []
         for p in rows:
             facility = await repos.facilities.get(p.facility_id) if p.facility_id else None
             programme = programmes[p.programme_id]
             kind = kinds.get(p.facility_type_id or 0)
+            day = (format_date(p.planned_day, weekday=True) if p.planned_day
+                   else t_plain("insp_plan.no_day"))
+            if p.moved_from:
+                day += t_plain("insp_plan.moved", day=format_date(p.moved_from))
             lines.append(t(
-                "insp_plan.line", programme=programme.name,
-                day=format_date(p.planned_day, weekday=True) if p.planned_day
-                else t_plain("insp_plan.no_day"),
+                "insp_plan.line", programme=programme.name, day=day,
                 kind=kind.name if kind else "", facility=facility.name if facility else "-",
                 mark=t_plain("insp_reminders.mark_done"
                              if done.get((county_id, p.programme_id), 0)

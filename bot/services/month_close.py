@@ -4,7 +4,9 @@ Due from REMINDER_TIME on day 1 of the next month; a bot that was down then send
 the next tick within CATCH_UP_DAYS. The chart is stored under MEDIA_DIR and the outbox row
 names the file (payload "photo_path"), so the worker sends the bytes however late it runs.
 The chart row is queued last in the same transaction as the texts: its dedup key marks the
-whole delivery as queued, so later ticks skip the work.
+whole delivery as queued, so later ticks skip the work (with no ranked county there is no
+chart, and the last text carries that key). Each text has the drill-down buttons of the
+counties it names.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bot.i18n import t_plain
 from bot.jalali import JalaliMonth, to_jalali
 from bot.media_store import store_media
 from bot.services.compliance import league
-from bot.services.compliance_views import league_texts
+from bot.services.compliance_views import league_messages
 from bot.services.notify import queue_text
 
 CATCH_UP_DAYS = 3
@@ -54,21 +56,27 @@ async def queue_month_close(
     if not due:
         return 0
     table = await league(repos, month, now, tz)
-    texts = league_texts(table, closed=True)
-    from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
+    messages = league_messages(table, closed=True)
+    chart = None
+    if table.lines:
+        from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
 
-    png = await asyncio.to_thread(league_chart, table)
-    stored = store_media(media_dir, png, ".png")
+        png = await asyncio.to_thread(league_chart, table)
+        chart = store_media(media_dir, png, ".png").path
     caption = t_plain("compliance.chart_caption", month=month.label())
     async with repos.db.transaction():
         for admin in due:
             chat = int(admin.tg_user_id or 0)
-            for index, text in enumerate(texts):
-                await queue_text(repos.outbox, now, chat_id=chat, kind="league", text=text,
-                                    dedup_key=f"{marker(period, admin.id)}:{index}")
-            await repos.outbox.enqueue(
-                now, chat_id=chat, kind="league_chart", method="send_photo",
-                payload={"photo_path": stored.path, "caption": caption},
-                dedup_key=marker(period, admin.id),
-            )
+            for index, item in enumerate(messages):
+                # Without a chart the last text carries the marker instead.
+                last = chart is None and index == len(messages) - 1
+                key = marker(period, admin.id) if last else f"{marker(period, admin.id)}:{index}"
+                await queue_text(repos.outbox, now, chat_id=chat, kind="league", text=item.text,
+                                 buttons=item.buttons, dedup_key=key)
+            if chart is not None:
+                await repos.outbox.enqueue(
+                    now, chat_id=chat, kind="league_chart", method="send_photo",
+                    payload={"photo_path": chart, "caption": caption},
+                    dedup_key=marker(period, admin.id),
+                )
     return len(due)

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.db.repos import Repos
 from bot.domain import Invite, Person, Role
 from bot.i18n import normalize_input, raw
 from bot.phones import normalize_phone
+from bot.services.people import deputies_in_the_way, invite_used
 from bot.tabular import read_table
 
 # 32 url-safe characters = 192 random bits; Telegram allows 64 in a /start parameter.
@@ -75,8 +77,12 @@ async def create_invite(
     name: str | None = None,
     created_by: int | None = None,
     ttl: timedelta = timedelta(days=7),
+    replaces: int | None = None,
+    second_deputy: bool = False,
 ) -> NewInvite:
-    """Creates a single-use invitation and records it in the audit log."""
+    """Creates a single-use invitation and records it in the audit log. A deputy's may name
+    the deputy it replaces, or carry an admin's confirmation of a second deputy (the check
+    that asks is bot.services.people.deputies_in_the_way)."""
     if role is Role.DEPUTY and county_id is None:
         raise ValueError("a deputy invitation needs a county")
     if role is Role.MEMBER and organisation_id is None:
@@ -90,11 +96,13 @@ async def create_invite(
         invite_id = await repos.invites.insert(
             token_hash=hash_token(token), hint=token[:6], role=role, county_id=county_id,
             organisation_id=organisation_id, name=name, created_by=created_by, now=now,
-            expires_at=now + ttl,
+            expires_at=now + ttl, replaces=replaces if role is Role.DEPUTY else None,
+            second_deputy=second_deputy and role is Role.DEPUTY,
         )
         await repos.audit.record(
             now, created_by, "invite.create", f"invite:{invite_id}", role=role.value,
-            county_id=county_id, organisation_id=organisation_id,
+            county_id=county_id, organisation_id=organisation_id, replaces=replaces,
+            second_deputy=second_deputy,
         )
     invite = await repos.invites.get(invite_id)
     assert invite is not None
@@ -109,6 +117,7 @@ async def redeem_invite(
     tg_user_id: int,
     tg_name: str,
     throttle: TokenThrottle,
+    tz: ZoneInfo,
 ) -> RedeemResult:
     """Registers the sender with the invitation's role and scope, once."""
     if throttle.blocked(tg_user_id, now):
@@ -134,6 +143,8 @@ async def redeem_invite(
             await repos.audit.record(
                 now, person_id, "invite.use", f"invite:{invite.id}", role=invite.role.value
             )
+            # A successor takes over; the admin who made the invitation is told.
+            await invite_used(repos, now, invite, person_id, tz)
     except _RaceLostError:
         return RedeemResult(Redeem.USED)
     return RedeemResult(Redeem.OK, await repos.people.get(person_id))
@@ -174,6 +185,7 @@ async def match_contact(
         if not await repos.people.link_phone_match(person.id, tg_user_id, now):
             return None
         await repos.audit.record(now, person.id, "people.phone_match", f"person:{person.id}")
+        await repos.people.touch(person.id, now)
     return await repos.people.by_tg(tg_user_id)
 
 
@@ -182,10 +194,16 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     errors: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
+    # Lines held back: a second active deputy for a county, which an admin must confirm.
+    held: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
 
 
-async def import_people(repos: Repos, now: datetime, path: Path) -> ImportReport:
-    """Pre-registers people from CSV/XLSX (phone, name, role, county, organisation)."""
+async def import_people(
+    repos: Repos, now: datetime, path: Path, *, second_deputies: bool = False
+) -> ImportReport:
+    """Pre-registers people from CSV/XLSX (phone, name, role, county, organisation). A deputy
+    for a county that has an active deputy (or a second one in the file) is held back unless
+    second_deputies says an admin confirmed it."""
     report = ImportReport()
     rows = read_table(path, "people", {"phone", "name", "role"})
     counties = {c.name: c.id for c in await repos.counties.all()}
@@ -216,6 +234,14 @@ async def import_people(repos: Repos, now: datetime, path: Path) -> ImportReport
                 county_id if role is Role.DEPUTY else None,
                 org_id if role is Role.MEMBER else None,
             ))
+            if role is Role.DEPUTY and not second_deputies and county_id is not None:
+                others = [p.name for p in await deputies_in_the_way(repos, county_id, phone)]
+                others += [n for ph, n, r, c, _ in valid[:-1] if r is Role.DEPUTY
+                           and c == county_id and ph != phone]
+                if others:
+                    valid.pop()
+                    report.held.append((row.line, "import.second_deputy", {
+                        "county": v.get("county", ""), "names": "\u060c ".join(others)}))
     if valid:
         report.added, report.updated = await repos.people.preregister_many(valid, now)
         await repos.audit.record(

@@ -135,4 +135,7 @@ async def ensure_plans(
             ]))
         entries += plan_deputy(month, deputy.id, deputy.county_id, choices, holidays, rng, today,
                                earliest)
-    return await repos.inspections.save_plans(entries, now) if entries else 0
+    if not entries:
+        return 0
+    # The first planning of the month is the month's plan: the league ranks its counties.
+    return await repos.inspections.save_plans(entries, now, with_month=not planned)

@@ -1,40 +1,64 @@
-"""The compliance league's figures: one aggregate query over inspections, follow-ups, projects.
+"""The compliance league's figures: one aggregate query over plans, inspections, follow-ups
+and projects.
 
 Everything is counted in SQL (GROUP BY in common table expressions), so the cost grows with
 the month's rows, not with the number of counties. The formula that turns these figures into
 a score lives in bot/services/compliance.py; docs/compliance.md explains both.
+
+No time zone is assumed here: a visit is on time when it was confirmed before the end of its
+planned (local) day, and the service passes the UTC instant each local day of the month ends
+at (`day_ends`, a JSON object computed from the configured zone).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime
 from typing import NamedTuple
 
+from bot.clock import to_db
 from bot.db.connection import Database
 
-# Tehran has kept +03:30 all year since 2022; confirmed_at (UTC) becomes a local calendar day.
-TEHRAN_OFFSET = "+210 minutes"
-
-LEAGUE_SQL = f"""
+LEAGUE_SQL = """
 WITH
-visits AS (
-    SELECT i.county_id, i.programme_id, count(*) AS done,
-           sum(p.planned_day IS NULL
-               OR date(i.confirmed_at, '{TEHRAN_OFFSET}') <= p.planned_day) AS on_time,
-           sum(i.evidence = 'strong') AS strong,
-           sum(i.evidence = 'medium') AS medium,
-           sum(i.evidence = 'weak') AS weak
+day_ends AS (SELECT key AS day, value AS ends FROM json_each(:day_ends)),
+planned AS (
+    SELECT county_id, max(with_month) AS with_month
+    FROM inspection_plans WHERE period = :period
+    GROUP BY county_id
+),
+visit_days AS (
+    -- The visiting deputy's own planned day, else the county's (a successor's plan).
+    SELECT i.county_id, i.programme_id, i.evidence, i.confirmed_at,
+           coalesce(p.planned_day, (
+               SELECT max(q.planned_day) FROM inspection_plans q
+               WHERE q.period = i.period AND q.county_id = i.county_id
+                 AND q.programme_id = i.programme_id)) AS planned_day
     FROM inspections i
     LEFT JOIN inspection_plans p
            ON p.period = i.period AND p.deputy_id = i.deputy_id
           AND p.programme_id = i.programme_id
     WHERE i.period = :period
-    GROUP BY i.county_id, i.programme_id
+),
+visits AS (
+    SELECT v.county_id, v.programme_id, count(*) AS done,
+           sum(v.planned_day IS NULL OR v.confirmed_at < e.ends) AS on_time,
+           sum(v.evidence = 'strong') AS strong,
+           sum(v.evidence = 'medium') AS medium,
+           sum(v.evidence = 'weak') AS weak
+    FROM visit_days v
+    LEFT JOIN day_ends e ON e.day = v.planned_day
+    GROUP BY v.county_id, v.programme_id
 ),
 follow AS (
-    SELECT county_id, count(*) AS open_follow_ups
+    -- Follow-ups alive during the month, each judged as of :as_of.
+    SELECT county_id,
+           sum(closed_at <= :as_of AND closed_at <= due_at) AS fu_closed_on_time,
+           sum(closed_at <= :as_of AND closed_at > due_at) AS fu_closed_late,
+           sum((closed_at IS NULL OR closed_at > :as_of) AND due_at > :as_of) AS fu_open,
+           sum((closed_at IS NULL OR closed_at > :as_of) AND due_at <= :as_of) AS fu_overdue
     FROM follow_ups
-    WHERE opened_at < :end AND (closed_at IS NULL OR closed_at >= :end)
+    WHERE opened_at < :as_of AND (closed_at IS NULL OR closed_at >= :start)
     GROUP BY county_id
 ),
 received AS (
@@ -47,33 +71,45 @@ received AS (
     GROUP BY o.county_id
 ),
 running AS (
-    SELECT o.county_id, count(*) AS projects, sum(pr.deadline < :as_of) AS overdue
+    -- Projects running during the month: started by its last day, not cancelled, not
+    -- completed before it began.
+    SELECT o.county_id, count(*) AS projects,
+           sum(EXISTS (
+               SELECT 1 FROM progress_reports r
+               WHERE r.project_id = pr.id AND r.status IN ('submitted', 'accepted', 'returned')
+                 AND r.submitted_at >= :start AND r.submitted_at < :end)) AS reported,
+           sum(EXISTS (
+               SELECT 1 FROM progress_reports r
+               WHERE r.project_id = pr.id AND r.status IN ('accepted', 'returned')
+                 AND r.submitted_at >= :start AND r.submitted_at < :end
+                 AND r.decided_at <= :as_of)) AS reviewed,
+           sum(pr.completed_at IS NULL AND pr.deadline < :as_of_day) AS overdue
     FROM projects pr
     JOIN organisations o ON o.id = pr.organisation_id
-    WHERE pr.status IN ('active', 'overdue') AND pr.start_date <= :last_day
+    WHERE pr.status != 'cancelled' AND pr.start_date <= :last_day
+      AND (pr.completed_at IS NULL OR pr.completed_at >= :start)
     GROUP BY o.county_id
-),
-deputies AS (
-    SELECT county_id, count(*) AS deputies
-    FROM people WHERE role = 'deputy' AND active = 1
-    GROUP BY county_id
 )
 SELECT c.id AS county_id, c.name AS county, g.id AS programme_id, g.name AS programme,
        g.monthly_required AS required,
        coalesce(v.done, 0) AS done, coalesce(v.on_time, 0) AS on_time,
        coalesce(v.strong, 0) AS strong, coalesce(v.medium, 0) AS medium,
        coalesce(v.weak, 0) AS weak,
-       coalesce(f.open_follow_ups, 0) AS open_follow_ups,
+       coalesce(pl.with_month, -1) AS planned,
+       coalesce(f.fu_closed_on_time, 0) AS fu_closed_on_time,
+       coalesce(f.fu_closed_late, 0) AS fu_closed_late,
+       coalesce(f.fu_open, 0) AS fu_open,
+       coalesce(f.fu_overdue, 0) AS fu_overdue,
        coalesce(rc.reports, 0) AS reports,
-       coalesce(rn.projects, 0) AS projects, coalesce(rn.overdue, 0) AS overdue,
-       coalesce(d.deputies, 0) AS deputies
+       coalesce(rn.projects, 0) AS projects, coalesce(rn.reported, 0) AS reported,
+       coalesce(rn.reviewed, 0) AS reviewed, coalesce(rn.overdue, 0) AS overdue
 FROM counties c
 CROSS JOIN programmes g
 LEFT JOIN visits v ON v.county_id = c.id AND v.programme_id = g.id
+LEFT JOIN planned pl ON pl.county_id = c.id
 LEFT JOIN follow f ON f.county_id = c.id
 LEFT JOIN received rc ON rc.county_id = c.id
 LEFT JOIN running rn ON rn.county_id = c.id
-LEFT JOIN deputies d ON d.county_id = c.id
 WHERE g.active = 1
 ORDER BY c.id, g.position, g.id
 """
@@ -83,7 +119,8 @@ class LeagueRow(NamedTuple):
     """One county and one programme, with the county's month-wide figures repeated.
 
     A NamedTuple, not a dataclass: at national scale (450 counties x programmes) building
-    frozen dataclasses cost as much as the query itself.
+    frozen dataclasses cost as much as the query itself. planned: 1 when the county had a
+    deputy in the month's plan, 0 when its deputy was planned only later, -1 without a plan.
     """
 
     county_id: int
@@ -96,30 +133,39 @@ class LeagueRow(NamedTuple):
     strong: int
     medium: int
     weak: int
-    open_follow_ups: int
+    planned: int
+    fu_closed_on_time: int
+    fu_closed_late: int
+    fu_open: int
+    fu_overdue: int
     reports: int
     projects: int
+    reported: int
+    reviewed: int
     overdue: int
-    deputies: int
+
+
+def league_params(
+    period: str, start: datetime, end: datetime, last_day: date, as_of: datetime,
+    as_of_day: date, day_ends: dict[date, datetime],
+) -> dict[str, str]:
+    """The query's parameters: the month's bounds and the instant it is judged at (aware
+    datetimes), its last day, the local day a project's deadline is compared with, and the
+    instant each local day of the month ends at."""
+    return {
+        "period": period, "start": to_db(start), "end": to_db(end),
+        "last_day": last_day.isoformat(), "as_of": to_db(as_of),
+        "as_of_day": as_of_day.isoformat(),
+        "day_ends": json.dumps({d.isoformat(): to_db(e) for d, e in day_ends.items()}),
+    }
 
 
 class ComplianceRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def league_rows(
-        self, period: str, start: str, end: str, last_day: date, as_of: date
-    ) -> list[LeagueRow]:
-        """Counties × active programmes for a Jalali month.
-
-        period is «1405-09»; start and end are the month's bounds as UTC database text
-        (end exclusive); last_day is the month's last calendar day and as_of the day a
-        project's deadline is compared with (today for the running month).
-        """
-        rows = await self.db.fetchall(
-            LEAGUE_SQL,
-            {"period": period, "start": start, "end": end,
-             "last_day": last_day.isoformat(), "as_of": as_of.isoformat()},
-        )
+    async def league_rows(self, params: dict[str, str]) -> list[LeagueRow]:
+        """Counties × active programmes for a Jalali month (params from league_params)."""
+        rows = await self.db.fetchall(LEAGUE_SQL, params)
         # The SELECT lists its columns in LeagueRow's field order (tests/test_compliance.py).
         return [LeagueRow(*r) for r in rows]

@@ -49,6 +49,7 @@ def _plan(r: aiosqlite.Row) -> PlanEntry:
         r["period"], r["deputy_id"], r["county_id"], r["programme_id"],
         date.fromisoformat(r["planned_day"]) if r["planned_day"] else None,
         r["facility_type_id"], r["facility_id"],
+        date.fromisoformat(r["moved_from"]) if r["moved_from"] else None,
     )
 
 
@@ -198,7 +199,8 @@ class InspectionRepo:
     async def plans(self, period: str, deputy_id: int | None = None) -> list[PlanEntry]:
         """The month's plan (of one deputy)."""
         sql = ("SELECT period, deputy_id, county_id, programme_id, planned_day,"
-               " facility_type_id, facility_id FROM inspection_plans WHERE period = ?")
+               " facility_type_id, facility_id, moved_from FROM inspection_plans"
+               " WHERE period = ?")
         params: list[object] = [period]
         if deputy_id is not None:
             sql += " AND deputy_id = ?"
@@ -206,18 +208,56 @@ class InspectionRepo:
         rows = await self.db.fetchall(sql + " ORDER BY county_id, programme_id", params)
         return [_plan(r) for r in rows]
 
-    async def save_plans(self, entries: list[PlanEntry], now: datetime) -> int:
-        """Stores plan entries not yet stored; returns how many were new."""
+    async def save_plans(
+        self, entries: list[PlanEntry], now: datetime, *, with_month: bool = False
+    ) -> int:
+        """Stores plan entries not yet stored; returns how many were new. with_month: these
+        are the month's plan (its first planning), not a later joiner's."""
         async with self.db.transaction() as conn:
             added = 0
             for e in entries:
                 cursor = await conn.execute(
                     "INSERT OR IGNORE INTO inspection_plans (period, deputy_id, county_id,"
-                    " programme_id, planned_day, facility_type_id, facility_id, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " programme_id, planned_day, facility_type_id, facility_id, created_at,"
+                    " with_month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (e.period, e.deputy_id, e.county_id, e.programme_id,
                      e.planned_day.isoformat() if e.planned_day else None, e.facility_type_id,
-                     e.facility_id, to_db(now)),
+                     e.facility_id, to_db(now), int(with_month)),
                 )
                 added += cursor.rowcount
         return added
+
+    async def plans_on(self, day: date) -> list[PlanEntry]:
+        """Plan entries whose secret day is this day."""
+        rows = await self.db.fetchall(
+            "SELECT period, deputy_id, county_id, programme_id, planned_day, facility_type_id,"
+            " facility_id, moved_from FROM inspection_plans WHERE planned_day = ?"
+            " ORDER BY county_id, deputy_id, programme_id",
+            (day.isoformat(),),
+        )
+        return [_plan(r) for r in rows]
+
+    async def move_plan(self, entry: PlanEntry, day: date | None) -> bool:
+        """Moves a plan entry to another day (None: no day left), remembering the first day
+        it had; False when it was no longer on its old day."""
+        assert entry.planned_day is not None
+        return await self.db.changes(
+            "UPDATE inspection_plans SET planned_day = ?, moved_from = coalesce(moved_from, ?)"
+            " WHERE period = ? AND deputy_id = ? AND programme_id = ? AND planned_day = ?",
+            (day.isoformat() if day else None, entry.planned_day.isoformat(), entry.period,
+             entry.deputy_id, entry.programme_id, entry.planned_day.isoformat()),
+        ) == 1
+
+    async def hand_over_plans(self, old_id: int, new_id: int, from_period: str) -> int:
+        """Gives a deputy's plans of this month on to a successor (the successor's own plans
+        of those months give way); returns how many moved."""
+        await self.db.execute(
+            "DELETE FROM inspection_plans WHERE deputy_id = ? AND period >= ? AND EXISTS ("
+            " SELECT 1 FROM inspection_plans o WHERE o.deputy_id = ? AND o.period ="
+            " inspection_plans.period AND o.programme_id = inspection_plans.programme_id)",
+            (new_id, from_period, old_id),
+        )
+        return await self.db.changes(
+            "UPDATE inspection_plans SET deputy_id = ? WHERE deputy_id = ? AND period >= ?",
+            (new_id, old_id, from_period),
+        )

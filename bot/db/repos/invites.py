@@ -11,7 +11,8 @@ from bot.db.connection import Database
 from bot.domain import Invite, Role
 
 _COLUMNS = (
-    "id, hint, role, county_id, organisation_id, name, created_at, expires_at, used_at, revoked_at"
+    "id, hint, role, county_id, organisation_id, name, created_at, expires_at, used_at,"
+    " revoked_at, created_by, replaces, second_deputy"
 )
 
 
@@ -27,6 +28,9 @@ def _row(r: aiosqlite.Row) -> Invite:
         expires_at=from_db(r["expires_at"]),
         used_at=from_db(r["used_at"]) if r["used_at"] else None,
         revoked_at=from_db(r["revoked_at"]) if r["revoked_at"] else None,
+        created_by=r["created_by"],
+        replaces=r["replaces"],
+        second_deputy=bool(r["second_deputy"]),
     )
 
 
@@ -45,13 +49,16 @@ class InviteRepo:
         created_by: int | None,
         now: datetime,
         expires_at: datetime,
+        replaces: int | None = None,
+        second_deputy: bool = False,
     ) -> int:
         """Stores a new invitation inside the caller's transaction."""
         return await self.db.execute(
             "INSERT INTO invites (token_hash, hint, role, county_id, organisation_id, name,"
-            " created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_by, created_at, expires_at, replaces, second_deputy)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (token_hash, hint, role.value, county_id, organisation_id, name, created_by,
-             to_db(now), to_db(expires_at)),
+             to_db(now), to_db(expires_at), replaces, int(second_deputy)),
         )
 
     async def by_hash(self, token_hash: str) -> Invite | None:

@@ -6,12 +6,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.db.connection import Database
 from bot.domain import Person, Role
 
 _COLUMNS = (
-    "id, tg_user_id, name, role, county_id, organisation_id, phone, active, reachable"
+    "id, tg_user_id, name, role, county_id, organisation_id, phone, active, reachable,"
+    " last_seen_at"
 )
 
 
@@ -27,6 +28,7 @@ def person_from_row(r: aiosqlite.Row) -> Person:
         phone=r["phone"],
         active=bool(r["active"]),
         reachable=bool(r["reachable"]),
+        last_seen_at=from_db(r["last_seen_at"]) if r["last_seen_at"] else None,
     )
 
 
@@ -179,3 +181,52 @@ class PeopleRepo:
                 "SELECT count(*) FROM people WHERE active = 1 AND tg_user_id IS NOT NULL"
             )
         )
+
+    # Managing people (/people, python -m bot people) ----------------------------------------
+    async def everyone(self, role: Role | None = None, *, active: bool = True) -> list[Person]:
+        """Everyone with the role (all roles when None), active or not, including people
+        pre-registered who have not come in yet."""
+        sql = f"SELECT {_COLUMNS} FROM people WHERE active = ?"
+        params: list[object] = [int(active)]
+        if role is not None:
+            sql += " AND role = ?"
+            params.append(role.value)
+        return [person_from_row(r) for r in await self.db.fetchall(sql + " ORDER BY id", params)]
+
+    async def deputies_of(self, county_id: int) -> list[Person]:
+        """A county's active deputies, whether they have come in or wait pre-registered."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM people WHERE role = 'deputy' AND county_id = ?"
+            " AND active = 1 ORDER BY id",
+            (county_id,),
+        )
+        return [person_from_row(r) for r in rows]
+
+    async def touch(self, person_id: int, now: datetime) -> None:
+        """Notes that the person used the bot now (last activity)."""
+        await self.db.execute("UPDATE people SET last_seen_at = ? WHERE id = ?",
+                              (to_db(now), person_id))
+
+    async def deactivate(self, person_id: int, now: datetime) -> bool:
+        """Takes away the person's access; False when they were inactive already."""
+        return await self.db.changes(
+            "UPDATE people SET active = 0, deactivated_at = ?, updated_at = ?"
+            " WHERE id = ? AND active = 1",
+            (to_db(now), to_db(now), person_id),
+        ) == 1
+
+    async def close_drafts(self, person: Person, now: datetime) -> int:
+        """Closes what the person was in the middle of: every flow's draft, a broadcast draft,
+        the conversation steps and scratch data; returns rows closed."""
+        closed = await self.db.changes(
+            "DELETE FROM flow_drafts WHERE person_id = ?", (person.id,))
+        closed += await self.db.changes(
+            "UPDATE broadcasts SET status = 'cancelled' WHERE created_by = ? AND status = 'draft'",
+            (person.id,))
+        if person.tg_user_id is not None:
+            closed += await self.db.changes(
+                "DELETE FROM conversation_state WHERE json_extract(key, '$[1]') = ?",
+                (person.tg_user_id,))
+            closed += await self.db.changes(
+                "DELETE FROM user_data WHERE user_id = ?", (person.tg_user_id,))
+        return closed

@@ -163,6 +163,38 @@ class ProgrammeRepo:
             )
             return not existed
 
+    async def holiday_sources(self, first: date, last: date) -> dict[date, str]:
+        """Where each holiday between two days came from ('official' or 'admin')."""
+        rows = await self.db.fetchall(
+            "SELECT day, source FROM holidays WHERE day BETWEEN ? AND ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        return {date.fromisoformat(r["day"]): r["source"] for r in rows}
+
+    async def official_years(self) -> set[int]:
+        """The Jalali years whose official holidays were preloaded."""
+        return {r["year"] for r in await self.db.fetchall("SELECT year FROM holiday_years")}
+
+    async def load_official_year(self, year: int, days: dict[date, str], now: datetime) -> int:
+        """Adds a Jalali year's official holidays (days already known keep their name) and
+        marks the year loaded, at most once; returns how many days were added."""
+        async with self.db.transaction():
+            if not await self.db.changes(
+                "INSERT OR IGNORE INTO holiday_years (year, loaded_at) VALUES (?, ?)",
+                (year, to_db(now)),
+            ):
+                return 0
+            added = 0
+            for day, name in sorted(days.items()):
+                added += await self.db.changes(
+                    "INSERT OR IGNORE INTO holidays (day, name, created_at, source)"
+                    " VALUES (?, ?, ?, 'official')",
+                    (day.isoformat(), name, to_db(now)),
+                )
+            await self.db.execute("UPDATE holiday_years SET added = ? WHERE year = ?",
+                                  (added, year))
+        return added
+
     async def remove_holiday(self, day: date) -> bool:
         """Removes a holiday; False when it was not one."""
         return await self.db.changes("DELETE FROM holidays WHERE day = ?", (day.isoformat(),)) == 1
