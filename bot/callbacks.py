@@ -125,3 +125,35 @@ class Report:
     GO = Button("rep:step", STEP)
     CANCEL = Button("rep:cancel")
     PREFIX = "rep"
+
+
+# /office_report, a facilitation office's monthly report (handlers/office_report.py) ---------
+class Office:
+    START = Button("ofr:start")
+    MONTH = Button("ofr:m", MONTH)
+    CONFIRM = Button("ofr:ok")
+    CHANGE = Button("ofr:ch")
+    GO = Button("ofr:go", STEP)
+    CANCEL = Button("ofr:cancel")
+    PREFIX = "ofr"
+
+
+# /add_organisation and /add_project, admins (handlers/admin_organisations.py, admin_projects.py)
+class AddOrganisation:
+    KIND = Button("ao:k", choice(("ngo", "office")))
+    COUNTY = Button("ao:c", ID)
+    SKIP = Button("ao:skip")
+    CANCEL = Button("ao:x")
+    PREFIX = "ao"
+
+
+class AddProject:
+    ORGANISATION = Button("ap:o", ID)
+    DOMAIN = Button("ap:d", Field(r"[a-z_]{1,20}"))
+    TODAY = Button("ap:today")
+    DEFAULT_DEADLINE = Button("ap:def")
+    CONFIRM = Button("ap:ok")
+    CHANGE = Button("ap:ch")
+    GO = Button("ap:go", STEP)
+    CANCEL = Button("ap:x")
+    PREFIX = "ap"

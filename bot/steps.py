@@ -8,8 +8,12 @@ writes the draft once and asks that step; services never send anything themselve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.db.repos.drafts import Draft
 
 SUMMARY = "summary"
 END = -1  # python-telegram-bot's ConversationHandler.END
@@ -32,3 +36,18 @@ class _Stay:
 
 STAY = _Stay()
 Outcome = str | Refuse | _Stay | int
+
+
+def after(sequence: Sequence[str], draft: Draft, step: str) -> str:
+    """The step after `step` in a flow's sequence, or the summary (after the last one, or
+    after the one being changed from the summary)."""
+    following = sequence.index(step) + 1
+    return SUMMARY if draft.editing or following == len(sequence) else sequence[following]
+
+
+def reopen(sequence: Sequence[str], draft: Draft, step: str) -> Outcome:
+    """Changes one step from the summary: that step is asked, then the summary again."""
+    if step not in sequence:
+        return Refuse("flow.stale")
+    draft.editing = True
+    return step

@@ -14,6 +14,7 @@ from telegram.ext import BaseHandler
 
 from handlers import (
     admin_broadcast,
+    admin_organisations,
     admin_compliance,
     admin_counties,
     admin_export,
@@ -51,6 +52,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             admin_counties.build_handler(),
             deputy_checkin.build_handler(),
             deputy_month.build_handler(),
+            admin_organisations.build_handler(),
             admin_projects.build_handler(),
             member_report.build_handler(),
             deputy_review.build_handler(),
@@ -70,6 +72,9 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
             *member_report.build_handlers(),
+            *office_report.build_handlers(),
+            *admin_organisations.build_handlers(),
+            *admin_projects.build_handlers(),
             *admin_broadcast.build_handlers(),
             *broadcast_status.build_handlers(),
             *broadcast_ack.build_handlers(),

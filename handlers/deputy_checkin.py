@@ -261,7 +261,7 @@ async def cancelled(turn: Turn) -> None:
 IMAGE = filters.PHOTO | filters.Document.IMAGE
 SKIP = filters.Text([t_plain("inspections.skip_location_button")])
 FLOW = Flow(
-    svc.FLOW, prefix=CB.PREFIX, roles=[Role.DEPUTY], on_cancel=cancelled,
+    svc.FLOW, prefix=CB.PREFIX, roles=[Role.DEPUTY], on_cancel=cancelled, settle=svc.settle,
     gone="inspections.no_draft", stale="inspections.stale_button",
     entry_points=[CommandHandler("inspect", begin),
                   MessageHandler(menu_button("menu.inspect"), begin),

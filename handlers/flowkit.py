@@ -153,12 +153,16 @@ class Flow:
 
     def __init__(self, name: str, *, prefix: str, roles: Sequence[Role], steps: Sequence[Step],
                  entry_points: Sequence[BaseHandler], on_cancel: Callable[[Turn], Awaitable[None]],
-                 gone: str = "flow.gone", stale: str = "flow.stale") -> None:
+                 gone: str = "flow.gone", stale: str = "flow.stale",
+                 settle: Callable[[Draft, str], str] | None = None) -> None:
         self.name, self.prefix, self.roles = name, prefix, tuple(roles)
         self.steps = {s.name: s for s in steps}
         self.entry_points, self.on_cancel = list(entry_points), on_cancel
         self.gone, self.stale = gone, stale
         self.cancel_button: Button | None = None
+        # A flow whose steps follow from its answers names the step a draft can really be at
+        # (a step asked for a draft without the answers before it is the first one missing).
+        self.settle = settle or (lambda _draft, step: step)
         FLOWS[name] = self
 
     # Entering ------------------------------------------------------------------------------
@@ -206,7 +210,7 @@ class Flow:
             turn = await self._turn(update, context)
             if turn is None:
                 return END
-            if step is not None and turn.draft.step != step.name:
+            if step is not None and self._real_step(turn.draft) != step.name:
                 return await self._out_of_step(turn)
             values = accept.button.parse(update.callback_query.data) if accept.button else ()
             outcome = await accept.callback(turn, *(values or ()))
@@ -238,13 +242,11 @@ class Flow:
         if isinstance(outcome, Refuse):
             await self._refuse(turn, outcome)
             target = current if outcome.ask else None
-        elif isinstance(outcome, _Stay):
-            target = None
         else:
-            target = str(outcome)
-            if draft is not None:
-                draft.step = target
-                draft.editing = draft.editing and target != SUMMARY
+            target = None if isinstance(outcome, _Stay) else str(outcome)
+        if target is not None and draft is not None:
+            target = draft.step = self.settle(draft, target)
+            draft.editing = draft.editing and target != SUMMARY
         if draft is not None and not await turn.repos.drafts.save(draft, turn.now()):
             await turn.answer()
             await turn.say(t(self.gone))
@@ -254,16 +256,15 @@ class Flow:
             await self.steps[target].ask(turn)
         return target or current or END
 
+    def _real_step(self, draft: Draft) -> str | None:
+        """The step the draft is at (settled: the answers may say another)."""
+        return self.settle(draft, draft.step) if draft.step in self.steps else None
+
     async def _out_of_step(self, turn: Turn) -> object:
-        """The conversation's step is not the draft's (the draft is the truth): the input is
-        not taken, and the draft's step is asked (none: the flow ends)."""
-        step = turn.draft.step
-        if step not in self.steps:
-            await turn.answer(t_plain(self.stale), alert=True)
-            return END
+        """The conversation's step is not the draft's (an old message's button, a double tap;
+        the draft is the truth): the stale answer, and the conversation follows the draft."""
         await turn.answer(t_plain(self.stale), alert=True)
-        await self.steps[step].ask(turn)
-        return step
+        return self._real_step(turn.draft) or END
 
     @staticmethod
     async def _refuse(turn: Turn, refusal: Refuse) -> None:
@@ -279,9 +280,12 @@ class Flow:
         turn = await self._turn(update, context)
         if turn is None:
             return END
-        step = self.steps[turn.draft.step] if turn.draft.step in self.steps else None
-        if step is None:
+        real = self._real_step(turn.draft)
+        if real is None:
             return await self.leave(turn)
+        if real != turn.draft.step:
+            return await self.follow(turn, real, None)
+        step = self.steps[real]
         await turn.say(t(step.other))
         if not step.typed:
             await step.ask(turn)

@@ -255,7 +255,7 @@ def build_handler() -> ConversationHandler:
 
 
 def build_handlers() -> list:
-    """Report buttons pressed outside the conversation, and old buttons of the other project
-    flows (office report, adding a project, a return's reason): the stale answer."""
-    pattern = r"^((ofr|adm):[a-z0-9:_-]{1,30}|rv:(why:\d{1,2}|cancel))$"
+    """Report buttons pressed outside the conversation, and old buttons of a return's reason:
+    the stale answer."""
+    pattern = r"^rv:(why:\d{1,2}|cancel)$"
     return [*FLOW.outside(), CallbackQueryHandler(FLOW._stale, pattern=pattern)]

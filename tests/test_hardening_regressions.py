@@ -35,7 +35,7 @@ async def test_cancel_in_one_flow_ends_the_other_open_flow(bot, handler_errors):
     await admin.send("/start")
     org = await bot.repos.organisations.add("Org", 1, bot.clock.now())
     await admin.send("/add_project")
-    await admin.click(f"adm:o:{org.id}")
+    await admin.click(f"ap:o:{org.id}")
     await admin.send("/invite")
     await admin.send("/cancel")
     assert all(state_of(conv, ADMIN_ID, ADMIN_ID) is None for conv in conversations(bot.app))

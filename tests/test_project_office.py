@@ -30,7 +30,7 @@ async def test_monthly_report_end_to_end(bot):
     for count in ("۱۲", "٣", "0", "۴", "1,200"):
         await chat.send(count)
     await chat.send_sticker()
-    assert chat.last_text() == t("report.expect_text")
+    assert chat.last_text() == t("flow.expect_text")
     await chat.send("Workshops in two villages")
     await chat.click("ofr:ok")
     row = await bot.repos.reports.office_report(org.id, period)

@@ -113,6 +113,15 @@ def next_step(draft: Draft) -> str:
     return SUMMARY if part is None else part.value
 
 
+ASKED_ON_THE_WAY = frozenset({"new_name", "new_address", "skip_reason"})
+
+
+def settle(draft: Draft, step: str) -> str:
+    """The step a draft can be at: a step the answers lead to is the first one missing
+    (the name and address of a new facility and a skip reason are asked on the way)."""
+    return step if step in ASKED_ON_THE_WAY else next_step(draft)
+
+
 def reopen(draft: Draft, step: Step) -> str:
     """Undoes one part so the person does it again (the others are kept); the step to ask."""
     d = draft.data

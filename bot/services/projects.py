@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from bot.callbacks import Report as ReportButtons
 from bot.db.repos import Repos
 from bot.db.repos.projects import DOMAINS, Project
 from bot.domain import Organisation, Person, Role
 from bot.i18n import normalize_input, raw, t, t_plain
+from bot.text import as_typed
 from bot.jalali import add_months, format_date, parse_date
 from bot.services.amounts import parse_amount
 from bot.services.notify import queue_text
@@ -33,7 +35,7 @@ def days_left(project: Project, today: date) -> int:
 
 def report_buttons(project_id: int) -> list[list[tuple[str, str]]]:
     """The button under a notice about a project: it opens /report on that project."""
-    return [[(t_plain("projects.report_button"), f"rep:p:{project_id}")]]
+    return [[(t_plain("projects.report_button"), ReportButtons.PROJECT(project_id))]]
 
 
 def domain_label(domain: str) -> str:
@@ -76,8 +78,8 @@ async def projects_for(repos: Repos, person: Person, *, open_only: bool = False)
 
 
 def clean_text(raw_text: str, limit: int) -> str | None:
-    """Normalised one-line text within a length, or None."""
-    text = normalize_input(raw_text)
+    """One-line text as typed (lines joined by a space) within a length, or None."""
+    text = " ".join(as_typed(raw_text).split())
     return text if 0 < len(text) <= limit and not text.startswith("/") else None
 
 

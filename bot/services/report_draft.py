@@ -17,6 +17,7 @@ from bot.db.repos.drafts import Draft
 from bot.db.repos.projects import Project
 from bot.db.repos.reports import Attachment, Report
 from bot.domain import Person
+from bot import steps
 from bot.steps import STAY, SUMMARY, Outcome, Refuse
 
 FLOW = "member_report"  # the conversation's name and its drafts' flow
@@ -28,9 +29,8 @@ DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
 
 def after(draft: Draft, step: str) -> str:
-    """The step after `step` in SEQUENCE, or the summary (the last one, or changing one)."""
-    following = SEQUENCE.index(step) + 1
-    return SUMMARY if draft.editing or following == len(SEQUENCE) else SEQUENCE[following]
+    """The step after `step`, or the summary."""
+    return steps.after(SEQUENCE, draft, step)
 
 
 def new_report(project: Project, previous: int | None) -> dict[str, Any]:
@@ -147,10 +147,7 @@ def set_people(draft: Draft, count: int | None) -> Outcome:
 
 def reopen(draft: Draft, step: str) -> Outcome:
     """Changes one step from the summary: that step is asked, then the summary again."""
-    if step not in SEQUENCE:
-        return Refuse("flow.stale")
-    draft.editing = True
-    return step
+    return steps.reopen(SEQUENCE, draft, step)
 
 
 def resume_step(draft: Draft) -> str:

@@ -28,22 +28,27 @@ class Draft:
     data: dict[str, Any]
     started_at: datetime
     updated_at: datetime
-    # What the database holds, so that an update that changed nothing writes nothing.
-    stored: str = field(default="", repr=False, compare=False)
+    # What the database holds, so that an update that changed nothing writes nothing and a
+    # new step alone does not rewrite the answers.
+    stored_data: str = field(default="", repr=False, compare=False)
+    stored_step: tuple[str | None, bool] = field(default=(None, False), repr=False,
+                                                 compare=False)
 
-    def fingerprint(self) -> str:
-        return json.dumps([self.step, self.editing, self.data], sort_keys=True,
-                          ensure_ascii=False)
+    def data_json(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False, sort_keys=True)
 
     @property
     def changed(self) -> bool:
-        return self.fingerprint() != self.stored
+        return (self.step, self.editing) != self.stored_step or self.data_json() != self.stored_data
+
+    def mark_stored(self) -> None:
+        self.stored_data, self.stored_step = self.data_json(), (self.step, self.editing)
 
 
 def _draft(r: aiosqlite.Row) -> Draft:
     draft = Draft(r["id"], r["person_id"], r["flow"], r["step"], bool(r["editing"]),
                   json.loads(r["data"]), from_db(r["started_at"]), from_db(r["updated_at"]))
-    draft.stored = draft.fingerprint()
+    draft.mark_stored()
     return draft
 
 
@@ -90,17 +95,20 @@ class DraftRepo:
         return _draft(rows[0])
 
     async def save(self, draft: Draft, now: datetime) -> bool:
-        """Writes the draft's step, editing flag and data if they changed, in one statement;
-        False when the draft is gone (confirmed, cancelled or replaced meanwhile)."""
+        """Writes what changed of the draft (its step and editing flag, and its data only when
+        the answers changed) in one statement; False when the draft is gone (confirmed,
+        cancelled or replaced meanwhile)."""
         if not draft.changed:
             return True
-        saved = await self.db.changes(
-            "UPDATE flow_drafts SET step = ?, editing = ?, data = ?, updated_at = ?"
-            " WHERE id = ?",
-            (draft.step, int(draft.editing), _data(draft.data), to_db(now), draft.id),
-        ) == 1
+        sets, params = "step = ?, editing = ?, updated_at = ?", [draft.step, int(draft.editing),
+                                                                  to_db(now)]
+        if draft.data_json() != draft.stored_data:
+            sets, params = sets + ", data = ?", [*params, _data(draft.data)]
+        saved = await self.db.changes(f"UPDATE flow_drafts SET {sets} WHERE id = ?",
+                                      [*params, draft.id]) == 1
         if saved:
-            draft.stored, draft.updated_at = draft.fingerprint(), now
+            draft.updated_at = now
+            draft.mark_stored()
         return saved
 
     async def set_step(self, person_id: int, flow: str, step: str | None, now: datetime) -> None:
