@@ -41,7 +41,7 @@ from bot.services.progress import (
 from bot.services.projects import projects_for, visible_project
 from handlers.common import cancel
 from handlers.keyboards import grid
-from handlers.media import download, file_of, kind_of
+from handlers.media import Upload, download, download_document, file_of, kind_of
 from handlers.menus import main_menu, menu_button
 from handlers.prompts import expect_text, reask
 from handlers.report_steps import (
@@ -215,7 +215,9 @@ async def file_received(update: Update, context: BotContext) -> int:
         key = "report.file_too_big"
     elif len(files) >= MAX_FILES:
         key = "report.file_limit"
-    elif not await _keep(context, draft.id, message):
+    elif (upload := await _fetch(context, message)).refused:
+        key = "report.file_not_accepted"  # by content: a program named receipt.pdf
+    elif not await _keep(context, draft.id, message, upload):
         key = "report.file_duplicate"
     else:
         await say(update, t("report.file_received", count=len(files) + 1), files_keyboard())
@@ -224,14 +226,24 @@ async def file_received(update: Update, context: BotContext) -> int:
     return ASK_FILES
 
 
-async def _keep(context: BotContext, report_id: int, message: Any) -> bool:
+async def _fetch(context: BotContext, message: Any) -> Upload:
+    """Downloads the file once; a document is also checked by its first bytes (a photo is
+    Telegram's own JPEG)."""
+    item = file_of(message)
+    if message.document:
+        return await download_document(context, item.file_id)
+    return Upload(await download(context, item.file_id))
+
+
+async def _keep(context: BotContext, report_id: int, message: Any,
+                upload: Upload | None = None) -> bool:
     """Stores the message's file on the draft; False if that file is there already."""
     item = file_of(message)
+    sha256 = (upload or await _fetch(context, message)).sha256
     return await context.repos.reports.add_attachment(
         context.now(), report_id, kind=kind_of(message) or "document", file_id=item.file_id,
         file_unique_id=item.file_unique_id, file_name=getattr(item, "file_name", None),
-        mime_type=getattr(item, "mime_type", None), size=item.file_size,
-        sha256=await download(context, item.file_id),
+        mime_type=getattr(item, "mime_type", None), size=item.file_size, sha256=sha256,
     )
 
 

@@ -109,7 +109,7 @@ def _checklist(pdf: _Page, answers: list[dict[str, Any]], bottom: float) -> None
                        padding=(0.8, 1.2, 0.8, 1.2))
         pdf.rect(MARGIN + answer_w, y, item_w, height)
         pdf.set_xy(MARGIN, y)
-        pdf.cell(answer_w, height, t_plain(f"pdf_record.answer.{answer['answer']}"), border=1,
+        pdf.cell(answer_w, height, t_plain(f"answers.{answer['answer']}"), border=1,
                  align="C")
         pdf.set_xy(MARGIN, y + height)
     pdf.set_font("fa", size=10)

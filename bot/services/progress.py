@@ -20,7 +20,8 @@ from bot.services.projects import domain_label, may_review, may_see
 
 MAX_FILES = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024
-DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic",
+                  "image/heif")
 _SEND = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
 
 
