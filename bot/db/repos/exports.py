@@ -33,6 +33,17 @@ def _where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(sql for sql, _ in used), [value for _, value in used]
 
 
+# Each photo of a visit: when it came, whether forwarded, and whether the same file was sent
+# for an earlier visit.
+PHOTO_FACTS = (
+    "SELECT p.inspection_id, p.received_at, p.forwarded, EXISTS (SELECT 1"
+    " FROM inspection_photos q JOIN inspections j ON j.id = q.inspection_id"
+    " WHERE q.sha256 = p.sha256 AND q.inspection_id != p.inspection_id"
+    " AND j.confirmed_at < i.confirmed_at) AS used_before"
+    " FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id"
+)
+
+
 def _visits(w: Window) -> tuple[str, list[Any]]:
     """The WHERE clause of the visits (alias i) of the window's periods and county."""
     return _where([
@@ -90,13 +101,11 @@ class ExportRepo:
         When perceptual photo hashes are stored (issue 13), used_before can count
         near-duplicates here as well; evidence_reasons reads only this column."""
         where, params = _visits(w)
-        return await self._rows(
-            "SELECT p.inspection_id, p.received_at, p.forwarded, EXISTS (SELECT 1"
-            " FROM inspection_photos q JOIN inspections j ON j.id = q.inspection_id"
-            " WHERE q.sha256 = p.sha256 AND q.inspection_id != p.inspection_id"
-            " AND j.confirmed_at < i.confirmed_at) AS used_before"
-            " FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id" + where
-            + " ORDER BY p.inspection_id, p.id", params)
+        return await self._rows(PHOTO_FACTS + where + " ORDER BY p.inspection_id, p.id", params)
+
+    async def record_photo_facts(self, inspection_id: int) -> list[dict[str, Any]]:
+        """The same facts for the photos of one visit (its printed record)."""
+        return await self._rows(PHOTO_FACTS + " WHERE i.id = ? ORDER BY p.id", [inspection_id])
 
     async def follow_ups(self, w: Window) -> list[dict[str, Any]]:
         """Follow-ups opened in the window, with the visit they came from."""
@@ -169,6 +178,7 @@ class ExportRepo:
         row = await self.db.fetchone(
             "SELECT i.*, c.name AS county, d.name AS deputy, g.name AS programme,"
             " ft.name AS facility_type, f.name AS facility, f.address AS facility_address,"
+            " f.lat AS facility_lat, f.lon AS facility_lon,"
             " u.status AS follow_up_status, u.due_at AS follow_up_due"
             " FROM inspections i JOIN counties c ON c.id = i.county_id"
             " JOIN people d ON d.id = i.deputy_id JOIN programmes g ON g.id = i.programme_id"
