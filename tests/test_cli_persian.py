@@ -32,10 +32,27 @@ TOKEN_FREE = [  # every README command that needs no Bot API, in an order that m
     ["invite", "--role", "deputy", "--county", BAM],
     ["invite", "--role", "member", "--org", "Org"],
     ["invite", "--role", "admin", "--name", "N", "--days", "3"],
+    ["holidays", "add", "1405-01-13", "N"],
     ["holidays", "list"],
+    ["holidays", "remove", "1405-01-13"],
+    ["import-people", "people.csv", "--dry-run"],
+    ["import-people", "people.csv"],
+    ["import-organisations", "orgs.csv"],
+    ["import-projects", "projects.csv"],
+    ["import-facilities", "facilities.csv"],
+    ["import-checklists", "checklists.csv"],
     ["export", "projects", "--format", "csv"],
-    ["backup"],
+    ["export", "inspections", "--media", "--out", "x.zip"],
+    ["backup", "out"],
+    ["restore", "LATEST"],
 ]
+FILES = {
+    "people.csv": f"phone,name,role,county\n09123456789,A,deputy,{BAM}\n",
+    "orgs.csv": f"name,county\nOrg2,{BAM}\n",
+    "projects.csv": "organisation,title,domain,budget,start\nOrg2,T,sport,100,1405/09/01\n",
+    "facilities.csv": f"county,type,name\n{BAM},slaughterhouse,F\n",
+    "checklists.csv": "programme,type,item\nP,T,I\n",
+}
 
 
 @pytest.fixture
@@ -49,10 +66,24 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_upkeep_commands_run_without_a_token(env: Path, capsys) -> None:
+    for name, text in FILES.items():
+        (env / name).write_text(text, encoding="utf-8")
     for args in TOKEN_FREE:
+        if args == ["restore", "LATEST"]:
+            args = ["restore", str(backups_in(env / "out")[-1])]
         assert main(args) == 0, (args, capsys.readouterr().err)
     captured = capsys.readouterr()
     assert "BOT_TOKEN" not in captured.err
+
+
+def test_every_readme_command_is_tried_here_or_needs_the_token() -> None:
+    """The README's command list and this file's list do not drift apart."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("## Command line"):readme.index("**Imports**")]
+    commands = {m[1] for m in re.finditer(r"^python -m bot (\S+)", block, re.M)}
+    commands -= {"--help", "#"}
+    tried = {args[0] for args in TOKEN_FREE} | {"sandbox"}  # the sandbox: test_sandbox.py
+    assert commands <= tried, commands - tried
 
 
 def test_running_the_bot_still_needs_the_token(env: Path, capsys) -> None:
