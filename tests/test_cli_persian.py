@@ -195,3 +195,13 @@ def test_python_m_bot_without_a_token_lists_counties(tmp_path: Path) -> None:
     proc = run([sys.executable, "-m", "bot", "counties", "list"], cwd=tmp_path, env=env)
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.splitlines() == COUNTIES
+
+
+async def test_no_invitation_token_starts_with_a_dash(bot) -> None:
+    """`invite --revoke TOKEN` must never read a token as an option."""
+    from bot.domain import Role as R
+    from bot.services.onboarding import create_invite
+
+    for _ in range(200):
+        new = await create_invite(bot.repos, bot.clock.now(), role=R.ADMIN)
+        assert not new.token.startswith("-")

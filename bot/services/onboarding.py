@@ -95,6 +95,8 @@ async def create_invite(
     if role is not Role.MEMBER:
         organisation_id = None
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    while token.startswith("-"):  # `invite --revoke -abc…` would read as an option
+        token = secrets.token_urlsafe(TOKEN_BYTES)
     async with repos.db.transaction():
         invite_id = await repos.invites.insert(
             token_hash=hash_token(token), hint=token[:6], role=role, county_id=county_id,
