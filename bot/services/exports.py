@@ -319,8 +319,12 @@ def _lines(text: str, width: int) -> int:
 
 
 def _heights(columns: tuple[Column, ...], widths: list[int], rows: list[list[Any]]) -> list[int]:
-    """Lines each row needs (spreadsheets do not grow rows of wrapped text by themselves)."""
-    wrapped = [i for i, (_, typ) in enumerate(columns) if typ not in WHOLE and typ != NUMBER]
+    """Lines each row needs (spreadsheets do not grow rows of wrapped text by themselves);
+    only the columns that wrap (text as wide as WIDE) are measured."""
+    wrapped = [i for i, (_, typ) in enumerate(columns)
+               if typ not in WHOLE and typ != NUMBER and widths[i] - 2 >= WIDE]
+    if not wrapped:
+        return [1] * len(rows)
     return [max((_lines(str(row[i]), widths[i]) for i in wrapped if row[i] is not None),
                 default=1) for row in rows]
 
@@ -335,15 +339,20 @@ def _sheet(book: Any, name: str, columns: tuple[Column, ...], titles: list[str],
     header = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
                               "bg_color": "#E8EEF4", "border": 1, "reading_order": 2})
     wrap = book.add_format({"text_wrap": True, "valign": "top", "reading_order": 2})
-    whole = book.add_format({"num_format": "@", "valign": "top", "reading_order": 2})
-    plain = book.add_format({"valign": "top"})
     numbers = {fmt: book.add_format({"num_format": fmt, "valign": "top"})
                for fmt in set(NUMBER_FORMATS.values())}
     widths = _widths(columns, titles, cells)
-    formats = []
+    # A format only where it changes what people see: wrapping for text longer than its
+    # column, separators for money and metres. Codes and dates need none: a cell never wraps
+    # unless told to. (Each formatted cell costs XlsxWriter about a fifth more.)
+    formats: list[Any] = []
     for index, (key, typ) in enumerate(columns):
-        fmt = (whole if typ in WHOLE else numbers.get(NUMBER_FORMATS.get(key, ""), plain)
-               if typ == NUMBER else wrap)
+        if typ == NUMBER:
+            fmt = numbers.get(NUMBER_FORMATS.get(key, ""))
+        elif typ not in WHOLE and widths[index] - 2 >= WIDE:
+            fmt = wrap
+        else:
+            fmt = None
         formats.append(fmt)
         sheet.set_column(index, index, widths[index], fmt)
     sheet.freeze_panes(1, 0)
