@@ -156,7 +156,8 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
         print(t_plain("cli.network_unreachable", url=_host(settings.base_url)), file=sys.stderr)
         return 1
     except TelegramError as exc:
-        print(t_plain("cli.api_error", reason=_one_line(exc)), file=sys.stderr)
+        log.debug("the Bot API refused to start the bot: %s", _one_line(exc))
+        print(t_plain("cli.api_error"), file=sys.stderr)
         return 1
     finally:
         lock.close()

@@ -391,7 +391,11 @@ def write_xlsx(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo,
 
     buffer = io.BytesIO()
     # constant_memory flushes each row to a temporary file: 50,000 rows never sit in memory.
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    # Every cell top-aligned by the default format: free, where a format per cell is not.
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True,
+                                        "default_format_properties": {
+                                            "font_name": "Calibri", "font_size": 11,
+                                            "valign": "top"}})
     _sheet(book, t_plain(f"exports.kinds.{kind.name}"), kind.columns, headers(kind),
            table(kind.columns, rows, tz))
     if kind.detail is not None and detail is not None:
