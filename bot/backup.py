@@ -2,8 +2,9 @@
 
 A backup is `nazer-backup-YYYYMMDDTHHMMSSZ.tar.gz` holding `nazer.sqlite3` and `media/`. It is
 written under a temporary name and renamed when complete, so a file with the final name is
-always whole. The database copy is taken with sqlite3's Connection.backup in one step: one
-read transaction, a consistent snapshot even while the bot keeps writing (WAL lets it).
+always whole; it is readable by its owner only (0600), as it holds everyone's phone number.
+The database copy is taken with sqlite3's Connection.backup in one step: one read
+transaction, a consistent snapshot even while the bot keeps writing (WAL lets it).
 
 Restoring checks the copy with PRAGMA integrity_check before anything is touched, keeps the
 current database and media folder beside the originals (`….before-restore-STAMP`), then puts
@@ -29,6 +30,7 @@ SUFFIX = ".tar.gz"
 STAMP = "%Y%m%dT%H%M%SZ"
 DB_NAME = "nazer.sqlite3"
 MEDIA_NAME = "media"
+PRIVATE = 0o600  # rw for the owner, nothing for the group and others
 
 
 class BackupError(Exception):
@@ -102,6 +104,7 @@ def make_backup(database: Path, media: Path, folder: Path, now: datetime) -> Pat
             tar.add(copy, arcname=DB_NAME)
             if media.is_dir():
                 tar.add(media, arcname=MEDIA_NAME)
+        os.chmod(partial, PRIVATE)  # everyone's phone number is inside: the owner's eyes only
         os.replace(partial, final)
     return final
 

@@ -1,86 +1,111 @@
 """Command line: run the bot, make invitations, import people, maintain counties and organisations.
 
-Every message an operator reads comes from the catalogue ([cli]); errors are one line on
-stderr with exit code 2, never a traceback.
+Every message an operator reads comes from the catalogue ([cli], [cli_help]); errors are one
+line on stderr with exit code 2, never a traceback; every success is confirmed in one line.
+Only running the bot needs BOT_TOKEN (NEEDS_TOKEN); the upkeep commands work without it.
+Shared plumbing (the Persian parser, imports with --dry-run) lives in bot/cli_common.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from bot import cli_exports, cli_inspections, cli_people
-from bot.cli_common import EXIT_USAGE, fail, print_rejected
+from bot.cli_common import (
+    EXIT_USAGE,
+    Parser,
+    add_import_parser,
+    done,
+    fail,
+    helptext,
+    refuse,
+    run_import,
+)
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
 from bot.db import Database
 from bot.db.repos import Repos
 from bot.domain import Role
-from bot.i18n import normalize_input, t_plain
+from bot.i18n import t_plain
+from bot.jalali import format_datetime
 from bot.logs import setup_logging
-from bot.services.counties import add_county, rename_county, seed_counties
+from bot.services.counties import add_county, county_choices, rename_county, seed_counties
 from bot.services.onboarding import create_invite, import_people, revoke_token
-from bot.tabular import TableError
+from bot.services.projects import (
+    MAX_NAME,
+    add_organisation,
+    import_organisations,
+    import_projects,
+    organisation_choices,
+    typed_text,
+)
+
+MAX_INVITE_DAYS = 365
+log = logging.getLogger(__name__)
 
 Command = Callable[[argparse.Namespace, Settings, Repos], Awaitable[int]]
+# Subcommands that talk to the Bot API and so need BOT_TOKEN (None: running the bot).
+NEEDS_TOKEN = {None, "run"}
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand (python -m bot --help lists them)."""
-    p = argparse.ArgumentParser(prog="python -m bot", description="Nazer bot")
-    p.add_argument("--webhook", action="store_true", help="receive updates by webhook")
-    sub = p.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="run the bot with long polling (the default)")
+    p = Parser(prog="python -m bot", description=helptext("description"))
+    p.add_argument("--webhook", action="store_true", help=helptext("webhook"))
+    sub = p.add_subparsers(dest="command", title=helptext("commands"), metavar="COMMAND")
+    run = sub.add_parser("run", help=helptext("run"), description=helptext("run"))
     run.add_argument("--webhook", dest="run_webhook", action="store_true",
-                     help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET)")
+                     help=helptext("webhook"))
 
-    inv = sub.add_parser("invite", help="create or revoke a one-time invitation")
-    inv.add_argument("--role", choices=[r.value for r in Role])
-    inv.add_argument("--county", help="county name (deputy)")
-    inv.add_argument("--org", help="organisation name (member)")
-    inv.add_argument("--name", help="the person's name, used in the greeting")
-    inv.add_argument("--days", type=int, help="days until it expires (default INVITE_TTL_DAYS)")
-    inv.add_argument("--revoke", metavar="TOKEN", help="revoke an unused invitation")
+    inv = sub.add_parser("invite", help=helptext("invite"), description=helptext("invite"))
+    inv.add_argument("--role", choices=[r.value for r in Role], help=helptext("invite_role"))
+    inv.add_argument("--county", help=helptext("invite_county"))
+    inv.add_argument("--org", help=helptext("invite_org"))
+    inv.add_argument("--name", help=helptext("invite_name"))
+    inv.add_argument("--days", type=int, help=helptext("invite_days"))
+    inv.add_argument("--revoke", metavar="TOKEN", help=helptext("invite_revoke"))
     inv.add_argument("--second-deputy", action="store_true",
-                     help="deputy: confirm a second active deputy for the county")
-    inv.add_argument("--replace", metavar="PERSON",
-                     help="deputy: the deputy (id or phone) this person takes over from")
+                     help=helptext("invite_second_deputy"))
+    inv.add_argument("--replace", metavar="PERSON", help=helptext("invite_replace"))
 
-    imp = sub.add_parser("import-people", help="pre-register people from CSV or XLSX")
-    imp.add_argument("file", type=Path)
+    imp = add_import_parser(sub, "import-people", "import_people")
     imp.add_argument("--second-deputy", action="store_true",
-                     help="confirm deputies for counties that have an active deputy")
+                     help=helptext("import_second_deputy"))
 
-    cty = sub.add_parser("counties", help="list, add or rename counties")
-    cty.add_argument("action", choices=["list", "add", "rename"])
-    cty.add_argument("names", nargs="*")
+    cty = sub.add_parser("counties", help=helptext("counties"), description=helptext("counties"))
+    cty.add_argument("action", choices=["list", "add", "rename"], help=helptext("counties_action"))
+    cty.add_argument("names", nargs="*", metavar="NAME", help=helptext("counties_names"))
 
-    box = sub.add_parser("sandbox", help="try the bot in this terminal, no Telegram token needed")
-    box.add_argument("--dir", type=Path, default=Path("data"),
-                     help="folder for sandbox.sqlite3 and its media (default data)")
-    box.add_argument("--fresh", action="store_true", help="start from an empty sandbox database")
+    box = sub.add_parser("sandbox", help=helptext("sandbox"), description=helptext("sandbox"))
+    box.add_argument("--dir", type=Path, default=Path("data"), help=helptext("sandbox_dir"))
+    box.add_argument("--fresh", action="store_true", help=helptext("sandbox_fresh"))
     box.add_argument("--as", dest="role", choices=[r.value for r in Role],
-                     help="who you are (otherwise asked)")
-    box.add_argument("--county", help="the county of a deputy or member (otherwise asked)")
+                     help=helptext("sandbox_as"))
+    box.add_argument("--county", help=helptext("sandbox_county"))
 
-    bak = sub.add_parser("backup", help="back up the database and media (safe while running)")
-    bak.add_argument("dir", nargs="?", type=Path, help="folder (default BACKUP_DIR)")
-    res = sub.add_parser("restore", help="check a backup and put it in place (bot stopped)")
-    res.add_argument("file", type=Path)
+    bak = sub.add_parser("backup", help=helptext("backup"), description=helptext("backup"))
+    bak.add_argument("dir", nargs="?", type=Path, metavar="DIR", help=helptext("backup_dir"))
+    res = sub.add_parser("restore", help=helptext("restore"), description=helptext("restore"))
+    res.add_argument("file", type=Path, metavar="FILE", help=helptext("restore_file"))
 
-    org = sub.add_parser("organisations", help="list or add organisations")
-    org.add_argument("action", choices=["list", "add"])
-    org.add_argument("name", nargs="?")
-    org.add_argument("--county")
-    org.add_argument("--kind", choices=["ngo", "office"], default="ngo")
+    org = sub.add_parser("organisations", help=helptext("organisations"),
+                         description=helptext("organisations"))
+    org.add_argument("action", choices=["list", "add"], help=helptext("organisations_action"))
+    org.add_argument("name", nargs="?", metavar="NAME", help=helptext("organisations_name"))
+    org.add_argument("--county", help=helptext("organisations_county"))
+    org.add_argument("--kind", choices=["ngo", "office"], default="ngo",
+                     help=helptext("organisations_kind"))
 
-    for name, what in (("import-organisations", "organisations"), ("import-projects", "projects")):
-        sub.add_parser(name, help=f"add {what} from CSV or XLSX").add_argument("file", type=Path)
+    add_import_parser(sub, "import-organisations", "import_organisations")
+    add_import_parser(sub, "import-projects", "import_projects")
     cli_inspections.add_parsers(sub)
     cli_exports.add_parsers(sub)
     cli_people.add_parsers(sub)
@@ -96,12 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     if webhook and args.command not in (None, "run"):
         return fail("cli.webhook_only_run")
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(require_token=args.command in NEEDS_TOKEN)
         if webhook:
             settings.require_webhook()
     except ConfigError as exc:
-        print(f"nazer: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("cli.config_error", reason=exc.message())
     setup_logging(settings.log_level, settings.bot_token, settings.log_file)
     if args.command in (None, "run"):
         return run_bot(settings, webhook=webhook)
@@ -114,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """Long polling (or the webhook listener) until SIGTERM/SIGINT."""
     from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
-    from telegram.error import InvalidToken, TelegramError  # noqa: PLC0415
+    from telegram.error import InvalidToken, NetworkError, TelegramError  # noqa: PLC0415
 
     from bot.app import build_application  # noqa: PLC0415
     from bot.backup import run_lock  # noqa: PLC0415
@@ -134,12 +158,30 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         return fail("cli.token_refused")  # a configuration error: systemd does not restart
+    except NetworkError as exc:  # also TimedOut: no route, no DNS, a proxy is needed
+        log.debug("network unreachable at start: %s", exc)
+        print(t_plain("cli.network_unreachable", url=_host(settings.base_url)), file=sys.stderr)
+        return 1
     except TelegramError as exc:
-        print(t_plain("cli.api_error", reason=str(exc)), file=sys.stderr)
+        log.debug("the Bot API refused to start the bot: %s", _one_line(exc))
+        print(t_plain("cli.api_error"), file=sys.stderr)
         return 1
     finally:
         lock.close()
     return 0
+
+
+def _host(url: str) -> str:
+    """The scheme and host of the Bot API URL (never the token after it)."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line, without any token."""
+    return " ".join(str(exc).split())[:200]
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
@@ -150,8 +192,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
     try:
         base = Settings.from_env({**os.environ, "BOT_TOKEN": SANDBOX_TOKEN})
     except ConfigError as exc:
-        print(f"nazer: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("cli.config_error", reason=exc.message())
     setup_logging("WARNING")
     settings = sandbox_settings(base, args.dir)
     if args.fresh:
@@ -174,22 +215,29 @@ async def _with_repos(handler: Command, args: argparse.Namespace, settings: Sett
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
-    """Prints the token on its own line, then the t.me link."""
+    """Prints the token on its own line, then the t.me link (and what it is for, on stderr)."""
     now = SystemClock().now()
     if args.revoke:
         if await revoke_token(repos, now, args.revoke, None):
-            print(t_plain("cli.invite_revoked"))
-            return 0
+            return done("cli.invite_revoked")
         return fail("cli.invite_not_revocable")
     if not args.role:
         return fail("cli.invite_needs_role")
     role = Role(args.role)
+    if (args.county and role is not Role.DEPUTY) or (args.org and role is not Role.MEMBER):
+        return fail("cli.invite_scope_not_for_role")
+    days = settings.invite_ttl_days if args.days is None else args.days
+    if not 1 <= days <= MAX_INVITE_DAYS:
+        return fail("cli.bad_days", days=str(args.days))
     scope: dict[str, int] = {}
+    scope_name = t_plain(f"roles.{role.value}")
     if role is Role.DEPUTY:
-        county = await repos.counties.by_name(normalize_input(args.county or ""))
-        if county is None:
-            return fail("cli.unknown_county", name=args.county or "")
-        scope["county_id"] = county.id
+        if not args.county:
+            return fail("cli.invite_needs_county")
+        counties = await county_choices(repos)
+        if (county := counties.get(args.county)) is None:
+            return refuse(counties.problem(args.county))
+        scope, scope_name = {"county_id": county.id}, county.name
         if args.replace:
             old = await cli_people.find_person(repos, args.replace)
             if old is None or old.county_id != county.id or old.role is not Role.DEPUTY:
@@ -199,21 +247,24 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos)
                                                           args.second_deputy):
             return EXIT_USAGE
     if role is Role.MEMBER:
-        org = await repos.organisations.by_name(normalize_input(args.org or ""))
-        if org is None:
-            return fail("cli.unknown_organisation", name=args.org or "")
-        scope["organisation_id"] = org.id
-    days = args.days or settings.invite_ttl_days
+        if not args.org:
+            return fail("cli.invite_needs_org")
+        orgs = await organisation_choices(repos)
+        if (org := orgs.get(args.org)) is None:
+            return refuse(orgs.problem(args.org))
+        scope, scope_name = {"organisation_id": org.id}, org.name
     new = await create_invite(
         repos, now, role=role, name=args.name, ttl=timedelta(days=days),
         second_deputy=role is Role.DEPUTY and args.second_deputy, **scope
     )
     print(new.token)
-    username = settings.bot_username or await _bot_username(settings)
+    username = settings.bot_username or (settings.bot_token and await _bot_username(settings))
     if username:
         print(f"https://t.me/{username}?start={new.token}")
     else:
         print(t_plain("cli.no_username"), file=sys.stderr)
+    print(t_plain("cli.invite_created", role=t_plain(f"roles.{role.value}"), scope=scope_name,
+                  expires=format_datetime(new.invite.expires_at, settings.tz)), file=sys.stderr)
     return 0
 
 
@@ -231,68 +282,68 @@ async def _bot_username(settings: Settings) -> str | None:
 
 
 async def cmd_import_people(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
-    """Pre-registers people and reports each rejected line."""
-    try:
-        report = await import_people(repos, SystemClock().now(), args.file,
-                                     second_deputies=args.second_deputy)
-    except TableError as exc:
-        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
-    print_rejected(report.errors + report.held)
-    if report.held:
-        print(t_plain("people_cli.held", count=len(report.held)), file=sys.stderr)
-    print(t_plain("cli.import_done", added=report.added, updated=report.updated,
-                  rejected=len(report.errors)))
-    return 0 if not report.errors and not report.held else 1
+    """Pre-registers people; every line right, or nothing imported."""
+    now = SystemClock().now()
+    return await run_import(partial(import_people, repos, now), args.file, dry_run=args.dry_run,
+                            second_deputies=args.second_deputy)
 
 
 async def cmd_counties(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
     """Lists, adds or renames counties."""
     now = SystemClock().now()
-    if args.action == "list":
+    if args.action == "list" and not args.names:
         for county in await repos.counties.all():
             print(county.name)
         return 0
     if args.action == "add" and len(args.names) == 1:
         county = await add_county(repos, now, args.names[0], None)
-        return 0 if county else fail("cli.county_name_taken", name=args.names[0])
-    if args.action == "rename" and len(args.names) == 2:
-        county = await repos.counties.by_name(normalize_input(args.names[0]))
         if county is None:
-            return fail("cli.unknown_county", name=args.names[0])
-        ok = await rename_county(repos, now, county.id, args.names[1], None)
-        return 0 if ok else fail("cli.county_name_taken", name=args.names[1])
+            return fail("cli.county_name_taken", name=args.names[0])
+        return done("cli.county_added", name=county.name)
+    if args.action == "rename" and len(args.names) == 2:
+        counties = await county_choices(repos)
+        if (county := counties.get(args.names[0])) is None:
+            return refuse(counties.problem(args.names[0]))
+        if not await rename_county(repos, now, county.id, args.names[1], None):
+            return fail("cli.county_name_taken", name=args.names[1])
+        renamed = await repos.counties.get(county.id)
+        return done("cli.county_renamed", old=county.name,
+                    name=renamed.name if renamed else args.names[1])
     return fail("cli.counties_usage")
 
 
 async def cmd_organisations(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
     """Lists or adds organisations."""
     if args.action == "list":
+        names = {c.id: c.name for c in await repos.counties.all()}
         for org in await repos.organisations.all():
-            print(f"{org.name}\t{org.kind}")
+            print(t_plain("cli.organisation_line", name=org.name,
+                          kind=t_plain(f"cli.org_kinds.{org.kind}"),
+                          county=names.get(org.county_id, "-")))
         return 0
-    county = await repos.counties.by_name(normalize_input(args.county or ""))
-    if county is None:
-        return fail("cli.unknown_county", name=args.county or "")
-    name = normalize_input(args.name or "")
-    if not name:
+    if not args.name or typed_text(args.name, MAX_NAME) is None:
         return fail("cli.organisations_usage")
-    org = await repos.organisations.add(name, county.id, SystemClock().now(), kind=args.kind)
-    return 0 if org else fail("cli.organisation_name_taken", name=name)
+    if not args.county:
+        return fail("cli.organisations_usage")
+    counties = await county_choices(repos)
+    if (county := counties.get(args.county)) is None:
+        return refuse(counties.problem(args.county))
+    if (same := (await organisation_choices(repos)).get(args.name)) is not None:
+        return fail("cli.organisation_name_taken", name=same.name)
+    org = await add_organisation(repos, SystemClock().now(), name=args.name, kind=args.kind,
+                                 county_id=county.id, registration_number=None, contact=None,
+                                 actor_id=None)
+    if org is None:
+        return fail("cli.organisation_name_taken", name=args.name)
+    return done("cli.organisation_added", name=org.name,
+                kind=t_plain(f"cli.org_kinds.{org.kind}"), county=county.name)
 
 
 async def cmd_import_registry(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
-    """Adds organisations or projects from a file and reports each rejected line."""
-    from bot.services.projects import import_organisations, import_projects  # noqa: PLC0415
-
+    """Adds organisations or projects from a file; every line right, or nothing imported."""
     importer = import_organisations if args.command == "import-organisations" else import_projects
-    try:
-        result = await importer(repos, SystemClock().now(), args.file)
-    except TableError as exc:
-        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
-    print_rejected(result.errors)
-    print(t_plain("project_cli.import_done", added=result.added, skipped=result.skipped,
-                  rejected=len(result.errors)))
-    return 0 if not result.errors else 1
+    now = SystemClock().now()
+    return await run_import(partial(importer, repos, now), args.file, dry_run=args.dry_run)
 
 
 COMMANDS: dict[str, Command] = {
@@ -309,7 +360,7 @@ COMMANDS: dict[str, Command] = {
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    """Writes one backup archive and prints its path."""
+    """Writes one backup archive (readable by its owner only) and prints its path."""
     from bot.backup import BackupError, make_backup  # noqa: PLC0415
 
     folder = args.dir or settings.backup_dir or settings.database_path.parent / "backups"
@@ -317,25 +368,24 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         path = make_backup(settings.database_path, settings.media_dir, folder, SystemClock().now())
     except BackupError as exc:
         return fail(exc.key, **exc.values)
-    print(t_plain("cli.backup_done", path=str(path)))
-    return 0
+    return done("cli.backup_done", path=str(path))
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
-    """Checks a backup with PRAGMA integrity_check and puts it in place."""
+    """Checks a backup with PRAGMA integrity_check and puts it in place (refused while a bot
+    holds the database)."""
     from bot.backup import BackupError, restore_backup  # noqa: PLC0415
 
-    print(t_plain("cli.restore_stop_first"), file=sys.stderr)
     try:
-        done = restore_backup(
+        restored = restore_backup(
             args.file, settings.database_path, settings.media_dir, SystemClock().now()
         )
     except BackupError as exc:
         return fail(exc.key, **exc.values)
-    print(t_plain("cli.restore_done", database=str(done.database)))
-    if done.media is not None:
-        print(t_plain("cli.restore_media", media=str(done.media)))
-    for path in done.set_aside:
+    print(t_plain("cli.restore_done", database=str(restored.database)))
+    if restored.media is not None:
+        print(t_plain("cli.restore_media", media=str(restored.media)))
+    for path in restored.set_aside:
         print(t_plain("cli.restore_set_aside", path=str(path)))
     return 0
 

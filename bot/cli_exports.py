@@ -10,26 +10,27 @@ import sys
 import time
 from pathlib import Path
 
-from bot.cli_common import fail
+from bot.cli_common import fail, helptext, refuse
 from bot.config import Settings
 from bot.db.repos import Repos
-from bot.i18n import normalize_input, t_plain
+from bot.i18n import t_plain
 from bot.jalali import JalaliMonth
+from bot.services.counties import county_choices
 from bot.services.exports import KINDS, WRITERS, export, file_name
 
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The export subcommand."""
-    exp = sub.add_parser("export", help="export a table as XLSX or CSV (optionally with media)")
-    exp.add_argument("kind", choices=sorted(KINDS))
-    exp.add_argument("--from", dest="first", metavar="YYYY-MM", help="first Jalali month")
-    exp.add_argument("--to", dest="last", metavar="YYYY-MM", help="last Jalali month")
-    exp.add_argument("--county", help="only this county (its name)")
-    exp.add_argument("--format", dest="fmt", choices=sorted(WRITERS), default="xlsx")
-    exp.add_argument("--media", action="store_true",
-                     help="a ZIP with the table and the photos and documents it refers to")
-    exp.add_argument("--out", type=Path, help="file or folder to write (default: here)")
+    exp = sub.add_parser("export", help=helptext("export"), description=helptext("export"))
+    exp.add_argument("kind", choices=sorted(KINDS), help=helptext("export_kind"))
+    exp.add_argument("--from", dest="first", metavar="YYYY-MM", help=helptext("export_from"))
+    exp.add_argument("--to", dest="last", metavar="YYYY-MM", help=helptext("export_to"))
+    exp.add_argument("--county", help=helptext("export_county"))
+    exp.add_argument("--format", dest="fmt", choices=sorted(WRITERS), default="xlsx",
+                     help=helptext("export_format"))
+    exp.add_argument("--media", action="store_true", help=helptext("export_media"))
+    exp.add_argument("--out", type=Path, help=helptext("export_out"))
 
 
 def _month(text: str | None) -> JalaliMonth | bool | None:
@@ -48,9 +49,9 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, repos: Repos)
         return fail("export_cli.bad_range")
     county_id = None
     if args.county:
-        county = await repos.counties.by_name(normalize_input(args.county))
-        if county is None:
-            return fail("cli.unknown_county", name=args.county)
+        counties = await county_choices(repos)
+        if (county := counties.get(args.county)) is None:
+            return refuse(counties.problem(args.county))
         county_id = county.id
     started = time.perf_counter()
     name = file_name(args.kind, first or None, last or None, "zip" if args.media else args.fmt)

@@ -7,62 +7,47 @@ from __future__ import annotations
 
 import argparse
 import random
-from pathlib import Path
+from functools import partial
 
-from bot.cli_common import fail, print_rejected
+from bot.cli_common import add_import_parser, fail, helptext, run_import
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repos import Repos
 from bot.i18n import fa_digits, t_plain
 from bot.jalali import JalaliMonth, current_month, format_date, format_numeric, parse_date
 from bot.services.calendar import add_holiday, ensure_official_holidays, remove_holiday
+from bot.services.imports import Bounds
 from bot.services.inspection_setup import (
     import_checklists,
     import_facilities,
     seed_inspection_defaults,
 )
-from bot.services.onboarding import ImportReport
-from bot.tabular import TableError
 from bot.text import as_typed
-
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The inspection subcommands."""
-    fac = sub.add_parser("import-facilities", help="add or update facilities from CSV or XLSX")
-    fac.add_argument("file", type=Path)
-    chk = sub.add_parser("import-checklists",
-                         help="replace programmes, facility types and checklists from CSV or XLSX")
-    chk.add_argument("file", type=Path)
-    hol = sub.add_parser("holidays", help="list, add or remove holidays (Jalali dates)")
-    hol.add_argument("action", choices=["list", "add", "remove"])
-    hol.add_argument("date", nargs="?", help="Jalali date, e.g. 1405-01-13")
-    hol.add_argument("name", nargs="*")
-
-
-def _report(report: ImportReport) -> int:
-    print_rejected(report.errors)
-    print(t_plain("cli.import_done", added=report.added, updated=report.updated,
-                  rejected=len(report.errors)))
-    return 0 if not report.errors else 1
+    add_import_parser(sub, "import-facilities", "import_facilities")
+    add_import_parser(sub, "import-checklists", "import_checklists")
+    hol = sub.add_parser("holidays", help=helptext("holidays"), description=helptext("holidays"))
+    hol.add_argument("action", choices=["list", "add", "remove"], help=helptext("holidays_action"))
+    hol.add_argument("date", nargs="?", metavar="DATE", help=helptext("holidays_date"))
+    hol.add_argument("name", nargs="*", metavar="NAME", help=helptext("holidays_name"))
 
 
 async def cmd_import_facilities(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
-    """Imports facilities and reports each rejected line."""
+    """Imports facilities; every line right (coordinates inside the province), or nothing."""
     await seed_inspection_defaults(repos)
-    try:
-        return _report(await import_facilities(repos, SystemClock().now(), args.file))
-    except TableError as exc:
-        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+    importer = partial(import_facilities, repos, SystemClock().now(),
+                       bounds=Bounds(*settings.province_bounds))
+    return await run_import(importer, args.file, dry_run=args.dry_run)
 
 
 async def cmd_import_checklists(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:
     """Replaces checklists; nothing changes when a line is rejected."""
     await seed_inspection_defaults(repos)
-    try:
-        return _report(await import_checklists(repos, SystemClock().now(), args.file))
-    except TableError as exc:
-        return fail("cli.table_unreadable", file=str(args.file), reason=str(exc))
+    importer = partial(import_checklists, repos, SystemClock().now())
+    return await run_import(importer, args.file, dry_run=args.dry_run)
 
 
 async def cmd_holidays(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:

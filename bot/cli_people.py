@@ -10,7 +10,7 @@ import argparse
 import sys
 from datetime import timedelta
 
-from bot.cli_common import fail
+from bot.cli_common import fail, helptext
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repos import Repos
@@ -36,13 +36,13 @@ ROLE_CODES = {"admin": "a", "deputy": "d", "member": "m"}
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The people subcommand."""
-    ppl = sub.add_parser("people", help="list, deactivate or replace people (as /people does)")
-    ppl.add_argument("action", choices=["list", "deactivate", "replace"])
-    ppl.add_argument("who", nargs="*", help="person id (from list) or phone; replace: OLD NEW")
-    ppl.add_argument("--role", choices=sorted(ROLE_CODES), help="list: one role only")
-    ppl.add_argument("--inactive", action="store_true", help="list: people no longer active")
-    ppl.add_argument("--invite", action="store_true",
-                     help="replace: print an invitation for the successor instead of NEW")
+    ppl = sub.add_parser("people", help=helptext("people"), description=helptext("people"))
+    ppl.add_argument("action", choices=["list", "deactivate", "replace"],
+                     help=helptext("people_action"))
+    ppl.add_argument("who", nargs="*", metavar="PERSON", help=helptext("people_who"))
+    ppl.add_argument("--role", choices=sorted(ROLE_CODES), help=helptext("people_role"))
+    ppl.add_argument("--inactive", action="store_true", help=helptext("people_inactive"))
+    ppl.add_argument("--invite", action="store_true", help=helptext("people_invite"))
 
 
 async def find_person(repos: Repos, value: str) -> Person | None:

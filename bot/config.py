@@ -1,4 +1,10 @@
-"""Settings from the environment (and an optional .env file); stdlib only."""
+"""Settings from the environment (and an optional .env file); stdlib only.
+
+Every problem is a ConfigError carrying a catalogue key ([config]) and its values: one
+Persian line for the operator that names the variable and says what to write instead.
+Only running the bot needs BOT_TOKEN; the command-line upkeep reads the settings with
+`require_token=False`.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +25,22 @@ TRUE = {"1", "true", "yes", "on"}
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message is one line for the operator."""
+    """A setting is missing or malformed; str() is one Persian line for the operator."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        """The catalogue line [config.<key>]."""
+        from bot.i18n import t_plain  # noqa: PLC0415 - the catalogue is stdlib tomllib
+
+        return t_plain(f"config.{self.key}", **self.values)
+
+
+# Kerman province: latitude 26.4-32.1 N, longitude 54.3-59.7 E (a little margin all round).
+KERMAN_BOUNDS = (26.4, 32.1, 54.3, 59.7)
 
 
 @dataclass(frozen=True)
@@ -51,21 +72,29 @@ class Settings:
     backup_dir: Path | None = None  # None: no automatic daily backup
     backup_keep: int = 14
     log_file: Path | None = None
+    # What printed records say and imports check (None: the catalogue's Kerman defaults).
+    office_name: str | None = None
+    province_name: str | None = None
+    province_bounds: tuple[float, float, float, float] = KERMAN_BOUNDS
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: Path | None = None) -> Settings:
-        """Reads the settings; raises ConfigError with a one-line reason on bad input."""
+    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: Path | None = None,
+                 require_token: bool = True) -> Settings:
+        """Reads the settings; raises ConfigError with a one-line reason on bad input.
+
+        Without require_token a missing BOT_TOKEN is an empty one (for commands that never
+        talk to the Bot API); a malformed one is still refused."""
         values = dict(read_dotenv(dotenv or Path(".env")))
         values.update(os.environ if env is None else env)
         token = values.get("BOT_TOKEN", "").strip()
-        if not token:
-            raise ConfigError("BOT_TOKEN is not set (put it in the environment or in .env)")
-        if not TOKEN_RE.match(token):
-            raise ConfigError("BOT_TOKEN is malformed (expected digits, a colon, then the key)")
+        if not token and require_token:
+            raise ConfigError("token_missing")
+        if token and not TOKEN_RE.match(token):
+            raise ConfigError("token_malformed")
         return cls(
             bot_token=token,
             base_url=values.get("BOT_API_BASE_URL", "").strip() or DEFAULT_BASE_URL,
@@ -89,17 +118,20 @@ class Settings:
                 "OUTBOX_CONCURRENCY", values.get("OUTBOX_CONCURRENCY", "1")
             ),
             official_holidays=_parse_country(values.get("OFFICIAL_HOLIDAYS", "IR")),
+            office_name=values.get("OFFICE_NAME", "").strip() or None,
+            province_name=values.get("PROVINCE_NAME", "").strip() or None,
+            province_bounds=_parse_bounds(values.get("PROVINCE_BOUNDS", "").strip()),
             **_operations(values),
         )
 
     def require_webhook(self) -> tuple[str, str]:
         """(url, secret) for webhook mode; ConfigError when either is missing or malformed."""
         if not self.webhook_url:
-            raise ConfigError("WEBHOOK_URL is not set (the public https:// address of the bot)")
+            raise ConfigError("webhook_url_missing")
         if not self.webhook_secret:
-            raise ConfigError("WEBHOOK_SECRET is not set (required in webhook mode)")
+            raise ConfigError("webhook_secret_missing")
         if not SECRET_RE.match(self.webhook_secret):
-            raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+            raise ConfigError("webhook_secret_malformed")
         return self.webhook_url, self.webhook_secret
 
 
@@ -109,10 +141,10 @@ def _operations(values: dict[str, str]) -> dict[str, object]:
     backup_dir = values.get("BACKUP_DIR", "").strip()
     keep = _parse_optional_int("BACKUP_KEEP", values.get("BACKUP_KEEP", "14"))
     if keep is None or keep < 0:
-        raise ConfigError("BACKUP_KEEP must be 0 (no automatic backups) or a positive number")
+        raise ConfigError("backup_keep")
     port = _parse_optional_int("WEBHOOK_PORT", values.get("WEBHOOK_PORT", "8443"))
     if port is None or not 0 < port < 65536:
-        raise ConfigError("WEBHOOK_PORT must be a port number")
+        raise ConfigError("webhook_port")
     log_file = values.get("LOG_FILE", "").strip()
     return {
         "api_local_mode": values.get("BOT_API_LOCAL_MODE", "").strip().lower() in TRUE,
@@ -148,7 +180,7 @@ def _parse_ids(raw: str) -> frozenset[int]:
     for part in raw.replace(" ", "").split(","):
         if part:
             if not part.lstrip("-").isdigit():
-                raise ConfigError(f"ADMIN_IDS must be comma-separated user ids, got {part!r}")
+                raise ConfigError("admin_ids", value=part)
             ids.add(int(part))
     return frozenset(ids)
 
@@ -158,28 +190,28 @@ def _parse_optional_int(name: str, raw: str) -> int | None:
     if not raw:
         return None
     if not raw.lstrip("-").isdigit():
-        raise ConfigError(f"{name} must be a number, got {raw!r}")
+        raise ConfigError("not_a_number", name=name, value=raw)
     return int(raw)
 
 
 def _parse_positive(name: str, raw: str) -> int:
     value = _parse_optional_int(name, raw)
     if value is None or value <= 0:
-        raise ConfigError(f"{name} must be a positive number")
+        raise ConfigError("not_positive", name=name, value=raw.strip())
     return value
 
 
 def _parse_days(raw: str) -> tuple[int, ...]:
     parts = [p for p in raw.replace(" ", "").split(",") if p]
     if not parts or not all(p.isdigit() and 0 < int(p) <= 365 for p in parts):
-        raise ConfigError(f"PROJECT_REMINDER_DAYS must look like 30,14,7,3,1, got {raw!r}")
+        raise ConfigError("reminder_days", value=raw)
     return tuple(sorted({int(p) for p in parts}, reverse=True))
 
 
 def _parse_time(raw: str) -> time:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", raw)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ConfigError(f"REMINDER_TIME must look like 08:00, got {raw!r}")
+        raise ConfigError("reminder_time", value=raw)
     return time(int(match[1]), int(match[2]))
 
 
@@ -196,5 +228,19 @@ def _parse_tz(raw: str) -> str:
     try:
         ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"BOT_TIMEZONE is not a known time zone: {raw!r}") from exc
+        raise ConfigError("timezone", value=raw) from exc
     return raw
+
+
+def _parse_bounds(raw: str) -> tuple[float, float, float, float]:
+    """PROVINCE_BOUNDS «lat_min,lat_max,lon_min,lon_max» (Kerman when empty)."""
+    if not raw:
+        return KERMAN_BOUNDS
+    try:
+        parts = tuple(float(p) for p in raw.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4 or not (-90 <= parts[0] < parts[1] <= 90
+                               and -180 <= parts[2] < parts[3] <= 180):
+        raise ConfigError("province_bounds", value=raw)
+    return parts  # type: ignore[return-value]

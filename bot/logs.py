@@ -84,6 +84,14 @@ class NoTracebackFor(logging.Filter):
         return True
 
 
+class DropStartupFailure(logging.Filter):
+    """Drops PTB's English "failed to start" record: bot.cli says it in one Persian line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("telegram")
+                    and record.getMessage().startswith("Network Retry Loop (Bootstrap"))
+
+
 class RedactingFormatter(logging.Formatter):
     """Formats, then removes the token and phone numbers from the whole text (tracebacks too)."""
 
@@ -114,8 +122,10 @@ def setup_logging(level: str, token: str = "", log_file: Path | None = None) -> 
         handlers.append(file_handler)
     for handler in handlers:
         handler.addFilter(RedactToken(token))
-        # A refused token ends the run with one clear line (bot.cli); the trace adds nothing.
-        handler.addFilter(NoTracebackFor("InvalidToken"))
+        # A refused token or an unreachable server ends the run with one clear line
+        # (bot.cli); the trace adds nothing.
+        handler.addFilter(NoTracebackFor("InvalidToken", "NetworkError", "TimedOut"))
+        handler.addFilter(DropStartupFailure())
     root = logging.getLogger()
     root.handlers[:] = handlers
     root.setLevel(getattr(logging, level, logging.INFO))

@@ -26,10 +26,12 @@ def may_have(person: Person, visit: dict) -> bool:
 async def _send(update: Update, context: BotContext, inspection_id: int) -> bool:
     """Renders and sends the record; False when it does not exist or is not theirs."""
     # fpdf2 is loaded on the first record, not at start-up (bench/footprint.py).
-    from bot.services.pdf_record import file_name, load_record, render  # noqa: PLC0415
+    from bot.services.pdf_record import Letterhead, file_name, load_record, render  # noqa: PLC0415
 
     person = await person_of(update, context)
-    record = await load_record(context.repos, inspection_id, context.settings.media_dir)
+    settings = context.settings
+    record = await load_record(context.repos, inspection_id, settings.media_dir,
+                               Letterhead.of(settings.province_name, settings.office_name))
     if record is None or not may_have(person, record.visit):
         return False
     data = await asyncio.to_thread(render, record, context.settings.tz, context.now())

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.context import BotContext
 from bot.i18n import t
 from bot.media_store import StoredFile, store_media
+from bot.services.file_kinds import sniff
 from bot.services.inspections import MAX_FILE_BYTES
 
 
@@ -37,6 +38,27 @@ async def download(context: BotContext, file_id: str) -> str | None:
         return store_media(context.settings.media_dir, bytes(data)).sha256
     except (TelegramError, OSError):
         return None  # the file_id is kept; the bytes can be fetched again later
+
+
+@dataclass(frozen=True)
+class Upload:
+    sha256: str | None  # None: not downloaded (the file_id is kept; bytes fetched later)
+    refused: bool = False  # downloaded, and its first bytes are none of the accepted kinds
+
+
+async def download_document(context: BotContext, file_id: str) -> Upload:
+    """Downloads a document once into MEDIA_DIR and checks what its first bytes say it is
+    (PDF, JPEG, PNG, WebP, HEIC); a refused file is not stored."""
+    try:
+        data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
+    except (TelegramError, OSError):
+        return Upload(None)
+    if sniff(data) is None:
+        return Upload(None, refused=True)
+    try:
+        return Upload(store_media(context.settings.media_dir, data).sha256)
+    except OSError:
+        return Upload(None)
 
 
 @dataclass(frozen=True)

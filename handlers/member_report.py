@@ -31,7 +31,7 @@ from bot.text import as_typed
 from handlers import report_steps as ask
 from handlers.flowkit import Flow, Step, Turn, message, press, text
 from handlers.keyboards import grid
-from handlers.media import download, file_of, kind_of
+from handlers.media import Upload, download, download_document, file_of, kind_of
 from handlers.menus import main_menu, menu_button
 
 
@@ -120,7 +120,7 @@ async def done_typed(turn: Turn) -> Outcome:
 
 async def done_spoken(turn: Turn) -> Outcome:
     """What was done, as a voice note (downloaded once, kept with the files)."""
-    return rules.set_done_voice(turn.draft, await _file(turn))
+    return rules.set_done_voice(turn.draft, _file(turn, (await _fetch(turn)).sha256))
 
 
 async def file_sent(turn: Turn) -> Outcome:
@@ -130,18 +130,30 @@ async def file_sent(turn: Turn) -> Outcome:
                                  size=item.file_size, is_document=turn.message.document is not None)
     if refusal is not None:
         return refusal
-    if rules.add_file(turn.draft, await _file(turn)) is None:
+    upload = await _fetch(turn)
+    if upload.refused:
+        return Refuse("report.file_not_accepted")  # by its content: a program named receipt.pdf
+    if rules.add_file(turn.draft, _file(turn, upload.sha256)) is None:
         return Refuse("report.file_duplicate")
     return "files"
 
 
-async def _file(turn: Turn) -> dict:
+async def _fetch(turn: Turn) -> Upload:
+    """Downloads the file once; a document is also checked by its first bytes (a photo is
+    Telegram's own JPEG)."""
+    item = file_of(turn.message)
+    if turn.message.document:
+        return await download_document(turn.context, item.file_id)
+    return Upload(await download(turn.context, item.file_id))
+
+
+def _file(turn: Turn, sha256: str | None) -> dict:
     item = file_of(turn.message)
     return {"kind": kind_of(turn.message) or "document", "file_id": item.file_id,
             "file_unique_id": item.file_unique_id,
             "file_name": getattr(item, "file_name", None),
             "mime_type": getattr(item, "mime_type", None), "size": item.file_size,
-            "sha256": await download(turn.context, item.file_id), "received_at": to_db(turn.now())}
+            "sha256": sha256, "received_at": to_db(turn.now())}
 
 
 async def files_cleared(turn: Turn) -> Outcome:

@@ -54,12 +54,12 @@ def answered_once(bot: Harness) -> bool:
 
 async def submit_report(bot: Harness, author: Person, project_id: int, when: datetime, *,
                         percent: int = 40, spent: int = 1_000_000, done_text: str = "work",
-                        people_reached: int | None = 12) -> Report:
+                        people_reached: int | None = 12, files: list | None = None) -> Report:
     """A report submitted at `when` the way /report stores one (a draft, then submit)."""
     draft = await bot.repos.drafts.start(author.id, FLOW, {
         "project_id": project_id, "kind": "progress", "previous_percent": None,
         "percent": percent, "spent": spent, "done_text": done_text,
-        "people_reached": people_reached, "files": []}, "summary", when)
+        "people_reached": people_reached, "files": files or []}, "summary", when)
     report = await submit(bot.repos, FixedClock(when, bot.clock.tz), author, draft)
     assert report is not None
     return report

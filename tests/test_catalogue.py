@@ -16,7 +16,7 @@ CODE_DIRS = ("bot", "handlers", "scheduler")
 # Tables that are data read by table name (import header spellings, default records and
 # checklists), not
 # messages looked up by key.
-DATA_TABLES = ("headers.", "seed.", "checklists.")
+DATA_TABLES = ("headers.", "seed.", "checklists.", "cli_argparse.")
 RENDERERS = {"t", "t_plain", "t_list"}
 
 

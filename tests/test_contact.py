@@ -19,18 +19,23 @@ CSV = """phone,name,role,county,organisation
 09124440000,No County,deputy,ناکجا,
 """
 
+ALI = "\n".join(CSV.splitlines()[:2]) + "\n"
+
 
 async def test_import_people_reports_each_bad_line(bot, tmp_path: Path):
     await add_organisation(bot, "سمن امید", "بم")
     path = tmp_path / "people.csv"
     path.write_text(CSV, encoding="utf-8")
     report = await import_people(bot.repos, bot.clock.now(), path)
-    assert (report.added, report.updated) == (3, 0)
     assert [(line, key) for line, key, _ in report.errors] == [
-        (5, "import.bad_phone"), (6, "import.unknown_county")
+        (5, "import.bad_phone"), (6, "imports.unknown_value")
     ]
+    assert await bot.repos.people.by_phone("+989123456789") is None  # nothing half imported
+    path.write_text("\n".join(CSV.splitlines()[:4]) + "\n", encoding="utf-8")
+    report = await import_people(bot.repos, bot.clock.now(), path)
+    assert (report.added, report.updated, report.errors) == (3, 0, [])
     again = await import_people(bot.repos, bot.clock.now(), path)
-    assert (again.added, again.updated) == (0, 3)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
 
 
 async def test_xlsx_with_persian_headers(bot, tmp_path: Path):
@@ -48,7 +53,7 @@ async def test_xlsx_with_persian_headers(bot, tmp_path: Path):
 
 async def test_sharing_ones_own_number_registers_the_person(bot, tmp_path: Path):
     path = tmp_path / "people.csv"
-    path.write_text(CSV, encoding="utf-8")
+    path.write_text(ALI, encoding="utf-8")
     await import_people(bot.repos, bot.clock.now(), path)
 
     ali = bot.chat(3001, "Ali on Telegram")
@@ -63,7 +68,7 @@ async def test_sharing_ones_own_number_registers_the_person(bot, tmp_path: Path)
 
 async def test_someone_elses_contact_does_not_count(bot, tmp_path: Path):
     path = tmp_path / "people.csv"
-    path.write_text(CSV, encoding="utf-8")
+    path.write_text(ALI, encoding="utf-8")
     await import_people(bot.repos, bot.clock.now(), path)
     impostor = bot.chat(3002)
     await impostor.send_contact("+989123456789", user_id=3001)
@@ -81,7 +86,7 @@ async def test_an_unknown_number_is_told_how_to_ask(bot):
 
 async def test_a_matched_number_cannot_be_claimed_by_another_account(bot, tmp_path: Path):
     path = tmp_path / "people.csv"
-    path.write_text(CSV, encoding="utf-8")
+    path.write_text(ALI, encoding="utf-8")
     await import_people(bot.repos, bot.clock.now(), path)
     await bot.chat(3001).send_contact("+989123456789")
     second = bot.chat(3004)

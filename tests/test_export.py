@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import pytest
 from openpyxl import load_workbook
 
-from bot.i18n import t_plain
+from bot.i18n import raw, t_plain
 from bot.jalali import JalaliMonth
 from bot.services.exports import KINDS, MediaTooBig, export, headers
+from bot.services.inspection_views import distance_text
 from tests.conftest import Harness
 from tests.report_fixtures import FINDINGS, KERMAN, NEAR, RAFSANJAN, make_month
 
@@ -65,18 +66,38 @@ async def test_inspections_xlsx_cell_by_cell(bot: Harness) -> None:
         RAF_SLAUGHTERHOUSE, "1405/09", RAFSANJAN, "Reza", food, slaughter,
         "Rafsanjan slaughterhouse", "1405/09/02 11:10", "1405/09/02 11:30",
         t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
-        label("severity.none"), label("evidence.strong"), None, 0,
+        label("severity.none"), label("evidence.strong"), reasons(), None, checklist(slaughter),
+        0, 0,
     ]
     assert rows[2] == [
         KER_SLAUGHTERHOUSE, "1405/09", KERMAN, "Kazem", food, slaughter,
         "Kerman slaughterhouse", "1405/09/03 11:10", "1405/09/03 11:30",
         t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
-        label("severity.serious"), label("evidence.strong"), FINDINGS, 2,
+        label("severity.serious"), label("evidence.strong"), reasons(photos=2), FINDINGS,
+        checklist(slaughter), 2, 0,
     ]
     assert [r[0][-4:] for r in rows[1:]] == ["0003", "0001", "0004", "0005", "0006", "0002"]
     assert [r[15] for r in rows[1:]] == [t_plain(f"exports.labels.evidence.{e}") for e in
                                          ("strong", "strong", "weak", "strong", "weak", "medium")]
-    assert all(isinstance(r[17], int) for r in rows[1:])  # numbers stay numbers
+    assert all(isinstance(r[19], int) for r in rows[1:])  # numbers stay numbers
+
+
+def reasons(photos: int = 0) -> str:
+    """The evidence reasons of a fixture visit: live location 111 m away, fresh photos."""
+    near = t_plain("evidence_reasons.near", distance=distance_text(111.2))
+    pictures = (t_plain("evidence_reasons.photos_fresh", count=photos) if photos
+                else t_plain("evidence_reasons.no_photos"))
+    return t_plain("exports.reason_separator").join([near, pictures])
+
+
+def checklist(type_name: str) -> str:
+    """The fixture's answers (the first item «no», the rest «yes») as the export writes them."""
+    items = [i["text"] if isinstance(i, dict) else i for i in raw(
+        "checklists.types." + next(code for code, v in raw("checklists.types").items()
+                                   if v["name"] == type_name) + ".items")]
+    return "\n".join(t_plain("exports.checklist_line", n=n, item=item,
+                              answer=t_plain("answers.no" if n == 1 else "answers.yes"))
+                      for n, item in enumerate(items, start=1))
 
 
 async def test_county_and_period_filters(bot: Harness) -> None:

@@ -29,16 +29,16 @@ async def test_broadcast_recipients_with_delivery_status_cell_by_cell(bot):
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == headers(KINDS["broadcasts"])
     assert result.rows == 3
-    by_recipient = {row[6]: row for row in rows[1:]}
+    by_recipient = {row[7]: row for row in rows[1:]}
     when = "1405/09/08 09:30"
     assert by_recipient["P0"] == [
         broadcast.id, when, "Zahra", label("audience.deputies"),
         # Typed markup was escaped when sent, so the sheet shows what people read.
-        "Meeting <b>tomorrow</b> & more", label("yes_no.1"), "P0", by_recipient["P0"][7],
-        label("delivery.sent"), when, when,
+        "Meeting <b>tomorrow</b> & more", label("attachment.none"), label("yes_no.1"), "P0",
+        by_recipient["P0"][8], label("delivery.sent"), when, when,
     ]
-    assert by_recipient["P1"][8:] == [label("delivery.sent"), when, None]
-    assert by_recipient["P2"][8:] == [label("delivery.blocked"), None, None]
+    assert by_recipient["P1"][9:] == [label("delivery.sent"), when, None]
+    assert by_recipient["P2"][9:] == [label("delivery.blocked"), None, None]
 
     # Another month holds nothing.
     assert (await _export(bot, "broadcasts", first=AZAR.next(), last=AZAR.next())).rows == 0

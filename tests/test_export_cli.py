@@ -58,4 +58,6 @@ async def test_bad_months_fail_cleanly(bot: Harness, cli_env: Path, capsys, args
 
 async def test_unknown_county(bot: Harness, cli_env: Path, capsys) -> None:
     assert await asyncio.to_thread(main, ["export", "projects", "--county", "Nowhere"]) == 2
-    assert capsys.readouterr().err.strip() == t_plain("cli.unknown_county", name="Nowhere")
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(t_plain("imports.unknown_value", what=t_plain("imports.what.county"),
+                                  value="Nowhere", hint="", valid="")) and "\n" not in err

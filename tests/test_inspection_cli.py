@@ -34,14 +34,19 @@ def test_import_facilities_xlsx_with_persian_headers(env, capsys):
     sheet.append(["بم", "نامعلوم", "چیزی", "", None, None])
     sheet.append(["بم", "مکان ورزشی", "زمین چمن", "", "95", "56"])
     book.save(env / "f.xlsx")
-    assert main(["import-facilities", str(env / "f.xlsx")]) == 1
+    assert main(["import-facilities", str(env / "f.xlsx")]) == 2
     out = capsys.readouterr()
-    assert t_plain("cli.import_done", added=2, updated=0, rejected=2) in out.out
-    assert t_plain("inspect_cli.unknown_type", value="نامعلوم") in out.err
+    assert "«نامعلوم»" in out.err and "«95 56»" in out.err
+    assert query(env, "SELECT count(*) FROM facilities") == [(0,)]
+    sheet.delete_rows(4, 2)
+    book.save(env / "f.xlsx")
+    assert main(["import-facilities", str(env / "f.xlsx")]) == 0
+    assert t_plain("cli.import_done", added=2, updated=0, unchanged=0) in capsys.readouterr().out
     rows = query(env, "SELECT name, address, lat FROM facilities ORDER BY name")
     assert rows == [("سالن تختی", None, None), ("کشتارگاه صنعتی", "جادهٔ کرمان", 30.4067)]
-    # Importing again updates instead of duplicating.
-    assert main(["import-facilities", str(env / "f.xlsx")]) == 1
+    # Importing again changes nothing and says so.
+    assert main(["import-facilities", str(env / "f.xlsx")]) == 0
+    assert t_plain("cli.import_done", added=0, updated=0, unchanged=2) in capsys.readouterr().out
     assert len(query(env, "SELECT id FROM facilities")) == 2
 
 
@@ -60,7 +65,7 @@ def test_import_checklists_replaces_items_and_requirement(env, capsys):
     assert items == [("بیمهٔ ورزشکاران",), ("تهویهٔ مناسب",)]
     assert query(env, "SELECT monthly_required FROM programmes WHERE name = 'سند ورزش'") == [(2,)]
     assert query(env, "SELECT count(*) FROM programmes") == [(4,)]
-    assert t_plain("cli.import_done", added=1, updated=1, rejected=0) in capsys.readouterr().out
+    assert t_plain("cli.import_done", added=1, updated=1, unchanged=0) in capsys.readouterr().out
 
 
 def test_holidays(env, capsys):

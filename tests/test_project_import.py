@@ -39,9 +39,13 @@ async def _repos(db: Path) -> Repos:
 def test_import_organisations_and_projects(env: Path, tmp_path: Path, capsys) -> None:
     orgs = tmp_path / "orgs.csv"
     orgs.write_text(ORGS_CSV, encoding="utf-8")
-    assert main(["import-organisations", str(orgs)]) == 1
+    assert main(["import-organisations", str(orgs)]) == 2  # nothing imported: fix and rerun
     err = capsys.readouterr().err
     assert "club" in err and "Atlantis" in err
+    assert t_plain("imports.duplicate", what=t_plain("imports.what.organisation"),
+                   first="2") in err
+    orgs.write_text("\n".join(ORGS_CSV.splitlines()[:3]) + "\n", encoding="utf-8")
+    assert main(["import-organisations", str(orgs)]) == 0
 
     book = Workbook()
     sheet = book.active
@@ -53,8 +57,15 @@ def test_import_organisations_and_projects(env: Path, tmp_path: Path, capsys) ->
     sheet.append(["NGO One", "Bad date", "sport", 5, "1405-13-01", None])
     path = tmp_path / "projects.xlsx"
     book.save(path)
-    assert main(["import-projects", str(path)]) == 1
-    assert capsys.readouterr().err.count("\n") == 3
+    assert main(["import-projects", str(path)]) == 2
+    assert capsys.readouterr().err.count("\n") == 4  # three lines and "nothing imported"
+    for row in (6, 5, 4):
+        sheet.delete_rows(row)
+    book.save(path)
+    assert main(["import-projects", str(path), "--dry-run"]) == 0
+    assert capsys.readouterr().out.strip() == t_plain(
+        "cli.import_checked", added=2, updated=0, unchanged=0)
+    assert main(["import-projects", str(path)]) == 0
 
     async def check() -> None:
         repos = await _repos(env)
@@ -70,6 +81,7 @@ def test_import_organisations_and_projects(env: Path, tmp_path: Path, capsys) ->
         await repos.db.close()
 
     asyncio.run(check())
-    assert main(["import-projects", str(path)]) == 1  # again: nothing added twice
+    capsys.readouterr()
+    assert main(["import-projects", str(path)]) == 0  # again: nothing added twice
     assert capsys.readouterr().out.strip() == t_plain(
-        "project_cli.import_done", added=0, skipped=2, rejected=3)
+        "cli.import_done", added=0, updated=0, unchanged=2)

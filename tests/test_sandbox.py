@@ -8,7 +8,7 @@ import os
 import queue
 import re
 import sys
-from datetime import timedelta
+from datetime import time, timedelta
 
 import scheduler
 from bot.clock import FixedClock
@@ -17,10 +17,10 @@ from bot.db import Database
 from bot.db.repos import Repos
 from bot.domain import Role
 from bot.i18n import t, t_plain
-from bot.jalali import format_datetime
+from bot.jalali import JalaliMonth, format_datetime
 from bot.sandbox import Sandbox, sandbox_settings
 from bot.sandbox.render import plain
-from bot.sandbox.session import ADMIN_TG, NEWCOMER_BASE, SAMPLE_PHOTO
+from bot.sandbox.session import ADMIN_TG, NEWCOMER_BASE, sample_photo
 from bot.services.notify import queue_text
 from tests.conftest import START, TOKEN
 from tests.processes import clock_env, run
@@ -190,7 +190,7 @@ async def test_member_reports_progress_with_a_photo_and_the_deputy_is_told(tmp_p
     term.inputs.put("/quit\n")
     assert await asyncio.wait_for(session, WAIT) == 0
     stored = [p for p in settings.media_dir.rglob("*") if p.is_file()]
-    assert [p.read_bytes() for p in stored] == [SAMPLE_PHOTO]
+    assert [p.read_bytes() for p in stored] == [sample_photo(1)]
 
 
 async def test_time_brings_the_deputy_the_end_of_month_reminder(tmp_path):
@@ -253,3 +253,89 @@ def test_python_m_bot_sandbox_needs_no_token(tmp_path):
     org = t_plain("sandbox.sample_org", county="رفسنجان")
     assert t_plain("common.scope_organisation", organisation=org) in proc.stdout
     assert (tmp_path / "box" / "sandbox.sqlite3").exists()
+
+
+def _ticks(screen: str) -> list[str]:
+    """The headings of the scheduler ticks that sent something, in the order printed."""
+    head = t_plain("sandbox.tick", when="").strip()
+    return [line for line in screen.splitlines() if line.startswith(head + " ")]
+
+
+async def test_a_whole_month_goes_by_with_its_reminders_and_its_close(tmp_path):
+    """/time +30d runs every tick on the way: the month's reminders, then its close and the
+    next month's overview, each under the moment it was sent."""
+    box, term, session = open_sandbox(tmp_path, "deputy", "بم")
+    await term.screen()
+    screen = await term.type("/time +30d")
+    azar, dey = JalaliMonth(1405, 9), JalaliMonth(1405, 10)
+    outstanding = plain(t("insp_reminders.outstanding", days=3, lines="")).splitlines()[0]
+    close = plain(t("insp_reminders.close", month=azar.label(), lines="")).splitlines()[0]
+    overview = plain(t("insp_reminders.overview", month=dey.label(), lines="")).splitlines()[0]
+    assert outstanding in screen and close in screen and overview in screen
+    assert screen.index(outstanding) < screen.index(close) < screen.index(overview)
+    ticks = _ticks(screen)
+    assert len(ticks) >= 2 and ticks[-1] != ticks[0]  # several moments, each once
+    assert len(set(ticks)) == len(ticks)
+    assert box.clock.now() == START + timedelta(days=30)
+    term.inputs.put("/quit\n")
+    assert await asyncio.wait_for(session, WAIT) == 0
+
+
+def test_tick_moments_are_every_hour_and_the_reminder_time_in_order():
+    from bot.sandbox.session import tick_moments
+
+    tz = Settings(bot_token=TOKEN).tz
+    start = START + timedelta(minutes=7)
+    moments = tick_moments(start, start + timedelta(days=2), tz, time(8, 15))
+    assert moments == sorted(moments) and moments[-1] == start + timedelta(days=2)
+    assert all(start < m for m in moments)
+    local = [m.astimezone(tz) for m in moments]
+    assert sum(1 for m in local if (m.hour, m.minute) == (8, 15)) == 2
+    assert len(moments) == 48 + 2 + 1  # 48 whole hours, two reminder times, and the end
+
+
+async def test_earlier_buttons_can_be_pressed_and_survive_switching(tmp_path, monkeypatch):
+    """A notice with a button, newer messages after it, someone else for a while: /press on
+    the notice still opens the report on its project."""
+    from bot.services.projects import report_buttons
+
+    async def notice(app) -> None:
+        repos, now = app.bot_data["repos"], app.bot_data["clock"].now()
+        [project] = await repos.projects.of_county(None)
+        member = (await repos.people.active(Role.MEMBER))[0]
+        async with repos.db.transaction():
+            await queue_text(repos.outbox, now, chat_id=member.tg_user_id, kind="test",
+                             text=t("common.cancelled"), dedup_key="test:notice",
+                             buttons=report_buttons(project.id))
+
+    monkeypatch.setattr(scheduler, "PERIODIC_TASKS", [notice])
+    box, term, session = open_sandbox(tmp_path, "member", "بم")
+    await term.screen()
+    screen = await term.type("/time +1h")
+    assert "#1" in screen and t_plain("projects.report_button") in screen
+    await term.type("/help")  # a newer message: bare numbers now press the menu
+    await term.type("/as admin")
+    screen = await term.type("/as member بم")
+    assert t_plain("sandbox.earlier") in screen and "#1" in screen
+    screen = await term.type("/press 1 1")
+    assert t_plain("sandbox.sample_project") in screen  # «طرح … پیشرفت کار تا امروز …»
+    assert t_plain("sandbox.press_usage") in await term.type("/press 9 1")
+    term.inputs.put("/quit\n")
+    assert await asyncio.wait_for(session, WAIT) == 0
+
+
+async def test_the_stand_in_photo_is_a_real_jpeg_and_sent_files_keep_their_names(tmp_path):
+    from PIL import Image
+
+    from bot.sandbox.fake_api import file_name
+
+    first, second = sample_photo(1), sample_photo(2)
+    assert first != second
+    with Image.open(io.BytesIO(first)) as image:
+        assert (image.format, image.size) == ("JPEG", (640, 480))
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    assert file_name("application.octet-stream", "application/octet-stream",
+                     png.getvalue()) == "file.png"
+    assert file_name("record-140509-0001.pdf", "application/pdf", b"%PDF-1.4") == (
+        "record-140509-0001.pdf")

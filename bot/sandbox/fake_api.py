@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,24 @@ class Call:
     @property
     def text(self) -> str:
         return str(self.params.get("text") or self.params.get("caption") or "")
+
+
+def file_name(filename: str | None, mime: str | None, data: bytes) -> str:
+    """The name a file the bot sent is saved under: its own, with an extension that says what
+    it is. python-telegram-bot names unnamed bytes after their MIME type
+    («application.octet-stream»); then the extension comes from the content (puremagic)."""
+    name = Path(filename or "file").name
+    stem, dot, ext = name.rpartition(".")
+    if dot and mimetypes.guess_type(name)[0] and name.replace(".", "/", 1) != mime:
+        return name
+    import puremagic  # noqa: PLC0415
+
+    try:
+        guessed = puremagic.from_string(data)
+    except (puremagic.PureError, ValueError):
+        guessed = mimetypes.guess_extension(mime or "") or ".bin"
+    guessed = {".jfif": ".jpg", ".jpe": ".jpg"}.get(guessed, guessed)
+    return f"{stem if dot and stem not in ('application', 'image') else 'file'}{guessed}"
 
 
 class FakeBotAPI(BaseRequest):
@@ -156,9 +175,9 @@ class FakeBotAPI(BaseRequest):
         assert self.out_dir is not None
         self.out_dir.mkdir(parents=True, exist_ok=True)
         saved = []
-        for filename, content, _mime in request_data.multipart_data.values():
+        for filename, content, mime in request_data.multipart_data.values():
             data = content if isinstance(content, bytes) else content.read()
-            path = self.out_dir / f"{next(self._ids)}-{Path(filename or 'file').name}"
+            path = self.out_dir / f"{next(self._ids)}-{file_name(filename, mime, data)}"
             path.write_bytes(data)
             saved.append(path)
         return saved

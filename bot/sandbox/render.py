@@ -24,11 +24,23 @@ class Button:
 
 
 @dataclass
+class Shown:
+    """A message of the bot that has inline buttons, kept so they can be pressed later."""
+
+    number: int  # «#3» on the screen, per person
+    text: str  # its first line, to recognise it in a list
+    inline: list[list[Button]]
+
+
+@dataclass
 class Screen:
-    """One person's pressable buttons: the latest message's inline keyboard, then the menu."""
+    """One person's pressable buttons: the newest reply's inline keyboard and the menu (by
+    their numbers), and every earlier message's keyboard (by the message's number)."""
 
     inline: list[list[Button]] = field(default_factory=list)
     menu: list[list[Button]] = field(default_factory=list)
+    messages: dict[int, Shown] = field(default_factory=dict)  # message_id → shown
+    count: int = 0
 
     def numbered(self) -> list[Button]:
         """Every pressable button in the order of its number (1-based)."""
@@ -37,6 +49,25 @@ class Screen:
     def button(self, number: int) -> Button | None:
         buttons = self.numbered()
         return buttons[number - 1] if 0 < number <= len(buttons) else None
+
+    def remember(self, message_id: int, text: str, inline: list[list[Button]]) -> Shown:
+        """Keeps (or updates, for an edit) a message's keyboard; returns it with its number."""
+        shown = self.messages.get(message_id)
+        if shown is None:
+            self.count += 1
+            shown = self.messages[message_id] = Shown(self.count, text, inline)
+        else:
+            shown.inline = inline
+            shown.text = text or shown.text
+        return shown
+
+    def message(self, number: int) -> Shown | None:
+        """The kept message with this number."""
+        return next((m for m in self.messages.values() if m.number == number), None)
+
+    def pressable(self) -> list[Shown]:
+        """The kept messages that still have buttons, oldest first."""
+        return [m for m in self.messages.values() if m.inline]
 
 
 def plain(text: str) -> str:
@@ -74,7 +105,7 @@ def _body(call: Call) -> list[str]:
     p = call.params
     lines = []
     if call.endpoint == "sendPhoto":
-        lines.append(t_plain("sandbox.photo_sent"))
+        lines.append(t_plain("sandbox.photo_sent", path=", ".join(map(str, call.saved)) or "-"))
     elif call.endpoint == "sendDocument":
         lines.append(t_plain("sandbox.document_sent", path=", ".join(map(str, call.saved)) or "-"))
     elif call.endpoint == "sendMediaGroup":
@@ -110,8 +141,12 @@ class Renderer:
     def screen(self, chat_id: int) -> Screen:
         return self.screens.setdefault(chat_id, Screen())
 
-    def render(self, calls: list[Call], me: int, names: dict[int, str]) -> list[str]:
-        """Lines for the terminal: my messages, then my buttons; others' messages labelled."""
+    def render(self, calls: list[Call], me: int, names: dict[int, str],
+               buttons: bool = True) -> list[str]:
+        """Lines for the terminal: my messages, then my buttons; others' messages labelled.
+
+        A message with inline buttons is tagged «#N»; its buttons stay pressable with
+        /press N B after newer messages came, and after switching to someone else and back."""
         out: list[str] = []
         shown_to_me = False
         for call in calls:
@@ -124,19 +159,34 @@ class Renderer:
             screen = self.screen(call.chat_id)
             mine = call.chat_id == me
             if mine and not shown_to_me:
-                screen.inline = []  # only the newest message's inline buttons stay pressable
+                screen.inline = []  # bare numbers press the newest reply's buttons
                 shown_to_me = True
-            self._update(screen, call)
             body = _body(call)
+            tag = self._update(screen, call, body[0] if body else "")
+            if tag is not None and body:
+                body[0] += "   " + t_plain("sandbox.message_tag", n=str(tag))
             if mine:
                 out.extend(["🤖 " + body[0], *("   " + line for line in body[1:])] if body else [])
             else:
                 name = names.get(call.chat_id, str(call.chat_id))
                 out.append(t_plain("sandbox.to_other", name=name))
                 out.extend("   " + line for line in body)
-        if shown_to_me:
+        if shown_to_me and buttons:
             out.extend(self.buttons(me))
         return out
+
+    def earlier(self, me: int, only: int | None = None) -> list[str]:
+        """The person's earlier messages that still have buttons (for /press and /as)."""
+        screen = self.screen(me)
+        lines = []
+        for shown in screen.pressable():
+            if only is not None and shown.number != only:
+                continue
+            labels = "   ".join(f"[{n}] {b.label}" for n, b in enumerate(
+                (b for row in shown.inline for b in row), start=1))
+            lines.append(t_plain("sandbox.earlier_line", n=str(shown.number),
+                                 text=shown.text[:60], buttons=labels))
+        return lines
 
     def buttons(self, me: int) -> list[str]:
         """The numbered buttons a person can press now."""
@@ -149,17 +199,24 @@ class Renderer:
         return lines
 
     @staticmethod
-    def _update(screen: Screen, call: Call) -> None:
+    def _update(screen: Screen, call: Call, first_line: str) -> int | None:
+        """Updates the person's buttons from one call; the message's number if it has any."""
         markup = call.params.get("reply_markup")
         if isinstance(markup, str):
             markup = None
-        if call.endpoint == "editMessageReplyMarkup" and not markup:
+        kept = screen.messages.get(call.message_id or 0)
+        if call.endpoint.startswith("edit") and not markup:
+            # An edit without a keyboard takes the message's buttons away, as Telegram does.
             screen.inline = []
+            if kept is not None:
+                kept.inline = []
         if not markup:
-            return
+            return None
         if "inline_keyboard" in markup:
             screen.inline = _inline(markup, call.message_id or 0)
-        elif "keyboard" in markup:
+            return screen.remember(call.message_id or 0, first_line, screen.inline).number
+        if "keyboard" in markup:
             screen.menu = _menu(markup)
         elif markup.get("remove_keyboard"):
             screen.menu = []
+        return None

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import mimetypes
 import re
 import shutil
 import threading
 import warnings
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application
@@ -45,8 +47,7 @@ KERMAN = (30.2839, 57.0834)
 SAMPLE_PHONE = "+989130000000"
 SAMPLE_BUDGET = 10_000_000  # toman
 SAMPLE_FACILITY_TYPE = "slaughterhouse"
-# A stand-in picture for /photo without a path (the bot stores bytes; it does not decode them).
-SAMPLE_PHOTO = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
+HOUR = timedelta(hours=1)
 _STEP = re.compile(r"^\+?(\d{1,4})\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 ROLE_CHOICES = {"1": Role.ADMIN, "2": Role.DEPUTY, "3": Role.MEMBER}
@@ -95,6 +96,7 @@ class Sandbox:
         self.names: dict[int, str] = {}
         self.me: Persona | None = None
         self.newcomers = 0
+        self.photos = 0
         self.app: Application | None = None
         self.echo = not stdin.isatty()
 
@@ -244,10 +246,15 @@ class Sandbox:
             answer = None
 
     async def become(self, persona: Persona) -> None:
-        """Switches to persona; a new one is registered through a real invitation and /start."""
+        """Switches to persona; a new one is registered through a real invitation and /start.
+        The messages with buttons the person received before stay pressable (/press)."""
         self.me = persona
         self.names[persona.tg_id] = persona.name
         self.say(t_plain("sandbox.you_are", name=persona.name))
+        if earlier := self.renderer.earlier(persona.tg_id):
+            self.say(t_plain("sandbox.earlier"))
+            for line in earlier:
+                self.say(line)
         if persona.role is None:
             self.say(t_plain("sandbox.newcomer_hint"))
             return
@@ -278,7 +285,7 @@ class Sandbox:
         action = {
             "/sandbox": self.help, "/time": self.time, "/as": self.switch,
             "/photo": self.photo, "/location": self.location, "/contact": self.contact,
-            "/document": self.document, "/text": self.text,
+            "/document": self.document, "/text": self.text, "/press": self.press_earlier,
         }.get(command)
         if action is not None:
             await action(rest)
@@ -309,8 +316,26 @@ class Sandbox:
         else:
             await self.send(text=button.label)
 
+    async def press_earlier(self, rest: str) -> None:
+        """/press M B: presses button B of the earlier message #M (/press alone lists them)."""
+        parts = normalize_input(rest).split()
+        screen = self.renderer.screen(self.me.tg_id)
+        shown = screen.message(int(parts[0])) if parts and parts[0].isdigit() else None
+        if shown is None or len(parts) > 2 or (len(parts) == 2 and not parts[1].isdigit()):
+            self.say(t_plain("sandbox.press_usage"))
+            for line in self.renderer.earlier(self.me.tg_id):
+                self.say(line)
+            return
+        buttons = [b for row in shown.inline for b in row]
+        if len(parts) == 1 or not 0 < int(parts[1]) <= len(buttons):
+            for line in self.renderer.earlier(self.me.tg_id, only=shown.number):
+                self.say(line)
+            return
+        await self.press(buttons[int(parts[1]) - 1])
+
     async def time(self, rest: str) -> None:
-        """Shows the sandbox time, or moves it forward and runs what became due."""
+        """Shows the sandbox time, or moves it forward running every scheduler tick on the way
+        (each hour, and REMINDER_TIME of each day), printing what each one sent."""
         from scheduler import tick  # noqa: PLC0415
 
         if rest:
@@ -318,9 +343,17 @@ class Sandbox:
             if match is None:
                 self.say(t_plain("sandbox.bad_time"))
                 return
-            self.clock.advance(timedelta(**{_UNITS[match[2]]: int(match[1])}))
-            await tick(self.app)
-            await self.deliver()
+            target = self.clock.now() + timedelta(**{_UNITS[match[2]]: int(match[1])})
+            spoke = False
+            for moment in tick_moments(self.clock.now(), target, self.settings.tz,
+                                       self.settings.reminder_time):
+                self.clock.set(moment)
+                await tick(self.app)
+                spoke |= await self.deliver(heading=t_plain("sandbox.tick", when=format_datetime(
+                    moment, self.settings.tz)), buttons=False)
+            if spoke:  # the buttons once, after the last message, not after every tick
+                for line in self.renderer.buttons(self.me.tg_id):
+                    self.say(line)
         self.say(t_plain("sandbox.time_now", when=format_datetime(self.clock.now(),
                                                                   self.settings.tz)))
 
@@ -342,8 +375,9 @@ class Sandbox:
             await self.become(persona)
 
     async def photo(self, rest: str) -> None:
-        """/photo [PATH]: sends a picture from disk (or a stand-in)."""
-        data = self._read_file(rest) if rest else SAMPLE_PHOTO
+        """/photo [PATH]: sends a picture from disk (or a stand-in JPEG, new each time)."""
+        self.photos += 1
+        data = self._read_file(rest) if rest else sample_photo(self.photos)
         if data is not None:
             await self.send(**UpdateFactory.photo(self.api.add_file(data), len(data)))
 
@@ -394,8 +428,9 @@ class Sandbox:
         await self.app.process_update(Update.de_json(update, self.app.bot))
         await self.deliver()
 
-    async def deliver(self) -> None:
-        """Drains the outbox and prints every call made since the last print."""
+    async def deliver(self, heading: str | None = None, buttons: bool = True) -> bool:
+        """Drains the outbox and prints every call made since the last print (under the
+        heading, when there is something to print); True when something was printed."""
         from scheduler import outbox_worker  # noqa: PLC0415
 
         await outbox_worker(self.app).drain()
@@ -403,8 +438,43 @@ class Sandbox:
         for chat_id in {c.chat_id for c in calls if c.chat_id is not None} - self.names.keys():
             person = await self.repos.people.by_tg(chat_id)
             self.names[chat_id] = person.name if person else str(chat_id)
-        for line in self.renderer.render(calls, self.me.tg_id, self.names):
+        lines = self.renderer.render(calls, self.me.tg_id, self.names, buttons)
+        if lines and heading:
+            self.say(heading)
+        for line in lines:
             self.say(line)
+        return bool(lines)
+
+
+def tick_moments(start: datetime, end: datetime, tz: ZoneInfo,
+                 reminder_time: time) -> list[datetime]:
+    """The moments a running bot's scheduler would act at between start (excluded) and end:
+    every whole hour, each day's REMINDER_TIME, and end itself, in order."""
+    moments = {end}
+    hour = start.replace(minute=0, second=0, microsecond=0) + HOUR
+    while hour < end:
+        moments.add(hour)
+        hour += HOUR
+    day = start.astimezone(tz).date()
+    while (due := datetime.combine(day, reminder_time, tzinfo=tz)) < end:
+        if due > start:
+            moments.add(due)
+        day += timedelta(days=1)
+    return sorted(m.astimezone(start.tzinfo) for m in moments)
+
+
+def sample_photo(n: int) -> bytes:
+    """A real JPEG for /photo without a path, different each time (a photo is kept once)."""
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow comes with matplotlib
+
+    image = Image.new("RGB", (640, 480), (70 + 37 * n % 150, 140, 160))
+    draw = ImageDraw.Draw(image)
+    for k in range(6):
+        draw.rectangle((40 + 90 * k, 300 - 30 * k, 110 + 90 * k, 440), fill=(240, 230, 200))
+    draw.text((40, 40), f"Nazer sandbox photo {n}", fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def _role(text: str) -> Role | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.db.repos import Repos
 from bot.domain import County
 from bot.i18n import normalize_input, t_list
+from bot.services.imports import Choices
 
 MAX_NAME = 60
 
@@ -42,3 +43,8 @@ async def rename_county(
         return False
     await repos.audit.record(now, actor_id, "county.rename", f"county:{county_id}", name=name)
     return True
+
+
+async def county_choices(repos: Repos) -> Choices[County]:
+    """Every county, matched by any spelling of its name (bot.text.match_key)."""
+    return Choices("county", ((c.name, c) for c in await repos.counties.all()))

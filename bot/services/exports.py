@@ -32,16 +32,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-
 from bot.clock import from_db, to_db
 from bot.db.repos import Repos
 from bot.db.repos.exports import Window
 from bot.i18n import raw, t_plain
 from bot.jalali import JalaliMonth, to_jalali
+from bot.services.evidence_reasons import evidence_reasons, photo_facts
+from bot.services.file_names import safe_name
 
 TAGS = re.compile(r"<[^>]+>")
-# Column types: how a stored value becomes a cell.
-TEXT, NUMBER, DATE, DATETIME, PERIOD = "text", "number", "date", "datetime", "period"
+# Column types: how a stored value becomes a cell. CODE is text that must never be split or
+# wrapped (tracking numbers); dates, times and periods are written the same way.
+TEXT, NUMBER, DATE, DATETIME, PERIOD, CODE = "text", "number", "date", "datetime", "period", "code"
+WHOLE = {CODE, DATE, DATETIME, PERIOD}
 
 
 def enum(table: str) -> str:
@@ -60,23 +63,34 @@ Media = Callable[[Repos, Window], Awaitable[list[tuple[str, str]]]]
 
 
 @dataclass(frozen=True)
+class Detail:
+    """A second sheet of an XLSX export (one row per part of a main row, e.g. answers)."""
+
+    name: str  # its title under [exports.sheets]
+    columns: tuple[Column, ...]
+    rows: Rows
+
+
+@dataclass(frozen=True)
 class ExportKind:
     name: str
     columns: tuple[Column, ...]
     rows: Rows
     media: Media | None = None
+    detail: Detail | None = None
 
 
 KINDS: dict[str, ExportKind] = {}
 
 
 def export_kind(
-    name: str, columns: tuple[Column, ...], media: Media | None = None
+    name: str, columns: tuple[Column, ...], media: Media | None = None,
+    detail: Detail | None = None,
 ) -> Callable[[Rows], Rows]:
     """Registers the decorated row function as the export kind `name`."""
 
     def register(rows: Rows) -> Rows:
-        KINDS[name] = ExportKind(name, columns, rows, media)
+        KINDS[name] = ExportKind(name, columns, rows, media, detail)
         return rows
 
     return register
@@ -88,33 +102,63 @@ async def _inspection_media(repos: Repos, window: Window) -> list[tuple[str, str
     out, seen = [], {}
     for r in rows:
         n = seen[r["tracking"]] = seen.get(r["tracking"], 0) + 1
-        out.append((f"inspections/{r['tracking']}/{n}{PurePosixPath(r['path']).suffix}",
-                    r["path"]))
+        out.append((f"inspections/{safe_name(r['tracking'])}/{n}"
+                    f"{PurePosixPath(r['path']).suffix}", r["path"]))
     return out
 
 
+async def _checklist_answers(repos: Repos, window: Window) -> list[dict[str, Any]]:
+    rows = await repos.exports.inspection_answers(window)
+    for row in rows:
+        row["answer"] = t_plain(f"answers.{row['answer']}")
+    return rows
+
+
+CHECKLIST = Detail("checklist", (
+    ("tracking", CODE), ("facility_type", TEXT), ("facility", TEXT), ("position", NUMBER),
+    ("item_text", TEXT), ("answer", TEXT),
+), _checklist_answers)
+
+
 @export_kind("inspections", columns=(
-    ("tracking", TEXT), ("period", PERIOD), ("county", TEXT), ("deputy", TEXT),
+    ("tracking", CODE), ("period", PERIOD), ("county", TEXT), ("deputy", TEXT),
     ("programme", TEXT), ("facility_type", TEXT), ("facility", TEXT),
     ("started_at", DATETIME), ("confirmed_at", DATETIME),
     ("location_status", enum(labels("location"))), ("location_note", TEXT),
     ("lat", NUMBER), ("lon", NUMBER), ("distance_m", NUMBER),
     ("severity", enum(labels("severity"))), ("evidence", enum(labels("evidence"))),
-    ("findings", TEXT), ("photos", NUMBER),
-), media=_inspection_media)
+    ("evidence_reasons", TEXT), ("findings", TEXT), ("checklist", TEXT), ("photos", NUMBER),
+    ("photos_used_before", NUMBER),
+), media=_inspection_media, detail=CHECKLIST)
 async def inspections(repos: Repos, window: Window) -> list[dict[str, Any]]:
-    """Confirmed visits of the months."""
-    return await repos.exports.inspections(window)
+    """Confirmed visits of the months, with their checklist answers and evidence reasons."""
+    rows = await repos.exports.inspections(window)
+    photos: dict[int, list[dict[str, Any]]] = {}
+    for photo in await repos.exports.inspection_photo_facts(window):
+        photos.setdefault(photo["inspection_id"], []).append(photo)
+    answers: dict[int, list[str]] = {}
+    for a in await repos.exports.inspection_answers(window):
+        answers.setdefault(a["inspection_id"], []).append(t_plain(
+            "exports.checklist_line", n=a["position"], item=a["item_text"],
+            answer=t_plain(f"answers.{a['answer']}")))
+    for row in rows:
+        facts = photo_facts(row, photos.get(row["id"], []))
+        row["evidence_reasons"] = t_plain("exports.reason_separator").join(
+            evidence_reasons(row, facts))
+        row["photos_used_before"] = facts.used_before
+        row["checklist"] = "\n".join(answers.get(row["id"], []))
+    return rows
 
 
 async def _follow_up_media(repos: Repos, window: Window) -> list[tuple[str, str]]:
     rows = await repos.exports.follow_ups(window)
-    return [(f"follow-ups/{r['tracking']}{PurePosixPath(r['close_photo_path']).suffix}",
+    return [(f"follow-ups/{safe_name(r['tracking'])}"
+             f"{PurePosixPath(r['close_photo_path']).suffix}",
              r["close_photo_path"]) for r in rows if r["close_photo_path"]]
 
 
 @export_kind("follow-ups", columns=(
-    ("tracking", TEXT), ("county", TEXT), ("facility", TEXT),
+    ("tracking", CODE), ("county", TEXT), ("facility", TEXT),
     ("severity", enum(labels("severity"))), ("status", enum(labels("follow_up_status"))),
     ("opened_at", DATETIME), ("due_at", DATETIME), ("closed_at", DATETIME),
     ("closed_by", TEXT), ("close_note", TEXT),
@@ -139,14 +183,14 @@ async def _report_media(repos: Repos, window: Window) -> list[tuple[str, str]]:
     rows = await repos.exports.report_media(window)
     out = []
     for n, r in enumerate(rows, start=1):
-        name = PurePosixPath(r["file_name"] or f"{r['kind']}-{n}").name
+        name = safe_name(r["file_name"] or f"{r['kind']}-{n}")
         stored = f"{r['sha256'][:2]}/{r['sha256']}"  # handlers/media.py stores them so
-        out.append((f"reports/{r['tracking_code']}/{n}-{name}", stored))
+        out.append((f"reports/{safe_name(r['tracking_code'])}/{n}-{name}", stored))
     return out
 
 
 @export_kind("reports", columns=(
-    ("tracking_code", TEXT), ("project", TEXT), ("organisation", TEXT), ("county", TEXT),
+    ("tracking_code", CODE), ("project", TEXT), ("organisation", TEXT), ("county", TEXT),
     ("author", TEXT), ("kind", enum(labels("report_kind"))), ("version", NUMBER),
     ("status", enum("report_status")), ("percent", NUMBER), ("spent", NUMBER),
     ("people_reached", NUMBER), ("done_text", TEXT), ("submitted_at", DATETIME),
@@ -160,6 +204,7 @@ async def reports(repos: Repos, window: Window) -> list[dict[str, Any]]:
 @export_kind("broadcasts", columns=(
     ("broadcast", NUMBER), ("queued_at", DATETIME), ("sender", TEXT),
     ("audience", enum(labels("audience"))), ("text", TEXT),
+    ("attachment", enum(labels("attachment"))),
     ("ack_required", enum(labels("yes_no"))), ("recipient", TEXT), ("county", TEXT),
     ("delivery", enum(labels("delivery"))), ("sent_at", DATETIME), ("acked_at", DATETIME),
 ))
@@ -168,6 +213,7 @@ async def broadcasts(repos: Repos, window: Window) -> list[dict[str, Any]]:
     rows = await repos.exports.broadcasts(window)
     for row in rows:  # the sheet shows what people read, not the HTML it was sent as
         row["text"] = html.unescape(TAGS.sub("", row.pop("text_html")))
+        row["attachment"] = row["attachment"] or "none"
     return rows
 
 
@@ -233,50 +279,152 @@ def headers(kind: ExportKind) -> list[str]:
     return [t_plain(f"exports.columns.{key}") for key, _ in kind.columns]
 
 
-def table(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> Iterable[list[Any]]:
+def table(columns: tuple[Column, ...], rows: Iterable[dict[str, Any]],
+          tz: ZoneInfo) -> Iterable[list[Any]]:
     """The rows as lists of cells, in column order."""
     # Converters are looked up once per column, not per cell: exports run to 50,000 rows.
-    columns = [(key, converter(typ, tz)) for key, typ in kind.columns]
+    converters = [(key, converter(typ, tz)) for key, typ in columns]
     for row in rows:
         yield [None if (value := row.get(key)) is None or value == ""
                else value if convert is None else convert(value)
-               for key, convert in columns]
+               for key, convert in converters]
 
 
-def write_xlsx(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> bytes:
-    """An XLSX workbook with one right-to-left sheet, streamed row by row (XlsxWriter)."""
-    import xlsxwriter  # noqa: PLC0415 - only exports need it
+WIDE = 40  # characters: text longer than this wraps in a column this wide
+LINE_POINTS = 15.0  # the height of one line of wrapped text at the default 11 pt
+# Number formats by column: money and metres with thousands separators, degrees to 6 places.
+NUMBER_FORMATS = {"budget": "#,##0", "spent": "#,##0", "distance_m": "#,##0",
+                  "lat": "0.000000", "lon": "0.000000"}
 
-    buffer = io.BytesIO()
-    # constant_memory flushes each row to a temporary file: 50,000 rows never sit in memory.
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
-    sheet = book.add_worksheet(t_plain(f"exports.kinds.{kind.name}")[:31])
+
+def _widths(kind_columns: tuple[Column, ...], titles: list[str],
+            cells: list[list[Any]]) -> list[int]:
+    """Each column's width in characters: the longest value (or header word), capped at WIDE
+    for text that wraps; codes and dates always get their whole length."""
+    widths = []
+    for index, (_key, typ) in enumerate(kind_columns):
+        longest = max((len(str(row[index])) for row in cells if row[index] is not None),
+                      default=0)
+        if typ not in WHOLE:
+            longest = min(longest, WIDE)
+        head = max((len(word) for word in titles[index].split()), default=4)
+        widths.append(max(longest, head, 4) + 2)
+    return widths
+
+
+def _lines(text: str, width: int) -> int:
+    """How many lines text takes when wrapped in a column `width` characters wide."""
+    room = max(width - 2, 1)
+    return sum(max(1, -(-len(part) // room)) for part in text.split("\n"))
+
+
+def _heights(columns: tuple[Column, ...], widths: list[int], rows: list[list[Any]]) -> list[int]:
+    """Lines each row needs (spreadsheets do not grow rows of wrapped text by themselves);
+    only the columns that wrap (text as wide as WIDE) are measured."""
+    wrapped = [i for i, (_, typ) in enumerate(columns)
+               if typ not in WHOLE and typ != NUMBER and widths[i] - 2 >= WIDE]
+    if not wrapped:
+        return [1] * len(rows)
+    return [max((_lines(str(row[i]), widths[i]) for i in wrapped if row[i] is not None),
+                default=1) for row in rows]
+
+
+def _sheet(book: Any, name: str, columns: tuple[Column, ...], titles: list[str],
+           rows: Iterable[list[Any]]) -> None:
+    """One right-to-left sheet: bold frozen header, widths from the content, wrapped long
+    text, codes and dates as text on one line, landscape print fitted to the page width."""
+    cells = list(rows)
+    sheet = book.add_worksheet(name[:31])
     sheet.right_to_left()
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                              "bg_color": "#E8EEF4", "border": 1, "reading_order": 2})
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "reading_order": 2})
+    numbers = {fmt: book.add_format({"num_format": fmt, "valign": "top"})
+               for fmt in set(NUMBER_FORMATS.values())}
+    widths = _widths(columns, titles, cells)
+    # A format only where it changes what people see: wrapping for text longer than its
+    # column, separators for money and metres. Codes and dates need none: a cell never wraps
+    # unless told to. (Each formatted cell costs XlsxWriter about a fifth more.)
+    formats: list[Any] = []
+    for index, (key, typ) in enumerate(columns):
+        if typ == NUMBER:
+            fmt = numbers.get(NUMBER_FORMATS.get(key, ""))
+        elif typ not in WHOLE and widths[index] - 2 >= WIDE:
+            fmt = wrap
+        else:
+            fmt = None
+        formats.append(fmt)
+        sheet.set_column(index, index, widths[index], fmt)
     sheet.freeze_panes(1, 0)
-    for column, title in enumerate(headers(kind)):
-        sheet.write_string(0, column, title)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # as wide as one page, as many pages down as it takes
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+    sheet.set_row(0, LINE_POINTS * max(_lines(t, w) for t, w in zip(titles, widths, strict=True)))
+    for column, title in enumerate(titles):
+        sheet.write_string(0, column, title, header)
+    heights = _heights(columns, widths, cells)
+    if cells:
+        sheet.autofilter(0, 0, len(cells), len(columns) - 1)
     # Typed writes, never write(): its guessing would turn a finding typed as «=…» into a
     # formula and an address into a hyperlink.
-    numeric = [typ == NUMBER for _, typ in kind.columns]
+    numeric = [typ == NUMBER for _, typ in columns]
     write_number, write_string = sheet.write_number, sheet.write_string
-    for row, values in enumerate(table(kind, rows, tz), start=1):
+    for row, values in enumerate(cells, start=1):
+        if heights[row - 1] > 1:
+            sheet.set_row(row, LINE_POINTS * heights[row - 1])
         for column, value in enumerate(values):
             if value is None:
                 continue
             if numeric[column] and isinstance(value, int | float):
-                write_number(row, column, value)
+                write_number(row, column, value, formats[column])
             else:
-                write_string(row, column, str(value))
+                write_string(row, column, str(value), formats[column])
+
+
+def write_xlsx(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo,
+               detail: list[dict[str, Any]] | None = None) -> bytes:
+    """An XLSX workbook: the kind's sheet and, when it has one, its detail sheet."""
+    import xlsxwriter  # noqa: PLC0415 - only exports need it
+
+    buffer = io.BytesIO()
+    # constant_memory flushes each row to a temporary file: 50,000 rows never sit in memory.
+    # Every cell top-aligned by the default format: free, where a format per cell is not.
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True,
+                                        "default_format_properties": {
+                                            "font_name": "Calibri", "font_size": 11,
+                                            "valign": "top"}})
+    _sheet(book, t_plain(f"exports.kinds.{kind.name}"), kind.columns, headers(kind),
+           table(kind.columns, rows, tz))
+    if kind.detail is not None and detail is not None:
+        _sheet(book, t_plain(f"exports.sheets.{kind.detail.name}"), kind.detail.columns,
+               [t_plain(f"exports.columns.{key}") for key, _ in kind.detail.columns],
+               table(kind.detail.columns, detail, tz))
     book.close()
     return buffer.getvalue()
 
 
-def write_csv(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, CRLF line ends (what Excel expects)."""
+# What a spreadsheet would run as a formula (OWASP, "CSV injection"): =, +, -, @, tab, CR.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would take as a formula, with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(kind: ExportKind, rows: Iterable[dict[str, Any]], tz: ZoneInfo,
+              detail: list[dict[str, Any]] | None = None) -> bytes:
+    """CSV in UTF-8 with a byte-order mark, CRLF line ends (what Excel expects); every text
+    cell that would start a formula is neutralised (numbers stay numbers)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers(kind))
-    writer.writerows(table(kind, rows, tz))
+    writer.writerows([neutralise(v) for v in row] for row in table(kind.columns, rows, tz))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -305,10 +453,11 @@ def _zip(out: BinaryIO, name: str, data: bytes, media_dir: Path,
     """Writes the table and the media files into a ZIP; returns how many files were missing."""
     missing = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(name, data)
+        archive.writestr(safe_name(name), data)
         for inside, path in files:
             if path.is_file():
-                archive.write(path, f"media/{inside}", zipfile.ZIP_STORED)  # already compressed
+                entry = "/".join(safe_name(part) for part in f"media/{inside}".split("/"))
+                archive.write(path, entry, zipfile.ZIP_STORED)  # already compressed
             else:
                 missing += 1
     return missing
@@ -335,8 +484,9 @@ async def export(
             if size > max_media:
                 raise MediaTooBig(size)
     rows = await kind.rows(repos, w)
+    detail = await kind.detail.rows(repos, w) if kind.detail and fmt == "xlsx" else None
     # Writing 50,000 rows takes seconds: off the event loop, so the bot keeps answering.
-    data = await asyncio.to_thread(WRITERS[fmt], kind, rows, tz)
+    data = await asyncio.to_thread(WRITERS[fmt], kind, rows, tz, detail)
     if media_dir is None:
         out.write(data)
         return ExportResult(name, len(rows))

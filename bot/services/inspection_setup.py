@@ -7,8 +7,20 @@ from pathlib import Path
 
 from bot.db.repos import Repos
 from bot.i18n import parse_int, raw
-from bot.services.onboarding import ImportReport
+from bot.services.imports import (
+    Bounds,
+    Choices,
+    Duplicates,
+    ImportReport,
+    Problem,
+    Progress,
+    chunks,
+    coordinates,
+    no_progress,
+    write,
+)
 from bot.tabular import read_table
+from bot.text import match_key
 
 
 async def seed_inspection_defaults(repos: Repos) -> int:
@@ -32,32 +44,42 @@ async def seed_inspection_defaults(repos: Repos) -> int:
     return len(data["programme_order"])
 
 
-async def import_checklists(repos: Repos, now: datetime, path: Path) -> ImportReport:
+async def import_checklists(
+    repos: Repos, now: datetime, path: Path, *, dry_run: bool = False,
+    progress: Progress = no_progress,
+) -> ImportReport:
     """Replaces checklists from rows (programme, type, item[, required]) of a CSV/XLSX file.
 
-    Programmes and types are matched by the names people see and added when new; each type
-    named in the file gets exactly the file's items, in file order.
+    Programmes and types are matched by the names people see (any spelling of them) and added
+    when new; each type named in the file gets exactly the file's items, in file order.
     """
     report = ImportReport()
     rows = read_table(path, "checklists", {"programme", "type", "item"})
+    programmes = {match_key(p.name): p.name for p in await repos.programmes.programmes()}
+    known_types = {match_key(k.name): k for k in await repos.programmes.types()}
     by_type: dict[tuple[str, str], list[str]] = {}
     required: dict[str, int] = {}
-    for row in rows:
+    seen = Duplicates("item")
+    for row in progress(rows, "check"):
         v = row.values
         if not (v.get("programme") and v.get("type") and v.get("item")):
-            report.errors.append((row.line, "inspect_cli.missing_cell", {}))
+            report.reject(row.line, ("inspect_cli.missing_cell", {}))
             continue
+        programme = programmes.setdefault(match_key(v["programme"]), v["programme"])
+        known = known_types.get(match_key(v["type"]))
+        kind = known.name if known else v["type"]
         if v.get("required"):
             number = parse_int(v["required"])
             if number is None or not 0 <= number <= 31:
-                report.errors.append((row.line, "inspect_cli.bad_required",
-                                      {"value": v["required"]}))
+                report.reject(row.line, ("inspect_cli.bad_required", {"value": v["required"]}))
                 continue
-            required[v["programme"]] = number
-        by_type.setdefault((v["programme"], v["type"]), []).append(v["item"])
-    if report.errors or not by_type:
-        return report
-    async with repos.db.transaction():
+            required[programme] = number
+        if (problem := seen.check((match_key(kind), match_key(v["item"])), row.line)):
+            report.reject(row.line, problem)
+            continue
+        by_type.setdefault((programme, kind), []).append(v["item"])
+
+    async def work() -> None:
         programme_ids: dict[str, int] = {}
         for position, ((programme, kind), items) in enumerate(by_type.items(), start=1):
             if programme not in programme_ids:
@@ -65,57 +87,79 @@ async def import_checklists(repos: Repos, now: datetime, path: Path) -> ImportRe
                     name=programme, code=None, position=100 + position,
                     monthly_required=required.get(programme),
                 )
-            existed = await repos.programmes.type_by_name(kind) is not None
+            known = known_types.get(match_key(kind))
+            before = [i.text for i in await repos.programmes.checklist(known.id)] if known else None
+            if known is not None and before == items and known.programme_id == programme_ids[
+                    programme]:
+                report.unchanged += 1
+                continue
             type_id = await repos.programmes.upsert_type(
                 programme_id=programme_ids[programme], name=kind, code=None,
                 position=100 + position,
             )
             await repos.programmes.replace_checklist(type_id, items)
-            report.updated += existed
-            report.added += not existed
-        await repos.audit.record(now, None, "checklists.import", path.name,
-                                    types=len(by_type))
-    return report
+            report.updated += known is not None
+            report.added += known is None
+        await repos.audit.record(now, None, "checklists.import", path.name, types=len(by_type))
+
+    return await write(report, repos.db.transaction, work, dry_run=dry_run)
 
 
-def _coordinate(text: str, limit: float) -> float | str | None:
-    """A latitude/longitude cell: a float, None when empty, or "bad"."""
-    if not text:
-        return None
-    try:
-        value = float(text.replace("\u066b", "."))
-    except ValueError:
-        return "bad"
-    return value if -limit <= value <= limit else "bad"
-
-
-async def import_facilities(repos: Repos, now: datetime, path: Path) -> ImportReport:
+async def import_facilities(
+    repos: Repos, now: datetime, path: Path, *, bounds: Bounds, dry_run: bool = False,
+    progress: Progress = no_progress,
+) -> ImportReport:
     """Adds or updates facilities from rows (county, type, name, address, latitude, longitude)."""
     report = ImportReport()
     rows = read_table(path, "facilities", {"county", "type", "name"})
-    counties = {c.name: c.id for c in await repos.counties.all()}
-    types = {t.name: t.id for t in await repos.programmes.types()}
-    valid: list[tuple[int, int, str, str | None, float | None, float | None]] = []
-    for row in rows:
+    counties = Choices("county", ((c.name, c.id) for c in await repos.counties.all()))
+    kinds = await repos.programmes.types()
+    types = Choices("type", ((k.name, k.id) for k in kinds),
+                    aliases=[(k.code, k.id) for k in kinds if k.code])
+    existing = {(f.county_id, f.facility_type_id, match_key(f.name)): f
+                for f in await repos.facilities.for_import()}
+    seen = Duplicates("facility")
+    added: list[tuple[int, int, str, str | None, float | None, float | None]] = []
+    changed: list[tuple[int, str | None, float | None, float | None]] = []
+    for row in progress(rows, "check"):
         v = row.values
-        lat = _coordinate(v.get("latitude", ""), 90)
-        lon = _coordinate(v.get("longitude", ""), 180)
-        if v.get("county", "") not in counties:
-            report.errors.append(
-                (row.line, "import.unknown_county", {"value": v.get("county", "")}))
-        elif v.get("type", "") not in types:
-            report.errors.append(
-                (row.line, "inspect_cli.unknown_type", {"value": v.get("type", "")}))
+        county_id, type_id = counties.get(v.get("county", "")), types.get(v.get("type", ""))
+        point = coordinates(v.get("latitude", ""), v.get("longitude", ""), bounds)
+        problem: Problem | None = None
+        if county_id is None:
+            problem = counties.problem(v.get("county", ""))
+        elif type_id is None:
+            problem = types.problem(v.get("type", ""))
         elif not v.get("name"):
-            report.errors.append((row.line, "import.missing_name", {}))
-        elif lat == "bad" or lon == "bad" or (lat is None) != (lon is None):
-            report.errors.append((row.line, "inspect_cli.bad_coordinates",
-                                  {"value": f"{v.get('latitude', '')} {v.get('longitude', '')}"}))
+            problem = ("import.missing_name", {})
+        elif point is not None and isinstance(point[0], str):
+            problem = point  # type: ignore[assignment]
         else:
-            valid.append((counties[v["county"]], types[v["type"]], v["name"],
-                          v.get("address") or None, lat, lon))  # type: ignore[arg-type]
-    if valid:
-        report.added, report.updated = await repos.facilities.upsert_many(valid, now)
-        await repos.audit.record(now, None, "facilities.import", path.name,
-                                 added=report.added, updated=report.updated)
-    return report
+            problem = seen.check((county_id, type_id, match_key(v["name"])), row.line)
+        if problem is not None:
+            report.reject(row.line, problem)
+            continue
+        assert county_id is not None and type_id is not None
+        lat, lon = point if point is not None else (None, None)  # type: ignore[misc]
+        address = v.get("address") or None
+        before = existing.get((county_id, type_id, match_key(v["name"])))
+        if before is None:
+            added.append((county_id, type_id, v["name"], address, lat, lon))
+        elif (before.address, before.lat, before.lon, before.active) == (
+                address or before.address, lat if lat is not None else before.lat,
+                lon if lon is not None else before.lon, True):
+            report.unchanged += 1
+        else:
+            changed.append((before.id, address, lat, lon))
+    report.added, report.updated = len(added), len(changed)
+
+    async def work() -> None:
+        for chunk in progress(chunks(added), "write"):
+            await repos.facilities.upsert_many(list(chunk), now)
+        for facility_id, address, lat, lon in changed:
+            await repos.facilities.update_imported(facility_id, address, lat, lon)
+        if added or changed:
+            await repos.audit.record(now, None, "facilities.import", path.name,
+                                     added=report.added, updated=report.updated)
+
+    return await write(report, repos.db.transaction, work, dry_run=dry_run)

@@ -12,8 +12,17 @@ from zoneinfo import ZoneInfo
 
 from bot.db.repos import Repos
 from bot.domain import Invite, Person, Role
-from bot.i18n import normalize_input, raw
+from bot.i18n import raw, t_plain
 from bot.phones import normalize_phone
+from bot.services.imports import (
+    Choices,
+    Duplicates,
+    ImportReport,
+    Progress,
+    chunks,
+    no_progress,
+    write,
+)
 from bot.services.people import deputies_in_the_way, invite_used
 from bot.tabular import read_table
 
@@ -92,6 +101,8 @@ async def create_invite(
     if role is not Role.MEMBER:
         organisation_id = None
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    while token.startswith("-"):  # `invite --revoke -abc…` would read as an option
+        token = secrets.token_urlsafe(TOKEN_BYTES)
     async with repos.db.transaction():
         invite_id = await repos.invites.insert(
             token_hash=hash_token(token), hint=token[:6], role=role, county_id=county_id,
@@ -189,72 +200,78 @@ async def match_contact(
     return await repos.people.by_tg(tg_user_id)
 
 
-@dataclass
-class ImportReport:
-    added: int = 0
-    updated: int = 0
-    errors: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
-    # Lines held back: a second active deputy for a county, which an admin must confirm.
-    held: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
-
-
 async def import_people(
-    repos: Repos, now: datetime, path: Path, *, second_deputies: bool = False
+    repos: Repos, now: datetime, path: Path, *, dry_run: bool = False,
+    progress: Progress = no_progress, second_deputies: bool = False,
 ) -> ImportReport:
     """Pre-registers people from CSV/XLSX (phone, name, role, county, organisation). A deputy
     for a county that has an active deputy (or a second one in the file) is held back unless
     second_deputies says an admin confirmed it."""
     report = ImportReport()
     rows = read_table(path, "people", {"phone", "name", "role"})
-    counties = {c.name: c.id for c in await repos.counties.all()}
-    orgs = {o.name: o.id for o in await repos.organisations.all()}
-    roles = role_aliases()
-    valid: list[tuple[str, str, Role, int | None, int | None]] = []
-    for row in rows:
+    counties = Choices("county", ((c.name, c.id) for c in await repos.counties.all()))
+    orgs = Choices("organisation", ((o.name, o.id) for o in await repos.organisations.all()))
+    roles = role_choices()
+    seen = Duplicates("phone")
+    existing = await repos.people.preregistered()
+    new: list[tuple[str, str, Role, int | None, int | None]] = []
+    for row in progress(rows, "check"):
         v = row.values
         phone = normalize_phone(v.get("phone", ""))
-        role = roles.get(v.get("role", "").lower())
+        role = roles.get(v.get("role", ""))
         county_id = counties.get(v.get("county", ""))
         org_id = orgs.get(v.get("organisation", ""))
+        problem = None
         if phone is None:
-            report.errors.append((row.line, "import.bad_phone", {"value": v.get("phone", "")}))
+            problem = ("import.bad_phone", {"value": v.get("phone", "")})
         elif not v.get("name"):
-            report.errors.append((row.line, "import.missing_name", {}))
+            problem = ("import.missing_name", {})
         elif role is None:
-            report.errors.append((row.line, "import.bad_role", {"value": v.get("role", "")}))
+            problem = roles.problem(v.get("role", ""))
         elif role is Role.DEPUTY and county_id is None:
-            report.errors.append((row.line, "import.unknown_county", {"value": v.get("county", "")}))
+            problem = counties.problem(v.get("county", ""))
         elif role is Role.MEMBER and org_id is None:
-            report.errors.append(
-                (row.line, "import.unknown_organisation", {"value": v.get("organisation", "")})
-            )
+            problem = orgs.problem(v.get("organisation", ""))
         else:
-            valid.append((
-                phone, v["name"], role,
-                county_id if role is Role.DEPUTY else None,
-                org_id if role is Role.MEMBER else None,
-            ))
-            if role is Role.DEPUTY and not second_deputies and county_id is not None:
-                others = [p.name for p in await deputies_in_the_way(repos, county_id, phone)]
-                others += [n for ph, n, r, c, _ in valid[:-1] if r is Role.DEPUTY
-                           and c == county_id and ph != phone]
-                if others:
-                    valid.pop()
-                    report.held.append((row.line, "import.second_deputy", {
-                        "county": v.get("county", ""), "names": "\u060c ".join(others)}))
-    if valid:
-        report.added, report.updated = await repos.people.preregister_many(valid, now)
-        await repos.audit.record(
-            now, None, "people.import", str(path.name), added=report.added, updated=report.updated
-        )
-    return report
+            problem = seen.check(phone, row.line)
+        if problem is not None:
+            report.reject(row.line, problem)
+            continue
+        assert phone is not None and role is not None
+        values = (v["name"], role, county_id if role is Role.DEPUTY else None,
+                  org_id if role is Role.MEMBER else None)
+        if role is Role.DEPUTY and not second_deputies and county_id is not None:
+            others = [p.name for p in await deputies_in_the_way(repos, county_id, phone)]
+            others += [n for ph, n, r, c, _ in new if r is Role.DEPUTY and c == county_id
+                       and ph != phone]
+            if others:
+                report.held.append((row.line, "import.second_deputy", {
+                    "county": v.get("county", ""), "names": "\u060c ".join(others)}))
+                continue
+        before = existing.get(phone)
+        if before == values:
+            report.unchanged += 1
+            continue
+        report.added += before is None
+        report.updated += before is not None
+        new.append((phone, *values))
+
+    async def work() -> None:
+        for chunk in progress(chunks(new), "write"):
+            await repos.people.preregister_many(list(chunk), now)
+        if new:
+            await repos.audit.record(now, None, "people.import", str(path.name),
+                                     added=report.added, updated=report.updated)
+
+    return await write(report, repos.db.transaction, work, dry_run=dry_run)
 
 
-def role_aliases() -> dict[str, Role]:
-    """Accepted spellings of each role in import files (Latin and the catalogue's Persian)."""
-    aliases: dict[str, Role] = {}
-    for role in Role:
-        aliases[role.value] = role
-        for spelling in raw(f"headers.role_values.{role.value}"):
-            aliases[normalize_input(spelling).lower()] = role
-    return aliases
+def role_choices() -> Choices[Role]:
+    """Roles by the Latin value, its Persian name and the catalogue's other spellings."""
+    spellings = {role: raw(f"headers.role_values.{role.value}") for role in Role}
+    return Choices(
+        "role", ((spellings[role][0], role) for role in Role),
+        aliases=[(role.value, role) for role in Role]
+        + [(t_plain(f"roles.{role.value}"), role) for role in Role]
+        + [(spelling, role) for role in Role for spelling in spellings[role]],
+    )

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bot.callbacks import Report as ReportButtons
 from bot.db.repos import Repos
 from bot.db.repos.projects import DOMAINS, Project
 from bot.domain import Organisation, Person, Role
-from bot.i18n import normalize_input, raw, t, t_plain
+from bot.i18n import raw, t, t_plain
+from bot.jalali import add_months, format_date
 from bot.text import as_typed
-from bot.jalali import add_months, format_date, parse_date
 from bot.services.amounts import parse_amount
 from bot.services.notify import queue_text
+from bot.services.imports import (
+    Choices,
+    Duplicates,
+    ImportReport,
+    Problem,
+    Progress,
+    add_each,
+    jalali_date,
+    no_progress,
+    write,
+)
 from bot.tabular import read_table
+from bot.text import as_typed, match_key
 
 PROJECT_MONTHS = 3
 MAX_TITLE = 120
@@ -83,12 +96,18 @@ def clean_text(raw_text: str, limit: int) -> str | None:
     return text if 0 < len(text) <= limit and not text.startswith("/") else None
 
 
+def typed_text(raw_text: str, limit: int) -> str | None:
+    """One line as typed (bot.text.as_typed, spaces collapsed) within a length, or None."""
+    text = " ".join(as_typed(raw_text).split())
+    return text if 0 < len(text) <= limit and not text.startswith("/") else None
+
+
 async def add_organisation(
     repos: Repos, now: datetime, *, name: str, kind: str, county_id: int,
     registration_number: str | None, contact: str | None, actor_id: int | None,
 ) -> Organisation | None:
     """Registers an NGO or facilitation office; None when the name is unusable or taken."""
-    clean = clean_text(name, MAX_NAME)
+    clean = typed_text(name, MAX_NAME)
     if clean is None or kind not in ORG_KINDS or await repos.counties.get(county_id) is None:
         return None
     org = await repos.organisations.add(
@@ -107,7 +126,7 @@ async def add_project(
 ) -> int | None:
     """Creates a project (deadline defaults to three Jalali months) and tells the
     organisation's members, in one transaction; None if invalid or the title is taken."""
-    clean = clean_text(title, MAX_TITLE)
+    clean = typed_text(title, MAX_TITLE)
     deadline = deadline or default_deadline(start)
     if clean is None or domain not in DOMAINS or budget < 0 or deadline < start:
         return None
@@ -161,90 +180,121 @@ async def cancel_project(
     return project
 
 
-def domain_aliases() -> dict[str, str]:
-    """Accepted spellings of each domain in import files: code, Persian name, extra aliases."""
-    aliases: dict[str, str] = {}
+async def organisation_choices(repos: Repos) -> Choices[Organisation]:
+    """Every organisation, matched by any spelling of its name (bot.text.match_key)."""
+    return Choices("organisation", ((o.name, o) for o in await repos.organisations.all()))
+
+
+def domain_choices() -> Choices[str]:
+    """Project domains by their Persian names, codes and the catalogue's other spellings."""
     extra = raw("headers.domain_values")
-    for domain in DOMAINS:
-        for spelling in [domain, t_plain(f"domains.{domain}"), *extra.get(domain, [])]:
-            aliases[normalize_input(spelling).lower()] = domain
-    return aliases
+    return Choices(
+        "domain", ((t_plain(f"domains.{d}"), d) for d in DOMAINS),
+        aliases=[(d, d) for d in DOMAINS] + [(s, d) for d in DOMAINS for s in extra.get(d, [])],
+    )
 
 
-def kind_aliases() -> dict[str, str]:
-    """Accepted spellings of organisation kinds in import files."""
-    aliases = {kind: kind for kind in ORG_KINDS}
-    for kind, spellings in raw("headers.kind_values").items():
-        for spelling in spellings:
-            aliases[normalize_input(spelling).lower()] = kind
-    return aliases
+def kind_choices() -> Choices[str]:
+    """Organisation kinds by their Persian names and codes (ngo, office)."""
+    spellings = raw("headers.kind_values")
+    return Choices("kind", ((spellings[k][0], k) for k in ORG_KINDS),
+                   aliases=[(k, k) for k in ORG_KINDS]
+                   + [(s, k) for k in ORG_KINDS for s in spellings[k]])
 
 
-@dataclass
-class ImportResult:
-    added: int = 0
-    skipped: int = 0
-    errors: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
-
-
-async def import_organisations(repos: Repos, now: datetime, path: Path) -> ImportResult:
-    """Adds organisations from CSV/XLSX (name, kind, county, registration_number, contact)."""
-    result = ImportResult()
-    counties = {c.name: c.id for c in await repos.counties.all()}
-    kinds = kind_aliases()
-    for row in read_table(path, "organisations", {"name", "county"}):
+async def import_organisations(
+    repos: Repos, now: datetime, path: Path, *, dry_run: bool = False,
+    progress: Progress = no_progress,
+) -> ImportReport:
+    """Adds organisations from CSV/XLSX (name, kind, county, registration_number, contact);
+    one already registered under any spelling of its name is left unchanged."""
+    report = ImportReport()
+    rows = read_table(path, "organisations", {"name", "county"})
+    counties = Choices("county", ((c.name, c.id) for c in await repos.counties.all()))
+    kinds = kind_choices()
+    existing = {match_key(o.name) for o in await repos.organisations.all()}
+    seen = Duplicates("organisation")
+    new: list[dict[str, Any]] = []
+    for row in progress(rows, "check"):
         v = row.values
-        kind = kinds.get((v.get("kind") or "ngo").lower())
+        kind = kinds.get(v.get("kind") or ORG_KINDS[0])
         county_id = counties.get(v.get("county", ""))
+        problem: Problem | None = None
         if kind is None:
-            result.errors.append((row.line, "project_cli.bad_kind", {"value": v.get("kind", "")}))
+            problem = kinds.problem(v.get("kind", ""))
         elif county_id is None:
-            result.errors.append((row.line, "project_cli.unknown_county", {"value": v["county"]}))
-        elif await repos.organisations.by_name(v["name"]) is not None:
-            result.skipped += 1
-        elif await add_organisation(
-            repos, now, name=v["name"], kind=kind, county_id=county_id,
-            registration_number=v.get("registration_number"), contact=v.get("contact"),
-            actor_id=None,
-        ):
-            result.added += 1
+            problem = counties.problem(v.get("county", ""))
+        elif typed_text(v.get("name", ""), MAX_NAME) is None:
+            problem = ("project_cli.bad_name", {"value": v.get("name", "")})
         else:
-            result.errors.append((row.line, "project_cli.bad_name", {"value": v["name"]}))
-    return result
+            problem = seen.check(match_key(v["name"]), row.line)
+        if problem is not None:
+            report.reject(row.line, problem)
+        elif match_key(v["name"]) in existing:
+            report.unchanged += 1
+        else:
+            new.append({"name": v["name"], "kind": kind, "county_id": county_id,
+                        "registration_number": v.get("registration_number"),
+                        "contact": v.get("contact")})
+    report.added = len(new)
+
+    async def work() -> None:
+        await add_each(new, progress, partial(add_organisation, repos, now, actor_id=None))
+
+    return await write(report, repos.db.transaction, work, dry_run=dry_run)
 
 
-async def import_projects(repos: Repos, now: datetime, path: Path) -> ImportResult:
-    """Adds projects from CSV/XLSX (organisation, title, domain, budget, start, deadline)."""
-    result = ImportResult()
-    domains = domain_aliases()
-    required = {"organisation", "title", "domain", "budget", "start"}
-    for row in read_table(path, "projects", required):
+async def import_projects(
+    repos: Repos, now: datetime, path: Path, *, dry_run: bool = False,
+    progress: Progress = no_progress,
+) -> ImportReport:
+    """Adds projects from CSV/XLSX (organisation, title, domain, budget, start, deadline);
+    one the organisation already has under any spelling of its title is left unchanged."""
+    report = ImportReport()
+    rows = read_table(path, "projects", {"organisation", "title", "domain", "budget", "start"})
+    orgs = Choices("organisation", ((o.name, o.id) for o in await repos.organisations.all()))
+    domains = domain_choices()
+    titles: dict[int, set[str]] = {}
+    seen = Duplicates("project")
+    new: list[dict[str, Any]] = []
+    for row in progress(rows, "check"):
         v = row.values
-        org = await repos.organisations.by_name(v.get("organisation", ""))
-        domain = domains.get(v.get("domain", "").lower())
+        org_id, domain = orgs.get(v.get("organisation", "")), domains.get(v.get("domain", ""))
         budget = parse_amount(v.get("budget", ""))
-        start = parse_date(v.get("start", ""))
-        deadline = parse_date(v["deadline"]) if v.get("deadline") else None
-        error: tuple[str, str] | None = None
-        if org is None:
-            error = ("project_cli.unknown_organisation", v.get("organisation", ""))
+        start = jalali_date(v.get("start", ""))
+        deadline = jalali_date(v["deadline"]) if v.get("deadline") else None
+        problem: Problem | None = None
+        if org_id is None:
+            problem = orgs.problem(v.get("organisation", ""))
         elif domain is None:
-            error = ("project_cli.bad_domain", v.get("domain", ""))
+            problem = domains.problem(v.get("domain", ""))
         elif budget is None:
-            error = ("project_cli.bad_budget", v.get("budget", ""))
-        elif start is None or (v.get("deadline") and deadline is None):
-            error = ("project_cli.bad_date", v.get("start", "") + " " + v.get("deadline", ""))
-        if error is not None:
-            result.errors.append((row.line, error[0], {"value": error[1]}))
-            continue
-        assert org is not None and domain is not None and budget is not None and start
-        if await repos.projects.by_title(org.id, v["title"]) is not None:
-            result.skipped += 1
-        elif await add_project(
-            repos, now, organisation_id=org.id, title=v["title"], domain=domain, budget=budget,
-            start=start, deadline=deadline, actor_id=None,
-        ):
-            result.added += 1
+            problem = ("project_cli.bad_budget", {"value": v.get("budget", "")})
+        elif not isinstance(start, date):
+            problem = start
+        elif deadline is not None and not isinstance(deadline, date):
+            problem = deadline
+        elif deadline is not None and deadline < start:
+            problem = ("imports.deadline_before_start", {"value": v["deadline"]})
+        elif typed_text(v.get("title", ""), MAX_TITLE) is None:
+            problem = ("project_cli.bad_project", {"value": v.get("title", "")})
         else:
-            result.errors.append((row.line, "project_cli.bad_project", {"value": v["title"]}))
-    return result
+            problem = seen.check((org_id, match_key(v["title"])), row.line)
+        if problem is not None:
+            report.reject(row.line, problem)
+            continue
+        assert org_id is not None
+        if org_id not in titles:
+            titles[org_id] = {match_key(p.title)
+                              for p in await repos.projects.of_organisation(org_id)}
+        if match_key(v["title"]) in titles[org_id]:
+            report.unchanged += 1
+            continue
+        new.append({"organisation_id": org_id, "title": v["title"], "domain": domain,
+                    "budget": budget, "start": start, "deadline": deadline})
+    report.added = len(new)
+
+    async def work() -> None:
+        await add_each(new, progress, partial(add_project, repos, now, actor_id=None))
+
+    return await write(report, repos.db.transaction, work, dry_run=dry_run)

@@ -25,7 +25,8 @@ SEQUENCE = ("percent", "done", "files", "spent", "people")  # what "change a ste
 MAX_TEXT = 3000
 MAX_FILES = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024
-DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic",
+                  "image/heif")
 
 
 def after(draft: Draft, step: str) -> str:

@@ -33,6 +33,25 @@ def _where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(sql for sql, _ in used), [value for _, value in used]
 
 
+# Each photo of a visit: when it came, whether forwarded, and whether the same file was sent
+# for an earlier visit.
+PHOTO_FACTS = (
+    "SELECT p.inspection_id, p.received_at, p.forwarded, EXISTS (SELECT 1"
+    " FROM inspection_photos q JOIN inspections j ON j.id = q.inspection_id"
+    " WHERE q.sha256 = p.sha256 AND q.inspection_id != p.inspection_id"
+    " AND j.confirmed_at < i.confirmed_at) AS used_before"
+    " FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id"
+)
+
+
+def _visits(w: Window) -> tuple[str, list[Any]]:
+    """The WHERE clause of the visits (alias i) of the window's periods and county."""
+    return _where([
+        ("i.period >= ?", w.first_period), ("i.period <= ?", w.last_period),
+        ("i.county_id = ?", w.county_id),
+    ])
+
+
 class ExportRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -43,15 +62,12 @@ class ExportRepo:
 
     async def inspections(self, w: Window) -> list[dict[str, Any]]:
         """Confirmed visits of the periods, with names and the number of photos."""
-        where, params = _where([
-            ("i.period >= ?", w.first_period), ("i.period <= ?", w.last_period),
-            ("i.county_id = ?", w.county_id),
-        ])
+        where, params = _visits(w)
         return await self._rows(
             "SELECT i.id, i.tracking, i.period, c.name AS county, d.name AS deputy,"
             " g.name AS programme, ft.name AS facility_type, f.name AS facility,"
             " i.started_at, i.confirmed_at, i.location_status, i.location_note, i.lat, i.lon,"
-            " i.distance_m, i.severity, i.evidence, i.findings,"
+            " i.location_at, i.distance_m, i.severity, i.evidence, i.findings,"
             " (SELECT count(*) FROM inspection_photos p WHERE p.inspection_id = i.id) AS photos"
             " FROM inspections i JOIN counties c ON c.id = i.county_id"
             " JOIN people d ON d.id = i.deputy_id JOIN programmes g ON g.id = i.programme_id"
@@ -61,14 +77,35 @@ class ExportRepo:
 
     async def inspection_media(self, w: Window) -> list[dict[str, Any]]:
         """Photo files of the same visits: tracking, path under MEDIA_DIR."""
-        where, params = _where([
-            ("i.period >= ?", w.first_period), ("i.period <= ?", w.last_period),
-            ("i.county_id = ?", w.county_id),
-        ])
+        where, params = _visits(w)
         return await self._rows(
             "SELECT i.tracking, p.path FROM inspection_photos p"
             " JOIN inspections i ON i.id = p.inspection_id" + where
             + " ORDER BY i.confirmed_at, i.id, p.id", params)
+
+    async def inspection_answers(self, w: Window) -> list[dict[str, Any]]:
+        """Checklist answers of the same visits, one row per item, in checklist order."""
+        where, params = _visits(w)
+        return await self._rows(
+            "SELECT i.id AS inspection_id, i.tracking, ft.name AS facility_type,"
+            " f.name AS facility, a.position, a.item_text, a.answer"
+            " FROM inspection_answers a JOIN inspections i ON i.id = a.inspection_id"
+            " JOIN facility_types ft ON ft.id = i.facility_type_id"
+            " JOIN facilities f ON f.id = i.facility_id" + where
+            + " ORDER BY i.confirmed_at, i.id, a.position", params)
+
+    async def inspection_photo_facts(self, w: Window) -> list[dict[str, Any]]:
+        """Each photo of the same visits: when it came, whether it was forwarded, and whether
+        the same file (SHA-256) was already sent for an earlier visit (used_before).
+
+        When perceptual photo hashes are stored (issue 13), used_before can count
+        near-duplicates here as well; evidence_reasons reads only this column."""
+        where, params = _visits(w)
+        return await self._rows(PHOTO_FACTS + where + " ORDER BY p.inspection_id, p.id", params)
+
+    async def record_photo_facts(self, inspection_id: int) -> list[dict[str, Any]]:
+        """The same facts for the photos of one visit (its printed record)."""
+        return await self._rows(PHOTO_FACTS + " WHERE i.id = ? ORDER BY p.id", [inspection_id])
 
     async def follow_ups(self, w: Window) -> list[dict[str, Any]]:
         """Follow-ups opened in the window, with the visit they came from."""
@@ -141,6 +178,7 @@ class ExportRepo:
         row = await self.db.fetchone(
             "SELECT i.*, c.name AS county, d.name AS deputy, g.name AS programme,"
             " ft.name AS facility_type, f.name AS facility, f.address AS facility_address,"
+            " f.lat AS facility_lat, f.lon AS facility_lon,"
             " u.status AS follow_up_status, u.due_at AS follow_up_due"
             " FROM inspections i JOIN counties c ON c.id = i.county_id"
             " JOIN people d ON d.id = i.deputy_id JOIN programmes g ON g.id = i.programme_id"
@@ -159,7 +197,8 @@ class ExportRepo:
         ])
         return await self._rows(
             "SELECT b.id AS broadcast, b.queued_at, a.name AS sender, b.audience,"
-            " b.text_html, b.ack_required, p.name AS recipient, c.name AS county,"
+            " b.text_html, b.media_kind AS attachment, b.ack_required, p.name AS recipient,"
+            " c.name AS county,"
             " o.status AS delivery, o.sent_at, r.acked_at"
             " FROM broadcast_recipients r JOIN broadcasts b ON b.id = r.broadcast_id"
             " JOIN people a ON a.id = b.created_by JOIN people p ON p.id = r.person_id"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -18,6 +19,20 @@ def _facility(r: aiosqlite.Row) -> Facility:
         r["id"], r["county_id"], r["facility_type_id"], r["name"], r["address"], r["lat"],
         r["lon"], from_db(r["last_visit_at"]) if r["last_visit_at"] else None,
     )
+
+
+@dataclass(frozen=True)
+class ImportedFacility:
+    """What an import compares a line with (inactive facilities too)."""
+
+    id: int
+    county_id: int
+    facility_type_id: int
+    name: str
+    address: str | None
+    lat: float | None
+    lon: float | None
+    active: bool
 
 
 class FacilityRepo:
@@ -72,6 +87,26 @@ class FacilityRepo:
         found = await self.find(county_id, type_id, name)
         assert found is not None
         return found
+
+    async def for_import(self) -> list[ImportedFacility]:
+        """Every facility, active or not, as an import compares it."""
+        rows = await self.db.fetchall(
+            "SELECT id, county_id, facility_type_id, name, address, lat, lon, active"
+            " FROM facilities"
+        )
+        return [ImportedFacility(r["id"], r["county_id"], r["facility_type_id"], r["name"],
+                                 r["address"], r["lat"], r["lon"], bool(r["active"]))
+                for r in rows]
+
+    async def update_imported(
+        self, facility_id: int, address: str | None, lat: float | None, lon: float | None
+    ) -> None:
+        """An imported line's new address and coordinates (empty cells keep the old ones)."""
+        await self.db.execute(
+            "UPDATE facilities SET address = coalesce(?, address), lat = coalesce(?, lat),"
+            " lon = coalesce(?, lon), active = 1 WHERE id = ?",
+            (address, lat, lon, facility_id),
+        )
 
     async def upsert_many(
         self, rows: list[tuple[int, int, str, str | None, float | None, float | None]],

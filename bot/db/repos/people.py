@@ -144,6 +144,15 @@ class PeopleRepo:
             )
             return cursor.rowcount == 1
 
+    async def preregistered(self) -> dict[str, tuple[str, Role, int | None, int | None]]:
+        """Phone → (name, role, county, organisation) of everyone with a phone (for imports)."""
+        rows = await self.db.fetchall(
+            "SELECT phone, name, role, county_id, organisation_id FROM people"
+            " WHERE phone IS NOT NULL"
+        )
+        return {r["phone"]: (r["name"], Role(r["role"]), r["county_id"], r["organisation_id"])
+                for r in rows}
+
     async def preregister_many(
         self, rows: list[tuple[str, str, Role, int | None, int | None]], now: datetime
     ) -> tuple[int, int]:
