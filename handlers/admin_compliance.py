@@ -1,12 +1,12 @@
 """/compliance [month] and /rank: the county league of a Jalali month.
 
-Admins get the whole league (as many messages as it needs) and the bar chart; a deputy gets
-the own county's line and rank only, whatever is typed.
+Admins get the whole league (as many messages as it needs) and the bar chart, drawn in a
+worker process while the bot goes on answering (handlers/heavy.py); a deputy gets the own
+county's line and rank only, whatever is typed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 from telegram import Update
@@ -15,10 +15,13 @@ from telegram.ext import CommandHandler, MessageHandler
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Role
+from bot.heavy_jobs import chart_png
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
 from bot.services.compliance import league
 from bot.services.compliance_views import county_text, league_texts
+from bot.workers import Lane, workers
+from handlers.heavy import prepare
 from handlers.menus import menu_button
 
 
@@ -38,19 +41,25 @@ async def show_league(update: Update, context: BotContext) -> None:
         await message.reply_text(t("compliance.bad_month"))
         return
     person = await person_of(update, context)
-    table = await league(context.repos, month, context.now(), context.settings.tz)
     if person.role is Role.DEPUTY:
+        table = await league(context.repos, month, context.now(), context.settings.tz)
         await message.reply_text(county_text(table, person.county_id or 0))
         return
-    for text in league_texts(table):
-        await message.reply_text(text)
-    if table.lines:
-        from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
+    chat_id = update.effective_chat.id
 
-        await message.reply_photo(
-            io.BytesIO(await asyncio.to_thread(league_chart, table)),
-            caption=t_plain("compliance.chart_caption", month=month.label()),
-        )
+    async def work() -> None:
+        # The league is read here (a few milliseconds); the chart is drawn in a worker process.
+        table = await league(context.repos, month, context.now(), context.settings.tz)
+        for text in league_texts(table):
+            await context.bot.send_message(chat_id, text)
+        if table.lines:
+            png = await workers(context.bot_data).run(Lane.HEAVY, chart_png, table)
+            await context.bot.send_photo(
+                chat_id, io.BytesIO(png),
+                caption=t_plain("compliance.chart_caption", month=month.label()))
+
+    await prepare(update, context, f"league:{person.id}:{month.key()}", work,
+                  say_preparing=False)
 
 
 def build_handlers() -> list:

@@ -26,6 +26,8 @@ from bot.i18n import normalize_input, t, t_plain
 from bot.inspection_domain import Severity
 from bot.jalali import format_datetime
 from bot.services import inspections as svc
+from bot.services import photo_evidence
+from bot.services.photo_evidence import stored_facts
 from bot.services.inspection_views import distance_text
 from handlers.checkin_steps import (
     ANSWERS,
@@ -259,12 +261,17 @@ async def photo_received(update: Update, context: BotContext) -> int:
         return await ask_photos(update, count)
     if (stored := await download_image(context, message, image)) is None:
         return ASK_PHOTOS
-    count = await svc.add_photo(context.repos, context.now(), draft, {
+    photo = {
         "sha256": stored.sha256, "path": stored.path, "size": stored.size,
         "file_id": image.media.file_id, "file_unique_id": image.media.file_unique_id,
         "mime_type": image.mime, "source": image.source,
         "forwarded": message.forward_origin is not None, "sent_at": to_db(message.date),
-    })
+        **stored_facts(stored.facts.as_dict()),
+    }
+    # A photo of an earlier visit or follow-up (any county): kept, marked, and said at once.
+    if earlier := await photo_evidence.mark_used_before(context.repos, photo):
+        await say(update, t("evidence.used_before_now", tracking=svc.show_tracking(earlier)))
+    count = await svc.add_photo(context.repos, context.now(), draft, photo)
     return await ask_photos(update, count)
 
 

@@ -16,7 +16,13 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.context import BotContext
-from scheduler import broadcast_progress, broadcast_reminders, inspection_reminders, month_close
+from scheduler import (
+    broadcast_progress,
+    broadcast_reminders,
+    follow_ups,
+    inspection_reminders,
+    month_close,
+)
 from scheduler.backups import daily_backup
 from scheduler.outbox import OutboxWorker
 from scheduler.project_reminders import office_reports, project_deadlines
@@ -32,6 +38,8 @@ PERIODIC_TASKS: list[PeriodicTask] = [
     office_reports,
     broadcast_reminders.task,
     month_close.task,
+    follow_ups.task,
+    follow_ups.backfill,
 ]
 
 # The daily backup goes last, after everything people are owed has been queued.

@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.sandbox import fake_api
+from bot.workers import jobs
 from bot.sandbox.fake_api import QUERY_ANSWERED, Call, Fault  # noqa: F401 - used by tests
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Nazer", "username": "nazer_test_bot"}
@@ -80,11 +81,15 @@ class ChatSim:
         return {"message_id": next(self._message_ids), "date": self._date(),
                 "chat": self._chat(), "from": self._user(), **content}
 
-    async def feed(self, update: dict[str, Any]) -> list[Call]:
-        """Processes one raw update; returns the calls the bot made in response."""
+    async def feed(self, update: dict[str, Any], *, settle: bool = True) -> list[Call]:
+        """Processes one raw update; returns the calls the bot made in response. With settle
+        (as a person who waits for the answer), requests prepared in the background (records,
+        charts, exports: bot/workers.py) are waited for too."""
         self._seen = len(self.api.calls)
         update = {"update_id": next(self._update_ids), **update}
         await self.app.process_update(Update.de_json(update, self.app.bot))
+        if settle:
+            await jobs(self.app.bot_data).idle()
         return self.api.calls[self._seen :]
 
     async def send(self, text: str) -> list[Call]:

@@ -100,7 +100,7 @@ async def _inspection_media(repos: Repos, window: Window) -> list[tuple[str, str
     ("location_status", enum(labels("location"))), ("location_note", TEXT),
     ("lat", NUMBER), ("lon", NUMBER), ("distance_m", NUMBER),
     ("severity", enum(labels("severity"))), ("evidence", enum(labels("evidence"))),
-    ("findings", TEXT), ("photos", NUMBER),
+    ("findings", TEXT), ("photos", NUMBER), ("used_before", TEXT),
 ), media=_inspection_media)
 async def inspections(repos: Repos, window: Window) -> list[dict[str, Any]]:
     """Confirmed visits of the months."""
@@ -117,11 +117,18 @@ async def _follow_up_media(repos: Repos, window: Window) -> list[tuple[str, str]
     ("tracking", TEXT), ("county", TEXT), ("facility", TEXT),
     ("severity", enum(labels("severity"))), ("status", enum(labels("follow_up_status"))),
     ("opened_at", DATETIME), ("due_at", DATETIME), ("closed_at", DATETIME),
-    ("closed_by", TEXT), ("close_note", TEXT),
+    ("closed_by", TEXT), ("close_note", TEXT), ("overdue_days", NUMBER),
 ), media=_follow_up_media)
 async def follow_ups(repos: Repos, window: Window) -> list[dict[str, Any]]:
-    """Follow-ups opened in the months."""
-    return await repos.exports.follow_ups(window)
+    """Follow-ups opened in the months; an open one past its due day with its days overdue."""
+    rows = await repos.exports.follow_ups(window)
+    if window.as_of and window.zone:
+        tz = ZoneInfo(window.zone)
+        today = from_db(window.as_of).astimezone(tz).date()
+        for row in rows:
+            late = (today - from_db(row["due_at"]).astimezone(tz).date()).days
+            row["overdue_days"] = late if row["status"] == "open" and late > 0 else None
+    return rows
 
 
 @export_kind("projects", columns=(
@@ -173,7 +180,7 @@ async def broadcasts(repos: Repos, window: Window) -> list[dict[str, Any]]:
 
 # The window ------------------------------------------------------------------------------------
 def window(first: JalaliMonth | None, last: JalaliMonth | None, county_id: int | None,
-           tz: ZoneInfo) -> Window:
+           tz: ZoneInfo, now: datetime | None = None) -> Window:
     """The bounds of the months first..last (either may be open) in every form a kind needs."""
     start = end = first_day = last_day = None
     if first is not None:
@@ -183,7 +190,8 @@ def window(first: JalaliMonth | None, last: JalaliMonth | None, county_id: int |
         end = to_db(datetime.combine(last.last_day + timedelta(days=1), time(0), tzinfo=tz))
         last_day = last.last_day.isoformat()
     return Window(first.key() if first else None, last.key() if last else None,
-                  start, end, first_day, last_day, county_id)
+                  start, end, first_day, last_day, county_id,
+                  to_db(now) if now else None, tz.key)
 
 
 # Cells -----------------------------------------------------------------------------------------
@@ -317,15 +325,15 @@ def _zip(out: BinaryIO, name: str, data: bytes, media_dir: Path,
 async def export(
     repos: Repos, kind_name: str, out: BinaryIO, *, first: JalaliMonth | None,
     last: JalaliMonth | None, county_id: int | None, fmt: str, tz: ZoneInfo,
-    media_dir: Path | None = None, max_media: int | None = None,
+    media_dir: Path | None = None, max_media: int | None = None, now: datetime | None = None,
 ) -> ExportResult:
     """Writes the export to `out`; with media_dir, a ZIP of the table and the files it names.
 
     With max_media, MediaTooBig is raised before anything is written when the media files
-    add up to more bytes than that.
+    add up to more bytes than that. `now` gives open follow-ups their days overdue.
     """
     kind = KINDS[kind_name]
-    w = window(first, last, county_id, tz)
+    w = window(first, last, county_id, tz, now)
     name = file_name(kind_name, first, last, fmt)
     files: list[tuple[str, Path]] = []
     if media_dir is not None and kind.media is not None:

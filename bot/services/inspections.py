@@ -7,6 +7,7 @@ checklist item belongs to the type. Handlers only parse and reply.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 
-from bot.clock import from_db, to_db
+from bot.clock import to_db
 from bot.db.repos import Repos
 from bot.db.repos.inspections import Draft
 from bot.domain import Person, Role
@@ -22,7 +23,6 @@ from bot.i18n import fa_digits, t, t_plain
 from bot.inspection_domain import (
     Answer,
     ChecklistItem,
-    Evidence,
     Facility,
     FacilityType,
     Inspection,
@@ -30,7 +30,8 @@ from bot.inspection_domain import (
     Severity,
 )
 from bot.jalali import TEHRAN, JalaliMonth, format_datetime, local_date
-from bot.services.evidence import PhotoFact, distance_m, evidence_strength
+from bot.services.evidence import distance_m
+from bot.services.photo_evidence import assess_draft
 from bot.services.notify import queue_text
 
 MAX_PHOTOS = 10
@@ -301,16 +302,6 @@ def show_tracking(tracking: str) -> str:
     return fa_digits(tracking)
 
 
-def _evidence(location: dict[str, Any], photos: list[dict[str, Any]]) -> Evidence:
-    live = location.get("status") == "live"
-    return evidence_strength(
-        location_live=live,
-        distance=location.get("distance_m"),
-        location_at=from_db(location["at"]) if live else None,
-        photos=[PhotoFact(from_db(p["received_at"]), bool(p.get("forwarded"))) for p in photos],
-    )
-
-
 @dataclass(frozen=True)
 class Confirmed:
     inspection: Inspection
@@ -342,6 +333,8 @@ async def confirm(
         d = taken.data
         location = d["location"]
         severity = Severity(d["severity"])
+        # Checked again here: another visit may have stored the same picture meanwhile.
+        assessment = await assess_draft(repos, d)
         sequence = await repos.inspections.next_sequence(month.key())
         inspection_id = await repos.inspections.insert(
             tracking=tracking_code(month, sequence), draft_id=taken.id, period=month.key(),
@@ -352,7 +345,8 @@ async def confirm(
             lat=location.get("lat"), lon=location.get("lon"),
             location_sent_at=location.get("sent_at"), location_at=location.get("at"),
             distance_m=location.get("distance_m"), severity=severity.value,
-            findings=d.get("findings"), evidence=_evidence(location, d["photos"]).value,
+            findings=d.get("findings"), evidence=assessment.level.value,
+            evidence_reasons=json.dumps(assessment.as_json(), ensure_ascii=False),
         )
         await repos.inspections.add_photos(inspection_id, d["photos"])
         await repos.inspections.add_answers(inspection_id, [

@@ -20,6 +20,7 @@ from bot.db.repos import Repos
 from bot.fonts import latin_font, persian_font
 from bot.i18n import fa_digits, t_plain
 from bot.jalali import format_datetime
+from bot.services.evidence_views import used_before_mark
 from bot.services.inspection_views import distance_text
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 14.0
@@ -44,7 +45,9 @@ async def load_record(repos: Repos, inspection_id: int, media_dir: Path) -> Reco
     if visit is None:
         return None
     answers = await repos.inspections.answers(inspection_id)
-    photos = [media_dir / p["path"] for p in await repos.inspections.photos(inspection_id)]
+    # The bounded working copy (bot/images.py) where there is one, never a huge original.
+    photos = [media_dir / (p["work_path"] or p["path"])
+              for p in await repos.inspections.photos(inspection_id)]
     return Record(visit, answers, photos)
 
 
@@ -166,7 +169,9 @@ def render(record: Record, tz: ZoneInfo, now: datetime) -> bytes:
                              kind=v["facility_type"])),
         ("address", v["facility_address"] or "-"),
         ("location", _location(v)),
-        ("evidence", t_plain(f"exports.labels.evidence.{v['evidence']}")),
+        ("evidence", " — ".join(filter(None, (
+            t_plain(f"exports.labels.evidence.{v['evidence']}"),
+            used_before_mark(v.get("evidence_reasons")))))),
         ("severity", severity),
     ):
         pdf.pair(t_plain(f"pdf_record.labels.{key}"), value)

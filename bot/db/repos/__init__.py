@@ -9,8 +9,10 @@ from bot.db.repos.audit import AuditRepo
 from bot.db.repos.broadcasts import BroadcastRepo
 from bot.db.repos.compliance import ComplianceRepo
 from bot.db.repos.counties import CountyRepo
+from bot.db.repos.evidence import EvidenceRepo
 from bot.db.repos.exports import ExportRepo
 from bot.db.repos.facilities import FacilityRepo
+from bot.db.repos.follow_ups import FollowUpRepo
 from bot.db.repos.inspections import InspectionRepo
 from bot.db.repos.invites import InviteRepo
 from bot.db.repos.organisations import OrganisationRepo
@@ -42,6 +44,8 @@ class Repos:
     broadcasts: BroadcastRepo
     compliance: ComplianceRepo
     exports: ExportRepo
+    evidence: EvidenceRepo
+    follow_ups: FollowUpRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -63,4 +67,6 @@ class Repos:
             broadcasts=BroadcastRepo(db),
             compliance=ComplianceRepo(db),
             exports=ExportRepo(db),
+            evidence=EvidenceRepo(db),
+            follow_ups=FollowUpRepo(db),
         )
