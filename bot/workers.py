@@ -114,10 +114,15 @@ class Jobs:
         if not task.cancelled() and task.exception() is not None:  # handled by the work itself
             log.error("job %s failed", key, exc_info=task.exception())
 
-    async def idle(self) -> None:
-        """Waits until nothing is being prepared (tests; shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+    def tasks(self) -> set[asyncio.Task[None]]:
+        """What is being prepared now."""
+        return set(self._tasks.values())
+
+    async def idle(self, ignore: set[asyncio.Task[None]] | frozenset[asyncio.Task[None]]
+                   = frozenset()) -> None:
+        """Waits until nothing is being prepared but the tasks in `ignore` (tests; shutdown)."""
+        while pending := [task for task in self._tasks.values() if task not in ignore]:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def close(self) -> None:
         """Cancels what is still running (the person may ask again after a restart)."""
