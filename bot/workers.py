@@ -26,6 +26,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,15 +45,25 @@ class Lane(StrEnum):
 
 SIZES = {Lane.QUICK: 1, Lane.HEAVY: 2}
 NICENESS = 5
+PARENT_CHECK_SECONDS = 1.0
 
 _pools: dict[Lane, ProcessPoolExecutor] = {}
 
 
-def _init_worker() -> None:
-    """In each worker: lower priority than the bot, and leave Ctrl-C to the parent."""
+def _init_worker(parent: int) -> None:
+    """In each worker: lower priority than the bot, leave Ctrl-C to the parent, and end when
+    the parent is gone (after kill -9 nothing else would end it: the worker holds both ends
+    of its own job queue, so it never sees the queue close)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _pool(lane: Lane) -> ProcessPoolExecutor:
@@ -59,7 +71,7 @@ def _pool(lane: Lane) -> ProcessPoolExecutor:
     if pool is None:
         # spawn, not fork: the bot's process has threads (aiosqlite's), which fork copies badly.
         pool = ProcessPoolExecutor(SIZES[lane], mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker)
+                                   initializer=_init_worker, initargs=(os.getpid(),))
         _pools[lane] = pool
     return pool
 

@@ -40,12 +40,6 @@ def assessment_text(assessment: Assessment) -> str:
     return "\n".join(lines)
 
 
-def reasons_plain(reasons: list[Reason]) -> str:
-    """The reasons as one plain line (exports, the printed record)."""
-    return "; ".join(reason_text(r) for r in reasons)
-
-
-
 def used_before_mark(stored_reasons: str | None) -> str:
     """«photo used before (in …)» for a visit whose photos were found earlier; '' otherwise."""
     for reason in reasons_of(stored_reasons):
