@@ -24,6 +24,7 @@ from bot.persistence import SqlitePersistence
 from bot.services.counties import seed_counties
 from bot.services.inspection_setup import seed_inspection_defaults
 from bot.services.onboarding import TokenThrottle
+from bot.workers import jobs
 from handlers import all_handlers
 from handlers.menus import STRANGER_COMMANDS, bot_commands
 from scheduler import outbox_worker, schedule_jobs
@@ -125,7 +126,8 @@ async def post_stop(app: Application) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    """Closes the database."""
+    """Stops the requests still being prepared, then closes the database."""
+    await jobs(app.bot_data).close()
     await app.bot_data["repos"].db.close()
 
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bot.cli_common import fail, helptext, refuse
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repos import Repos
 from bot.i18n import t_plain
@@ -63,6 +64,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings, repos: Repos)
         result = await export(
             repos, args.kind, out, first=first or None, last=last or None, county_id=county_id,
             fmt=args.fmt, tz=settings.tz, media_dir=settings.media_dir if args.media else None,
+            now=SystemClock().now(),
         )
     partial.replace(target)
     print(t_plain("export_cli.done", path=str(target), rows=result.rows,

@@ -1,14 +1,14 @@
 """/compliance [month] [county | help] and /rank: the county league of a Jalali month.
 
 Admins get the whole league (as many messages as it needs, a drill-down button for each
-county) and the bar chart; `/compliance NAME` or a county's button shows what produced its
-score; `/compliance help` explains the formula. A deputy gets the own county's score, its
-parts and what would raise it, whatever is typed.
+county) and the bar chart, drawn in a worker process while the bot goes on answering
+(handlers/heavy.py); `/compliance NAME` or a county's button shows what produced its score;
+`/compliance help` explains the formula. A deputy gets the own county's score, its parts and
+what would raise it, whatever is typed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 
@@ -18,6 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Role
+from bot.heavy_jobs import chart_png
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
 from bot.services.compliance import league
@@ -28,6 +29,8 @@ from bot.services.compliance_views import (
     league_messages,
 )
 from bot.text import latin_digits, match_key
+from bot.workers import Lane, workers
+from handlers.heavy import prepare
 from handlers.keyboards import rows_keyboard
 from handlers.menus import menu_button
 
@@ -79,13 +82,18 @@ async def show_league(update: Update, context: BotContext) -> None:
     for item in league_messages(table):
         markup = rows_keyboard(item.buttons) if item.buttons else None
         await message.reply_text(item.text, reply_markup=markup)
-    if table.lines:
-        from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
+    if not table.lines:
+        return
+    chat_id = update.effective_chat.id
 
-        await message.reply_photo(
-            io.BytesIO(await asyncio.to_thread(league_chart, table)),
-            caption=t_plain("compliance.chart_caption", month=month.label()),
-        )
+    async def chart() -> None:
+        png = await workers(context.bot_data).run(Lane.HEAVY, chart_png, table)
+        await context.bot.send_photo(
+            chat_id, io.BytesIO(png),
+            caption=t_plain("compliance.chart_caption", month=month.label()))
+
+    await prepare(update, context, f"league:{person.id}:{month.key()}", chart,
+                  say_preparing=False)
 
 
 @require_role(Role.ADMIN)

@@ -9,18 +9,19 @@ require_role.
 
 from __future__ import annotations
 
-import io
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.auth import refuse, require_role
+from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Role
 from bot.domain import County
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
-from bot.services.exports import KINDS, MediaTooBig, export
+from bot.heavy_jobs import export_file
+from bot.services.exports import KINDS
+from bot.workers import Lane, workers
+from handlers.heavy import prepare
 from handlers.keyboards import grid
 from handlers.menus import menu_button
 
@@ -122,28 +123,30 @@ async def send_export(update: Update, context: BotContext) -> None:
     if kind not in KINDS or period not in PERIODS or fmt not in FORMATS or county is False:
         await refuse(update)
         return
-    await query.answer()
-    await query.edit_message_text(t("exports.preparing"))
+    person = await person_of(update, context)
     first, last = months(period, current_month(context.now(), context.settings.tz))
-    buffer = io.BytesIO()
-    try:
-        result = await export(
-            context.repos, kind, buffer, first=first, last=last,
-            county_id=county.id if county else None,
-            fmt="csv" if fmt == "csv" else "xlsx", tz=context.settings.tz,
-            media_dir=context.settings.media_dir if fmt == "zip" else None, max_media=MAX_UPLOAD,
-        )
-    except MediaTooBig:
-        result = None
-    if result is None or buffer.tell() > MAX_UPLOAD:
-        await update.effective_message.reply_text(t("exports.too_big", kind=kind))
-        return
-    await update.effective_message.reply_document(
-        InputFile(buffer.getvalue(), filename=result.name),
-        caption=t("exports.caption", kind=t_plain(f"exports.kinds.{kind}"), rows=result.rows,
-                  scope=_scope(county), span=t_plain(f"exports.periods.{period}")),
-    )
+    chat_id = update.effective_chat.id
+    settings = context.settings
 
+    async def work() -> None:
+        # Rows, cells and the file are all made in a worker process that reads the database
+        # itself (bot/heavy_jobs.py), so 50,000 rows never hold up anyone's updates.
+        made = await workers(context.bot_data).run(
+            Lane.HEAVY, export_file, settings.database_path, kind, first, last,
+            county.id if county else None, "csv" if fmt == "csv" else "xlsx", settings.tz,
+            settings.media_dir if fmt == "zip" else None, MAX_UPLOAD, context.now())
+        if made is None or len(made[0]) > MAX_UPLOAD:
+            await context.bot.send_message(chat_id, t("exports.too_big", kind=kind))
+            return
+        data, result = made
+        await context.bot.send_document(
+            chat_id, InputFile(data, filename=result.name),
+            caption=t("exports.caption", kind=t_plain(f"exports.kinds.{kind}"), rows=result.rows,
+                      scope=_scope(county), span=t_plain(f"exports.periods.{period}")))
+
+    if await prepare(update, context, f"export:{person.id}:{query.data}", work,
+                     say_preparing=False):
+        await query.edit_message_text(t("exports.preparing"))
 
 def build_handlers() -> list:
     """/export, its menu entry and the four button steps."""

@@ -25,6 +25,10 @@ from bot.i18n import t, t_plain
 from bot.inspection_domain import Severity
 from bot.jalali import format_datetime
 from bot.services import inspections as svc
+from bot.services import photo_evidence
+from bot.services.photo_evidence import stored_facts
+from bot.services import photo_evidence
+from bot.services.photo_evidence import stored_facts
 from bot.services.inspection_views import distance_text
 from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
 from bot.text import as_typed
@@ -156,12 +160,17 @@ async def photo_received(turn: Turn) -> Outcome:
         return "photos"
     if (stored := await download_image(turn.context, turn.message, image)) is None:
         return STAY
-    svc.add_photo(turn.now(), turn.draft, {
+    photo = {
         "sha256": stored.sha256, "path": stored.path, "size": stored.size,
         "file_id": image.media.file_id, "file_unique_id": image.media.file_unique_id,
         "mime_type": image.mime, "source": image.source,
         "forwarded": turn.message.forward_origin is not None, "sent_at": to_db(turn.message.date),
-    })
+        **stored_facts(stored.facts.as_dict()),
+    }
+    # A photo of an earlier visit or follow-up (any county): kept, marked, and said at once.
+    if earlier := await photo_evidence.mark_used_before(turn.repos, photo):
+        await turn.say(t("evidence.used_before_now", tracking=svc.show_tracking(earlier)))
+    svc.add_photo(turn.now(), turn.draft, photo)
     return "photos"
 
 

@@ -1,12 +1,14 @@
 """The printed record (PDF) of a visit: «/record TRACKING» or the 📄 button under /month.
 
+It is drawn in a worker process (handlers/heavy.py): the bot goes on answering everyone
+meanwhile, and a second tap while it is being drawn is told so.
+
 Admins may have any visit's record; a deputy only the records of visits they made
 themselves. The id in the button is checked against that on the server.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 from telegram import InputFile, Update
@@ -15,7 +17,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Person, Role
+from bot.heavy_jobs import record_pdf
 from bot.i18n import fa_digits, normalize_input, t
+from bot.workers import Lane, workers
+from handlers.heavy import prepare
 
 
 def may_have(person: Person, visit: dict) -> bool:
@@ -24,9 +29,10 @@ def may_have(person: Person, visit: dict) -> bool:
 
 
 async def _send(update: Update, context: BotContext, inspection_id: int) -> bool:
-    """Renders and sends the record; False when it does not exist or is not theirs."""
-    # fpdf2 is loaded on the first record, not at start-up (bench/footprint.py).
-    from bot.services.pdf_record import Letterhead, file_name, load_record, render  # noqa: PLC0415
+    """Starts the record in a worker process (it is sent when ready); False when the visit
+    does not exist or is not theirs."""
+    # fpdf2 is loaded in the worker process only (bench/footprint.py).
+    from bot.services.pdf_record import Letterhead, file_name, load_record  # noqa: PLC0415
 
     person = await person_of(update, context)
     settings = context.settings
@@ -34,12 +40,17 @@ async def _send(update: Update, context: BotContext, inspection_id: int) -> bool
                                Letterhead.of(settings.province_name, settings.office_name))
     if record is None or not may_have(person, record.visit):
         return False
-    data = await asyncio.to_thread(render, record, context.settings.tz, context.now())
     tracking = record.visit["tracking"]
-    await update.effective_message.reply_document(
-        InputFile(io.BytesIO(data), filename=file_name(tracking)),
-        caption=t("pdf_record.caption", tracking=fa_digits(tracking)),
-    )
+    chat_id = update.effective_chat.id
+
+    async def work() -> None:
+        data = await workers(context.bot_data).run(
+            Lane.HEAVY, record_pdf, record, context.settings.tz, context.now())
+        await context.bot.send_document(
+            chat_id, InputFile(io.BytesIO(data), filename=file_name(tracking)),
+            caption=t("pdf_record.caption", tracking=fa_digits(tracking)))
+
+    await prepare(update, context, f"record:{person.id}:{inspection_id}", work)
     return True
 
 
@@ -58,11 +69,8 @@ async def record_command(update: Update, context: BotContext) -> None:
 @require_role(Role.ADMIN, Role.DEPUTY)
 async def record_button(update: Update, context: BotContext) -> None:
     """The 📄 button: checks the visit is the person's to see, then sends the record."""
-    query = update.callback_query
-    if not await _send(update, context, int(query.data.split(":")[1])):
+    if not await _send(update, context, int(update.callback_query.data.split(":")[1])):
         await refuse(update)
-        return
-    await query.answer()
 
 
 def build_handlers() -> list:

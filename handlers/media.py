@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Document, Message, PhotoSize
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotContext
 from bot.i18n import t
+from bot.images import MAX_PIXELS, ImageFacts, analyse, pixel_count
 from bot.media_store import StoredFile, store_media
 from bot.services.file_kinds import sniff
 from bot.services.inspections import MAX_FILE_BYTES
+from bot.workers import Lane, workers
+
+log = logging.getLogger(__name__)
 
 
 def file_of(message: Message):  # noqa: ANN201 - PhotoSize | Document | Voice | None
@@ -80,8 +85,16 @@ def image_of(message: Message) -> Image:
     return Image(message.document, "document", message.document.mime_type or "")
 
 
-async def download_image(context: BotContext, message: Message, image: Image) -> StoredFile | None:
-    """Downloads and stores the image; None (after asking for a smaller one) when too big."""
+@dataclass(frozen=True)
+class KeptImage(StoredFile):
+    """A stored image and what it says about itself (EXIF, perceptual hash, working copy)."""
+
+    facts: ImageFacts = field(default_factory=ImageFacts)
+
+
+async def download_image(context: BotContext, message: Message, image: Image) -> KeptImage | None:
+    """Downloads, checks and stores the image, and reads it in a worker process; None (after
+    saying why) when it is too big to download or has more pixels than MAX_PIXELS."""
     if image.too_big:
         await message.reply_text(t("inspections.photo_too_big"))
         return None
@@ -90,5 +103,18 @@ async def download_image(context: BotContext, message: Message, image: Image) ->
     except BadRequest:  # "file is too big" when Telegram did not announce the size
         await message.reply_text(t("inspections.photo_too_big"))
         return None
+    pixels = pixel_count(bytes(data))  # the header only: nothing is decoded yet
+    if pixels is not None and pixels > MAX_PIXELS:
+        await message.reply_text(t("evidence.too_many_pixels", megapixels=pixels // 1_000_000,
+                                   limit=MAX_PIXELS // 1_000_000))
+        return None
     suffix = mimetypes.guess_extension(image.mime) or ".jpg"
-    return store_media(context.settings.media_dir, bytes(data), suffix)
+    stored = store_media(context.settings.media_dir, bytes(data), suffix)
+    try:
+        facts = await workers(context.bot_data).run(
+            Lane.QUICK, analyse, str(context.settings.media_dir), stored.path,
+            context.clock.tz.key)
+    except Exception:  # the photo is kept; the back-fill reads it later (phash stays NULL)
+        log.exception("could not read image %s", stored.path)
+        facts = ImageFacts(phash=None)
+    return KeptImage(stored.sha256, stored.path, stored.size, facts)

@@ -41,12 +41,12 @@ COMMANDS: dict[Role, list[str]] = {
         "commands.broadcasts",
         "commands.projects", "commands.review", "commands.add_organisation",
         "commands.add_project", "commands.plan", "commands.holidays", "commands.counties",
-        "commands.compliance", "commands.export", "commands.record",
+        "commands.compliance", "commands.export", "commands.record", "commands.followups",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.DEPUTY: [
-        "commands.inspect", "commands.month", "commands.projects", "commands.review",
-        "commands.rank",
+        "commands.inspect", "commands.month", "commands.followups", "commands.projects",
+        "commands.review", "commands.rank",
         "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.MEMBER: [

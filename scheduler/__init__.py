@@ -20,6 +20,7 @@ from scheduler import (
     broadcast_progress,
     broadcast_reminders,
     calendar,
+    follow_ups,
     inspection_reminders,
     month_close,
 )
@@ -39,6 +40,8 @@ PERIODIC_TASKS: list[PeriodicTask] = [
     office_reports,
     broadcast_reminders.task,
     month_close.task,
+    follow_ups.task,
+    follow_ups.backfill,
 ]
 
 # The daily backup goes last, after everything people are owed has been queued.

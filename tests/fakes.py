@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.sandbox import fake_api
+from bot.workers import jobs
 from bot.sandbox.fake_api import QUERY_ANSWERED, Call, Fault  # noqa: F401 - used by tests
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Nazer", "username": "nazer_test_bot"}
@@ -80,21 +81,26 @@ class ChatSim:
         return {"message_id": next(self._message_ids), "date": self._date(),
                 "chat": self._chat(), "from": self._user(), **content}
 
-    async def feed(self, update: dict[str, Any]) -> list[Call]:
-        """Processes one raw update; returns the calls the bot made in response."""
+    async def feed(self, update: dict[str, Any], *, settle: bool = True) -> list[Call]:
+        """Processes one raw update; returns the calls the bot made in response. With settle
+        (as a person who waits for the answer), what the update started in the background (a
+        record, a chart, an export: bot/workers.py) is waited for too."""
         self._seen = len(self.api.calls)
         update = {"update_id": next(self._update_ids), **update}
+        running = jobs(self.app.bot_data).tasks()
         await self.app.process_update(Update.de_json(update, self.app.bot))
+        if settle:  # what this update started, not what others are waiting for
+            await jobs(self.app.bot_data).idle(ignore=running)
         return self.api.calls[self._seen :]
 
-    async def send(self, text: str) -> list[Call]:
+    async def send(self, text: str, *, settle: bool = True) -> list[Call]:
         """Types and sends text (a /command gets its bot_command entity)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
-        return await self.feed({"message": self.message(**content)})
+        return await self.feed({"message": self.message(**content)}, settle=settle)
 
     async def send_contact(self, phone: str, user_id: int | None = None) -> list[Call]:
         """Shares a contact card (by default the person's own)."""
@@ -146,13 +152,14 @@ class ChatSim:
                    "is_animated": False, "is_video": False, "type": "regular"}
         return await self.feed({"message": self.message(sticker=sticker)})
 
-    async def click(self, data: str, message_id: int | None = None) -> list[Call]:
+    async def click(self, data: str, message_id: int | None = None, *,
+                    settle: bool = True) -> list[Call]:
         """Presses an inline button with this callback_data (forged data is allowed)."""
         message = {"message_id": message_id or self.last_bot_message_id(), "date": self._date(),
                    "chat": self._chat(), "from": BOT_USER, "text": "..."}
         query = {"id": str(next(self._update_ids)), "from": self._user(),
                  "chat_instance": str(self.chat_id), "data": data, "message": message}
-        return await self.feed({"callback_query": query})
+        return await self.feed({"callback_query": query}, settle=settle)
 
     async def press(self, label: str) -> list[Call]:
         """Presses the inline button with this label on the latest keyboard."""

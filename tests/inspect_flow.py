@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from bot.domain import Person
 from bot.inspection_domain import Facility, FacilityType, Programme
 from tests.conftest import Harness
@@ -53,6 +55,9 @@ async def answer_all(bot: Harness, chat: ChatSim, type_id: int, code: str = "y")
     await chat.click("ci:ad")
 
 
+_VISITS = itertools.count(1)
+
+
 async def full_checkin(
     bot: Harness, chat: ChatSim, deputy: Person, facility: Facility, *,
     findings: str | None = None, severity: str = "minor", photos: int = 2,
@@ -60,8 +65,10 @@ async def full_checkin(
     """Runs a check-in up to the summary (not confirmed)."""
     await pick_facility(bot, chat, facility)
     await chat.send_location(*NEAR)
+    visit = next(_VISITS)  # each visit's own photos: the same bytes twice are "used before"
     for n in range(photos):
-        await chat.send_photo(f"p{deputy.id}-{n}", data=f"jpeg-{deputy.id}-{n}".encode(),
+        await chat.send_photo(f"p{deputy.id}-{visit}-{n}",
+                              data=f"jpeg-{deputy.id}-{visit}-{n}".encode(),
                               media_group_id="album1")
     await chat.click("ci:pd")
     await answer_all(bot, chat, facility.facility_type_id)

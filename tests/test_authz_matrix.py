@@ -69,6 +69,7 @@ COMMANDS: dict[str, frozenset[str]] = {
     "rank": DEPUTIES | ADMINS,
     "export": ADMINS,
     "record": DEPUTIES | ADMINS,
+    "followups": DEPUTIES | ADMINS,
 }
 
 
@@ -108,7 +109,12 @@ CALLBACKS: dict[str, Cb] = {
     "ci:a:#:*": Cb(DEPUTIES, "checklist_items", scoped=False),
     "ci:ok:#": Cb(DEPUTIES, "flow_drafts"),
     "ci:*": Cb(DEPUTIES),
+    # Follow-ups: the county's deputy closes; admins extend (any county) and list by county.
     "fu:c:#": Cb(DEPUTIES, "follow_ups"),
+    "fu:ok:#": Cb(DEPUTIES, "follow_ups"),
+    "fu:e:#": Cb(ADMINS, "follow_ups"),
+    "fu:d:#:#": Cb(ADMINS, "follow_ups"),
+    "fu:l:#:#": Cb(DEPUTIES | ADMINS, "counties"),
     "fu:x": Cb(REGISTERED),
     # Organisations and projects (admin).
     "ao:k:*": Cb(ADMINS),

@@ -67,14 +67,14 @@ async def test_inspections_xlsx_cell_by_cell(bot: Harness) -> None:
         "Rafsanjan slaughterhouse", "1405/09/02 11:10", "1405/09/02 11:30",
         t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
         label("severity.none"), label("evidence.strong"), reasons(), None, checklist(slaughter),
-        0, 0,
+        0, None,
     ]
     assert rows[2] == [
         KER_SLAUGHTERHOUSE, "1405/09", KERMAN, "Kazem", food, slaughter,
         "Kerman slaughterhouse", "1405/09/03 11:10", "1405/09/03 11:30",
         t_plain("exports.labels.location.live"), None, NEAR[0], NEAR[1], 111.2,
         label("severity.serious"), label("evidence.strong"), reasons(photos=2), FINDINGS,
-        checklist(slaughter), 2, 0,
+        checklist(slaughter), 2, None,
     ]
     assert [r[0][-4:] for r in rows[1:]] == ["0003", "0001", "0004", "0005", "0006", "0002"]
     assert [r[15] for r in rows[1:]] == [t_plain(f"exports.labels.evidence.{e}") for e in
@@ -121,7 +121,7 @@ async def test_csv_is_utf8_with_bom_and_same_cells(bot: Harness) -> None:
     assert rows[1] == [
         KER_SLAUGHTERHOUSE, KERMAN, "Kerman slaughterhouse", label("severity.serious"),
         t_plain("exports.labels.follow_up_status.open"), "1405/09/03 11:30", "1405/09/10 11:30",
-        "", "", "",
+        "", "", "", "",
     ]
     assert len(rows) == 2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from bot.domain import Role
-from bot.i18n import fa_digits, t
+from bot.i18n import fa_digits, t, t_plain
 from bot.jalali import format_date
 from scheduler.inspection_reminders import RNG_KEY
 from tests.conftest import ADMIN_ID
@@ -43,6 +43,9 @@ async def test_month_status_and_closing_a_follow_up(bot, settings):
     await chat.send("متن به جای عکس")
     assert chat.last_text() == t("follow_ups.photo_expected")
     await chat.send_photo("fix1", data=b"fixed")
+    assert chat.buttons()[0] == (t_plain("follow_ups.confirm_button"), f"fu:ok:{item.id}")
+    assert (await bot.repos.inspections.follow_up(item.id)).status == "open"
+    await chat.click(f"fu:ok:{item.id}")
     assert chat.last_text() == t("follow_ups.closed", tracking=fa_digits(visit.tracking))
     closed = await bot.repos.inspections.follow_up(item.id)
     assert closed.status == "closed"

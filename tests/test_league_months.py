@@ -10,6 +10,7 @@ from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth
 from scheduler.inspection_reminders import RNG_KEY
 from tests.conftest import ADMIN_ID, Harness
+from tests.images import jpeg, photo
 from tests.inspect_flow import add_facility, confirm_data, full_checkin
 from tests.people import register
 from tests.test_inspection_reminders import at
@@ -56,7 +57,8 @@ async def test_the_working_county_leads_and_idle_ones_rank_below_or_not_at_all(b
     bot.clock.set(at(1405, 9, 5, 10, 0))
     await kerman.click(f"fu:c:{follow_up.id}")
     await kerman.send("\u062a\u0639\u0645\u06cc\u0631 \u0634\u062f")
-    await kerman.send_photo("fixed", data=b"jpeg-fixed")
+    await kerman.send_photo("fixed", data=jpeg(photo(77)))  # a fresh photo, then the confirm
+    await kerman.click(f"fu:ok:{follow_up.id}")
     assert (await bot.repos.inspections.follow_up(follow_up.id)).status == "closed"
 
     # 1 Dey: the close of Azar reaches the admin without asking.

@@ -426,6 +426,11 @@ class Sandbox:
     async def feed(self, update: dict[str, Any]) -> None:
         """Processes one update, delivers the outbox, prints what the bot did."""
         await self.app.process_update(Update.de_json(update, self.app.bot))
+        # A record, a chart or an export is prepared in the background: one person at the
+        # terminal waits for it, as they would in the app.
+        from bot.workers import jobs  # noqa: PLC0415
+
+        await jobs(self.app.bot_data).idle()
         await self.deliver()
 
     async def deliver(self, heading: str | None = None, buttons: bool = True) -> bool:

@@ -38,6 +38,7 @@ from bot.db.repos.exports import Window
 from bot.i18n import raw, t_plain
 from bot.jalali import JalaliMonth, to_jalali
 from bot.services.evidence_reasons import evidence_reasons, photo_facts
+from bot.services.evidence_views import reason_text, reasons_of
 from bot.services.file_names import safe_name
 
 TAGS = re.compile(r"<[^>]+>")
@@ -128,7 +129,7 @@ CHECKLIST = Detail("checklist", (
     ("lat", NUMBER), ("lon", NUMBER), ("distance_m", NUMBER),
     ("severity", enum(labels("severity"))), ("evidence", enum(labels("evidence"))),
     ("evidence_reasons", TEXT), ("findings", TEXT), ("checklist", TEXT), ("photos", NUMBER),
-    ("photos_used_before", NUMBER),
+    ("used_before", TEXT),
 ), media=_inspection_media, detail=CHECKLIST)
 async def inspections(repos: Repos, window: Window) -> list[dict[str, Any]]:
     """Confirmed visits of the months, with their checklist answers and evidence reasons."""
@@ -141,11 +142,15 @@ async def inspections(repos: Repos, window: Window) -> list[dict[str, Any]]:
         answers.setdefault(a["inspection_id"], []).append(t_plain(
             "exports.checklist_line", n=a["position"], item=a["item_text"],
             answer=t_plain(f"answers.{a['answer']}")))
+    separator = t_plain("exports.reason_separator")
     for row in rows:
-        facts = photo_facts(row, photos.get(row["id"], []))
-        row["evidence_reasons"] = t_plain("exports.reason_separator").join(
-            evidence_reasons(row, facts))
-        row["photos_used_before"] = facts.used_before
+        # The reasons kept at confirmation (bot/services/evidence.py); a visit stored before
+        # they were kept gets them explained from its stored facts.
+        stored = reasons_of(row.pop("stored_reasons", None))
+        row["evidence_reasons"] = separator.join(
+            [reason_text(r) for r in stored] if stored
+            else evidence_reasons(row, photo_facts(row, photos.get(row["id"], []))))
+        row["used_before"] = " ".join((row.get("used_before") or "").split(",")) or None
         row["checklist"] = "\n".join(answers.get(row["id"], []))
     return rows
 
@@ -161,11 +166,18 @@ async def _follow_up_media(repos: Repos, window: Window) -> list[tuple[str, str]
     ("tracking", CODE), ("county", TEXT), ("facility", TEXT),
     ("severity", enum(labels("severity"))), ("status", enum(labels("follow_up_status"))),
     ("opened_at", DATETIME), ("due_at", DATETIME), ("closed_at", DATETIME),
-    ("closed_by", TEXT), ("close_note", TEXT),
+    ("closed_by", TEXT), ("close_note", TEXT), ("overdue_days", NUMBER),
 ), media=_follow_up_media)
 async def follow_ups(repos: Repos, window: Window) -> list[dict[str, Any]]:
-    """Follow-ups opened in the months."""
-    return await repos.exports.follow_ups(window)
+    """Follow-ups opened in the months; an open one past its due day with its days overdue."""
+    rows = await repos.exports.follow_ups(window)
+    if window.as_of and window.zone:
+        tz = ZoneInfo(window.zone)
+        today = from_db(window.as_of).astimezone(tz).date()
+        for row in rows:
+            late = (today - from_db(row["due_at"]).astimezone(tz).date()).days
+            row["overdue_days"] = late if row["status"] == "open" and late > 0 else None
+    return rows
 
 
 @export_kind("projects", columns=(
@@ -219,7 +231,7 @@ async def broadcasts(repos: Repos, window: Window) -> list[dict[str, Any]]:
 
 # The window ------------------------------------------------------------------------------------
 def window(first: JalaliMonth | None, last: JalaliMonth | None, county_id: int | None,
-           tz: ZoneInfo) -> Window:
+           tz: ZoneInfo, now: datetime | None = None) -> Window:
     """The bounds of the months first..last (either may be open) in every form a kind needs."""
     start = end = first_day = last_day = None
     if first is not None:
@@ -229,7 +241,8 @@ def window(first: JalaliMonth | None, last: JalaliMonth | None, county_id: int |
         end = to_db(datetime.combine(last.last_day + timedelta(days=1), time(0), tzinfo=tz))
         last_day = last.last_day.isoformat()
     return Window(first.key() if first else None, last.key() if last else None,
-                  start, end, first_day, last_day, county_id)
+                  start, end, first_day, last_day, county_id,
+                  to_db(now) if now else None, tz.key)
 
 
 # Cells -----------------------------------------------------------------------------------------
@@ -466,15 +479,15 @@ def _zip(out: BinaryIO, name: str, data: bytes, media_dir: Path,
 async def export(
     repos: Repos, kind_name: str, out: BinaryIO, *, first: JalaliMonth | None,
     last: JalaliMonth | None, county_id: int | None, fmt: str, tz: ZoneInfo,
-    media_dir: Path | None = None, max_media: int | None = None,
+    media_dir: Path | None = None, max_media: int | None = None, now: datetime | None = None,
 ) -> ExportResult:
     """Writes the export to `out`; with media_dir, a ZIP of the table and the files it names.
 
     With max_media, MediaTooBig is raised before anything is written when the media files
-    add up to more bytes than that.
+    add up to more bytes than that. `now` gives open follow-ups their days overdue.
     """
     kind = KINDS[kind_name]
-    w = window(first, last, county_id, tz)
+    w = window(first, last, county_id, tz, now)
     name = file_name(kind_name, first, last, fmt)
     files: list[tuple[str, Path]] = []
     if media_dir is not None and kind.media is not None:

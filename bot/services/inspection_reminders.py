@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.db.repos import Repos
 from bot.domain import Person, Role
-from bot.i18n import Safe, t, t_plain
+from bot.i18n import Safe, fa_digits, t, t_plain
 from bot.inspection_domain import PlanEntry, Programme
 from bot.jalali import JalaliMonth, format_date, local_date
 from bot.services.notify import queue_text
@@ -138,7 +138,23 @@ async def county_table(repos: Repos, month: JalaliMonth, programmes: list[Progra
             for p in programmes
         )
         lines.append(t("insp_reminders.table_line", county=county.name, cells=cells))
-    return t("insp_reminders.county_table", month=month.label(), lines=Safe("\n".join(lines)))
+    table = t("insp_reminders.county_table", month=month.label(), lines=Safe("\n".join(lines)))
+    return table + await reused_block(repos, month)
+
+
+REUSED_LINES = 15  # the digest names at most this many; the export has them all
+
+
+async def reused_block(repos: Repos, month: JalaliMonth) -> str:
+    """The month's visits with a photo used before, for the admins' digest ('' if none)."""
+    rows = await repos.evidence.reused_in_period(month.key())
+    if not rows:
+        return ""
+    lines = [t("evidence.digest_line", tracking=fa_digits(r["tracking"]), county=r["county"],
+               earlier=fa_digits(r["used_before"])) for r in rows[:REUSED_LINES]]
+    if len(rows) > REUSED_LINES:
+        lines.append(t("evidence.digest_more", count=len(rows) - REUSED_LINES))
+    return "\n\n" + t("evidence.digest", lines=Safe("\n".join(lines)))
 
 
 async def _render(

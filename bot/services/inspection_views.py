@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.collation import sort_key
@@ -9,8 +10,9 @@ from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person
 from bot.i18n import Safe, fa_digits, fa_number, t, t_plain
-from bot.inspection_domain import ChecklistItem
-from bot.jalali import JalaliMonth, format_date, format_datetime
+from bot.inspection_domain import ChecklistItem, FollowUp
+from bot.jalali import JalaliMonth, format_date, format_datetime, local_date
+from bot.services.follow_ups import overdue_days
 from bot.services.inspection_reminders import programme_lines, statuses
 
 ANSWER_MARKS = {"yes": "inspections.mark_yes", "no": "inspections.mark_no",
@@ -69,7 +71,16 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
     )
 
 
-async def month_text(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo) -> str:
+def _overdue(item: FollowUp, today: date | None, tz: ZoneInfo) -> str:
+    """« — overdue N days» after a follow-up's line ('' while it is not overdue)."""
+    days = overdue_days(item, today, tz) if today else 0
+    return t("follow_ups.overdue_suffix", days=days) if days else ""
+
+
+async def month_text(
+    repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo,
+    now: datetime | None = None,
+) -> str:
     """The deputy's month: required against done per programme, visits, open follow-ups."""
     programmes = await repos.programmes.programmes()
     [status] = await statuses(repos, month, [person], programmes)
@@ -81,12 +92,15 @@ async def month_text(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneI
         for v in visits
     ) or t("insp_month.no_visits")
     follow_ups = await repos.inspections.open_follow_ups(person.county_id)
+    today = local_date(now, tz) if now else None
     follow_lines = "\n".join(
         t("insp_month.follow_up_line", tracking=fa_digits(f.tracking), facility=f.facility_name,
           severity=t_plain(f"inspections.severity_{f.severity.value}"),
-          due=format_datetime(f.due_at, tz))
+          due=format_datetime(f.due_at, tz)) + _overdue(f, today, tz)
         for f in follow_ups
     ) or t("insp_month.no_follow_ups")
+    if follow_ups:
+        follow_lines += "\n" + t("follow_ups.month_link")
     return t("insp_month.status", month=month.label(),
              programmes=Safe(programme_lines(status, programmes)),
              visits=Safe(visit_lines), follow_ups=Safe(follow_lines))

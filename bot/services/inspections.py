@@ -7,13 +7,14 @@ checklist item belongs to the type. Handlers only parse and reply.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, from_db, to_db
+from bot.clock import Clock, to_db
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person, Role
@@ -21,13 +22,13 @@ from bot.i18n import fa_digits, t, t_plain
 from bot.inspection_domain import (
     Answer,
     ChecklistItem,
-    Evidence,
     Facility,
     Inspection,
     Severity,
 )
 from bot.jalali import JalaliMonth, format_datetime
-from bot.services.evidence import PhotoFact, distance_m, evidence_strength
+from bot.services.evidence import distance_m
+from bot.services.photo_evidence import assess_draft
 from bot.services.notify import queue_text
 from bot.steps import SUMMARY, Outcome, Refuse
 
@@ -321,16 +322,6 @@ def show_tracking(tracking: str) -> str:
     return fa_digits(tracking)
 
 
-def _evidence(location: dict[str, Any], photos: list[dict[str, Any]]) -> Evidence:
-    live = location.get("status") == "live"
-    return evidence_strength(
-        location_live=live,
-        distance=location.get("distance_m"),
-        location_at=from_db(location["at"]) if live else None,
-        photos=[PhotoFact(from_db(p["received_at"]), bool(p.get("forwarded"))) for p in photos],
-    )
-
-
 @dataclass(frozen=True)
 class Confirmed:
     inspection: Inspection
@@ -361,6 +352,8 @@ async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> 
         d = taken.data
         location = d["location"]
         severity = Severity(d["severity"])
+        # Checked again here: another visit may have stored the same picture meanwhile.
+        assessment = await assess_draft(repos, d)
         sequence = await repos.inspections.next_sequence(month.key())
         inspection_id = await repos.inspections.insert(
             tracking=tracking_code(month, sequence), draft_id=taken.id, period=month.key(),
@@ -371,7 +364,8 @@ async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> 
             lat=location.get("lat"), lon=location.get("lon"),
             location_sent_at=location.get("sent_at"), location_at=location.get("at"),
             distance_m=location.get("distance_m"), severity=severity.value,
-            findings=d.get("findings"), evidence=_evidence(location, d["photos"]).value,
+            findings=d.get("findings"), evidence=assessment.level.value,
+            evidence_reasons=json.dumps(assessment.as_json(), ensure_ascii=False),
         )
         await repos.inspections.add_photos(inspection_id, d["photos"])
         await repos.inspections.add_answers(inspection_id, [

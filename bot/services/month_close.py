@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 
 from bot.db.repos import Repos
 from bot.domain import Role
+from bot.heavy_jobs import chart_png
 from bot.i18n import t_plain
 from bot.jalali import JalaliMonth, to_jalali
 from bot.media_store import store_media
 from bot.services.compliance import league
 from bot.services.compliance_views import league_messages
 from bot.services.notify import queue_text
+from bot.workers import Lane, Workers
 
 CATCH_UP_DAYS = 3
 
@@ -43,7 +45,8 @@ def marker(period: str, person_id: int) -> str:
 
 
 async def queue_month_close(
-    repos: Repos, now: datetime, tz: ZoneInfo, reminder_time: time, media_dir: Path
+    repos: Repos, now: datetime, tz: ZoneInfo, reminder_time: time, media_dir: Path,
+    workers: Workers | None = None,
 ) -> int:
     """Queues the closed month's table and chart for admins not served yet; returns how many."""
     month = closed_month(now, tz, reminder_time)
@@ -59,9 +62,9 @@ async def queue_month_close(
     messages = league_messages(table, closed=True)
     chart = None
     if table.lines:
-        from bot.services.charts import league_chart  # noqa: PLC0415 - matplotlib only when drawn
-
-        png = await asyncio.to_thread(league_chart, table)
+        # Drawn in a worker process when there are workers (the bot), in a thread otherwise.
+        png = (await workers.run(Lane.HEAVY, chart_png, table) if workers is not None
+               else await asyncio.to_thread(chart_png, table))
         chart = store_media(media_dir, png, ".png").path
     caption = t_plain("compliance.chart_caption", month=month.label())
     async with repos.db.transaction():

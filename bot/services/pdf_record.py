@@ -33,6 +33,7 @@ from bot.fonts import latin_font, record_fonts
 from bot.i18n import fa_digits, fa_number, t_plain
 from bot.jalali import format_datetime
 from bot.services.evidence_reasons import PhotoFacts, evidence_reasons, photo_facts
+from bot.services.evidence_views import reason_text, reasons_of
 from bot.services.inspection_views import distance_text
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 13.0
@@ -78,8 +79,9 @@ async def load_record(repos: Repos, inspection_id: int, media_dir: Path,
     answers = await repos.inspections.answers(inspection_id)
     rows = await repos.inspections.photos(inspection_id)
     facts = photo_facts(visit, await repos.exports.record_photo_facts(inspection_id))
-    return Record(visit, answers, [media_dir / p["path"] for p in rows], facts,
-                  letterhead or Letterhead.of())
+    # The bounded working copy (bot/images.py) where there is one, never a huge original.
+    photos = [media_dir / (p.get("work_path") or p["path"]) for p in rows]
+    return Record(visit, answers, photos, facts, letterhead or Letterhead.of())
 
 
 class _Pages(FPDF):
@@ -200,10 +202,14 @@ def _facts(record: Record, tz: ZoneInfo) -> list[tuple[str, str]]:
                            distance=distance_text(v["distance_m"]))
     else:
         location = t_plain("pdf_record.location_skipped", reason=v["location_note"] or "-")
+    # The reasons kept at confirmation; a visit stored before they were kept gets them
+    # explained from its stored facts.
+    stored = reasons_of(v.get("evidence_reasons"))
+    reasons = ([reason_text(r) for r in stored] if stored
+               else evidence_reasons(v, record.facts))
     evidence = t_plain("pdf_record.evidence_value",
                        strength=t_plain(f"exports.labels.evidence.{v['evidence']}"),
-                       reasons=t_plain("exports.reason_separator").join(
-                           evidence_reasons(v, record.facts)))
+                       reasons=t_plain("exports.reason_separator").join(reasons))
     return [  # the tracking number and the date are in the letterhead
         ("county", v["county"]),
         ("deputy", v["deputy"]),

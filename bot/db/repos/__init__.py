@@ -10,8 +10,10 @@ from bot.db.repos.broadcasts import BroadcastRepo
 from bot.db.repos.compliance import ComplianceRepo
 from bot.db.repos.counties import CountyRepo
 from bot.db.repos.drafts import DraftRepo
+from bot.db.repos.evidence import EvidenceRepo
 from bot.db.repos.exports import ExportRepo
 from bot.db.repos.facilities import FacilityRepo
+from bot.db.repos.follow_ups import FollowUpRepo
 from bot.db.repos.inspections import InspectionRepo
 from bot.db.repos.invites import InviteRepo
 from bot.db.repos.organisations import OrganisationRepo
@@ -44,6 +46,8 @@ class Repos:
     compliance: ComplianceRepo
     exports: ExportRepo
     drafts: DraftRepo
+    evidence: EvidenceRepo
+    follow_ups: FollowUpRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -66,4 +70,6 @@ class Repos:
             compliance=ComplianceRepo(db),
             exports=ExportRepo(db),
             drafts=DraftRepo(db),
+            evidence=EvidenceRepo(db),
+            follow_ups=FollowUpRepo(db),
         )

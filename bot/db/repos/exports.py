@@ -23,6 +23,8 @@ class Window:
     first_day: str | None = None  # ISO date, inclusive
     last_day: str | None = None
     county_id: int | None = None
+    as_of: str | None = None  # UTC text of "now", for what depends on it (overdue days)
+    zone: str | None = None  # the people's time zone (its key), for calendar days
 
 
 def _where(conditions: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
@@ -68,7 +70,10 @@ class ExportRepo:
             " g.name AS programme, ft.name AS facility_type, f.name AS facility,"
             " i.started_at, i.confirmed_at, i.location_status, i.location_note, i.lat, i.lon,"
             " i.location_at, i.distance_m, i.severity, i.evidence, i.findings,"
-            " (SELECT count(*) FROM inspection_photos p WHERE p.inspection_id = i.id) AS photos"
+            " i.evidence_reasons AS stored_reasons,"
+            " (SELECT count(*) FROM inspection_photos p WHERE p.inspection_id = i.id) AS photos,"
+            " (SELECT group_concat(DISTINCT p.used_before) FROM inspection_photos p"
+            "  WHERE p.inspection_id = i.id AND p.used_before IS NOT NULL) AS used_before"
             " FROM inspections i JOIN counties c ON c.id = i.county_id"
             " JOIN people d ON d.id = i.deputy_id JOIN programmes g ON g.id = i.programme_id"
             " JOIN facility_types ft ON ft.id = i.facility_type_id"

@@ -85,11 +85,14 @@ class InspectionRepo:
         """Stores the visit's photos (dicts from the draft)."""
         await self.db.executemany(
             "INSERT OR IGNORE INTO inspection_photos (inspection_id, sha256, file_id,"
-            " file_unique_id, path, size, mime_type, source, forwarded, sent_at, received_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " file_unique_id, path, size, mime_type, source, forwarded, sent_at, received_at,"
+            " phash, width, height, work_path, taken_at, gps_lat, gps_lon, used_before)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(inspection_id, p["sha256"], p["file_id"], p.get("file_unique_id"), p["path"],
               p["size"], p.get("mime_type"), p["source"], int(p.get("forwarded", False)),
-              p.get("sent_at"), p["received_at"]) for p in photos],
+              p.get("sent_at"), p["received_at"], p.get("phash"), p.get("width"),
+              p.get("height"), p.get("work_path"), p.get("taken_at"), p.get("gps_lat"),
+              p.get("gps_lon"), p.get("used_before")) for p in photos],
         )
 
     async def add_answers(
