@@ -157,3 +157,29 @@ class AddProject:
     GO = Button("ap:go", STEP)
     CANCEL = Button("ap:x")
     PREFIX = "ap"
+
+
+# /counties, admins (handlers/admin_counties.py) ------------------------------------------------
+class Counties:
+    ADD = Button("cty:add")
+    RENAME = Button("cty:rename")
+    PICK = Button("cty:pick", ID)
+    CANCEL = Button("cty:cancel")
+    PREFIX = "cty"
+
+
+# /broadcast, admins (handlers/admin_broadcast.py), and its recipients' «seen» ----------------
+class Broadcasts:
+    NO_ATTACHMENT = Button("bc:noatt")
+    AUDIENCE = Button("bc:aud", choice(("all", "deputies", "members", "admins", "counties",
+                                        "organisation")))
+    COUNTY = Button("bc:cty", ID)
+    COUNTIES_DONE = Button("bc:cty:done")
+    ORGANISATION = Button("bc:org", ID)
+    ORGANISATIONS_OF = Button("bc:orgc", ID)
+    ACK = Button("bc:ack", choice("01"))
+    SEND = Button("bc:send")
+    CANCEL = Button("bc:cancel")
+    PREFIX = "bc"
+    SEEN = Button("bca", ID)  # under the message recipients get
+    SEEN_PREVIEW = Button("bca:preview")  # under the admin's preview: does nothing

@@ -76,6 +76,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *member_report.build_handlers(),
             *office_report.build_handlers(),
             *admin_organisations.build_handlers(),
+            *admin_counties.build_handlers(),
             *admin_projects.build_handlers(),
             *admin_broadcast.build_handlers(),
             *broadcast_status.build_handlers(),

@@ -1,380 +1,232 @@
 """/broadcast: an admin writes an announcement (text, optional photo or document), chooses the
-audience and whether «seen» is asked for, sees the preview with the recipient count, confirms.
+audience and whether «seen» is asked for, sees the preview with the recipient count, sends.
 
-The draft lives in the database (broadcasts row, status 'draft'); user_data keeps only its id.
-Confirming writes one outbox row per recipient in one transaction; scheduler/ delivers them
-and edits the status message sent here.
+Built on handlers/flowkit.py: the draft (flow_drafts) holds every answer and the step; the
+rules are in bot/services/broadcasts.py. «Send» stores the broadcast, posts the status
+message, then writes one outbox row per recipient in one transaction; scheduler/ delivers
+them and edits the status message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
-
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
-from telegram.ext import filters as f
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.auth import person_of, require_role
+from bot.callbacks import Broadcasts as CB
 from bot.context import BotContext
-from bot.db.repos.broadcasts import Broadcast
 from bot.domain import Role
 from bot.i18n import t, t_plain
 from bot.services import broadcasts as svc
-from handlers.common import cancel, cancel_handlers
+from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
+from handlers.flowkit import Flow, Step, Turn, message, press, text
 from handlers.keyboards import grid
-from handlers.menus import MENU_ROWS, menu_button
+from handlers.menus import main_menu, menu_button
 from scheduler import outbox_worker
 from scheduler.outbox import call_payload
 
-COMPOSE, ATTACH, AUDIENCE, COUNTIES, ORGANISATION, ACK, CONFIRM = range(7)
-DRAFT = "broadcast_draft"
-CANCEL = (t_plain("common.cancel_button"), "bc:cancel")
 MAX_BUTTONS = 60  # organisations listed at once; more are reached through their county
 
 
-async def _draft(update: Update, context: BotContext) -> Broadcast | None:
-    """The admin's own open draft, checked on the server; tells them when it is gone."""
-    admin = await person_of(update, context)
-    draft = await svc.own_draft(context.repos, context.user_data.get(DRAFT), admin.id)
-    if draft is None:
-        await _answer(update, context)
-        await update.effective_message.reply_text(t("broadcast.gone"))
-    return draft
+def _cancel() -> tuple[str, str]:
+    return (t_plain("common.cancel_button"), CB.CANCEL())
 
 
-async def _answer(
-    update: Update, context: BotContext, key: str | None = None, *, alert: bool = False
-) -> None:
-    """Answers the button press once (Telegram refuses a second answer to the same query)."""
-    if update.callback_query is not None and not getattr(context, "answered", False):
-        context.answered = True
-        await update.callback_query.answer(t_plain(key) if key else None, show_alert=alert)
-
-
-@require_role(Role.ADMIN)
-async def start(update: Update, context: BotContext) -> int:
+async def start(update: Update, context: BotContext) -> object:
     """Opens a draft and asks for the text."""
-    admin = await person_of(update, context)
-    context.user_data[DRAFT] = await svc.start_draft(context.repos, context.now(), admin.id)
-    await update.effective_message.reply_text(t("broadcast.ask_text"))
-    return COMPOSE
+    if (person := await FLOW.person(update, context)) is None:
+        return END
+    return await FLOW.begin(update, context, person, {}, "text")
 
 
-@require_role(Role.ADMIN)
-async def text_received(update: Update, context: BotContext) -> int:
-    """Stores the text as Telegram HTML and asks for an optional attachment."""
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    message = update.effective_message
-    if not await svc.set_text(
-        context.repos, draft.id, draft.created_by, message.text_html, len(message.text)
-    ):
-        await message.reply_text(t("broadcast.text_invalid"))
-        return COMPOSE
-    return await ask_attach(update, context)
+# Prompts ---------------------------------------------------------------------------------------
+async def ask_text(turn: Turn) -> None:
+    """Asks for the announcement's text."""
+    await turn.say(t("broadcast.ask_text"), grid([], extra=[_cancel()]))
 
 
-@require_role(Role.ADMIN)
-async def text_expected(update: Update, context: BotContext) -> int:
-    """Anything but text where the text is expected: says what is needed."""
-    await update.effective_message.reply_text(t("broadcast.text_expected"))
-    return COMPOSE
-
-
-async def ask_attach(update: Update, context: BotContext) -> int:
+async def ask_attach(turn: Turn) -> None:
     """Offers to attach a photo or document, or go on without."""
-    await _answer(update, context)
-    await update.effective_message.reply_text(
-        t("broadcast.ask_attach"),
-        reply_markup=grid([], extra=[(t_plain("broadcast.no_attachment_button"), "bc:noatt"),
-                                     CANCEL]),
-    )
-    return ATTACH
+    await turn.say(t("broadcast.ask_attach"), grid([], extra=[
+        (t_plain("broadcast.no_attachment_button"), CB.NO_ATTACHMENT()), _cancel()]))
 
 
-@require_role(Role.ADMIN)
-async def attachment_received(update: Update, context: BotContext) -> int:
-    """Attaches the photo or document, then asks for the audience."""
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    message = update.effective_message
-    kind, file_id = (
-        ("photo", message.photo[-1].file_id) if message.photo
-        else ("document", message.document.file_id)
-    )
-    result = await svc.attach(context.repos, draft.id, draft.created_by, kind, file_id)
-    if result == "too_long":
-        await message.reply_text(t("broadcast.attach_too_long"))
-        return await ask_attach(update, context)
-    if result != "ok":
-        await message.reply_text(t("broadcast.gone"))
-        return ConversationHandler.END
-    return await ask_audience(update, context)
-
-
-@require_role(Role.ADMIN)
-async def ask_audience(update: Update, context: BotContext) -> int:
+async def ask_audience(turn: Turn) -> None:
     """Shows the audiences to choose from."""
-    await _answer(update, context)
-    items = [(t_plain(f"broadcast.audience.{a.value}"), f"bc:aud:{a.value}") for a in svc.Audience]
-    await update.effective_message.reply_text(
-        t("broadcast.ask_audience"), reply_markup=grid(items, 2, [CANCEL])
-    )
-    return AUDIENCE
+    items = [(t_plain(f"broadcast.audience.{a.value}"), CB.AUDIENCE(a)) for a in svc.Audience]
+    await turn.say(t("broadcast.ask_audience"), grid(items, 2, [_cancel()]))
 
 
-@require_role(Role.ADMIN)
-async def audience_chosen(update: Update, context: BotContext) -> int:
-    """Stores the audience; counties and organisation are chosen next, others go to «seen»."""
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    audience = svc.Audience(update.callback_query.data.split(":")[2])
-    await svc.choose_audience(context.repos, draft.id, draft.created_by, audience)
-    if audience is svc.Audience.COUNTIES:
-        await _answer(update, context)
-        await update.effective_message.reply_text(
-            await _counties_text(context, ()), reply_markup=await _counties_keyboard(context, ())
-        )
-        return COUNTIES
-    if audience is svc.Audience.ORGANISATION:
-        return await ask_organisation(update, context)
-    return await ask_ack(update, context)
+async def counties_view(turn: Turn) -> tuple[str, object]:
+    """The counties' choice so far and its buttons (edited in place as they are pressed)."""
+    chosen = set(turn.data.get("county_ids", []))
+    counties = await turn.repos.counties.all()
+    names = [c.name for c in counties if c.id in chosen]
+    label = t_plain("broadcast.separator").join(names) or t_plain("broadcast.counties_none_chosen")
+    items = [(("\u2705 " if c.id in chosen else "") + c.name, CB.COUNTY(c.id)) for c in counties]
+    return t("broadcast.ask_counties", chosen=label), grid(
+        items, 3, [(t_plain("broadcast.counties_done_button"), CB.COUNTIES_DONE()), _cancel()])
 
 
-@require_role(Role.ADMIN)
-async def ask_organisation(update: Update, context: BotContext) -> int:
+async def ask_counties(turn: Turn) -> None:
+    """Shows the counties to choose (any number)."""
+    await turn.say(*await counties_view(turn))
+
+
+async def ask_organisation(turn: Turn, county_id: int | None = None) -> None:
     """Lists the organisations, or first their counties when there are too many for one
     keyboard (Telegram shows at most 100 buttons)."""
-    await _answer(update, context)
-    data = update.callback_query.data if update.callback_query else ""
-    county_id = int(data.split(":")[2]) if data.startswith("bc:orgc:") else None
-    orgs = await context.repos.organisations.all(county_id)
-    if not orgs:
-        await update.effective_message.reply_text(t("broadcast.no_organisations"))
-        return await ask_audience(update, context)
+    orgs = await turn.repos.organisations.all(county_id)
     if county_id is None and len(orgs) > MAX_BUTTONS:
         with_orgs = {o.county_id for o in orgs}
-        items = [(c.name, f"bc:orgc:{c.id}") for c in await context.repos.counties.all()
+        items = [(c.name, CB.ORGANISATIONS_OF(c.id)) for c in await turn.repos.counties.all()
                  if c.id in with_orgs]
-        await update.effective_message.reply_text(
-            t("broadcast.ask_organisation_county"), reply_markup=grid(items, 3, [CANCEL])
-        )
-        return ORGANISATION
-    items = [(o.name, f"bc:org:{o.id}") for o in orgs[:MAX_BUTTONS]]
-    await update.effective_message.reply_text(
-        t("broadcast.ask_organisation"), reply_markup=grid(items, 2, [CANCEL])
-    )
-    return ORGANISATION
+        await turn.say(t("broadcast.ask_organisation_county"), grid(items, 3, [_cancel()]))
+        return
+    items = [(o.name, CB.ORGANISATION(o.id)) for o in orgs[:MAX_BUTTONS]]
+    await turn.say(t("broadcast.ask_organisation"), grid(items, 2, [_cancel()]))
 
 
-async def _counties_text(context: BotContext, chosen: tuple[int, ...]) -> str:
-    names = [c.name for c in await context.repos.counties.all() if c.id in chosen]
-    label = t_plain("broadcast.separator").join(names) or t_plain("broadcast.counties_none_chosen")
-    return t("broadcast.ask_counties", chosen=label)
-
-
-async def _counties_keyboard(context: BotContext, chosen: tuple[int, ...]):
-    items = [
-        (("✅ " if c.id in chosen else "") + c.name, f"bc:cty:{c.id}")
-        for c in await context.repos.counties.all()
-    ]
-    return grid(items, 3, [(t_plain("broadcast.counties_done_button"), "bc:cty:done"), CANCEL])
-
-
-@require_role(Role.ADMIN)
-async def county_toggled(update: Update, context: BotContext) -> int:
-    """Adds or removes a county (checked to exist) and redraws the choice in place."""
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    query = update.callback_query
-    chosen = await svc.toggle_county(
-        context.repos, draft.id, draft.created_by, int(query.data.split(":")[2])
-    )
-    if chosen is None:
-        await _answer(update, context, "broadcast.stale_button", alert=True)
-        return COUNTIES
-    await _answer(update, context)
-    await query.edit_message_text(
-        await _counties_text(context, chosen),
-        reply_markup=await _counties_keyboard(context, chosen),
-    )
-    return COUNTIES
-
-
-@require_role(Role.ADMIN)
-async def counties_done(update: Update, context: BotContext) -> int:
-    """Goes on to «seen» once at least one county is chosen."""
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    if not draft.county_ids:
-        await _answer(update, context, "broadcast.counties_pick_one", alert=True)
-        return COUNTIES
-    return await ask_ack(update, context)
-
-
-@require_role(Role.ADMIN)
-async def organisation_chosen(update: Update, context: BotContext) -> int:
-    """Stores the organisation (checked to exist), then asks about «seen»."""
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    org_id = int(update.callback_query.data.split(":")[2])
-    if not await svc.choose_organisation(context.repos, draft.id, draft.created_by, org_id):
-        await _answer(update, context, "broadcast.stale_button", alert=True)
-        return ORGANISATION
-    return await ask_ack(update, context)
-
-
-@require_role(Role.ADMIN)
-async def ask_ack(update: Update, context: BotContext) -> int:
+async def ask_ack(turn: Turn) -> None:
     """Asks whether recipients must acknowledge with «seen»."""
-    await _answer(update, context)
-    items = [(t_plain("broadcast.ack_yes_button"), "bc:ack:1"),
-             (t_plain("broadcast.ack_no_button"), "bc:ack:0")]
-    await update.effective_message.reply_text(
-        t("broadcast.ask_ack"), reply_markup=grid(items, 2, [CANCEL])
-    )
-    return ACK
+    await turn.say(t("broadcast.ask_ack"), grid(
+        [(t_plain("broadcast.ack_yes_button"), CB.ACK(1)),
+         (t_plain("broadcast.ack_no_button"), CB.ACK(0))], 2, [_cancel()]))
 
 
-@require_role(Role.ADMIN)
-async def ack_chosen(update: Update, context: BotContext) -> int:
-    """Stores the choice and shows the preview, exactly as recipients will get it."""
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    await svc.set_ack(context.repos, draft.id, draft.created_by,
-                      update.callback_query.data.endswith(":1"))
-    return await preview(update, context)
-
-
-@require_role(Role.ADMIN)
-async def preview(update: Update, context: BotContext) -> int:
+async def preview(turn: Turn) -> None:
     """Sends the message as recipients will see it, then the count and the «send» button."""
-    await _answer(update, context)
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    count, unreachable = await svc.audience_size(context.repos, draft)
-    if count == 0:
-        await update.effective_message.reply_text(t("broadcast.nobody"))
-        return await ask_audience(update, context)
-    method, payload = svc.recipient_message(draft, svc.PREVIEW_ACK)
-    await call_payload(context.bot, update.effective_chat.id, method, payload)
-    text = t("broadcast.preview_title") + "\n\n" + t(
-        "broadcast.confirm", audience=await svc.audience_label(context.repos, draft), count=count,
-        ack=t_plain("broadcast.yes" if draft.ack_required else "broadcast.no"),
-    )
+    draft = svc.as_broadcast(turn.draft)
+    count, unreachable = await svc.audience_size(turn.repos, draft)
+    method, payload = svc.recipient_message(draft, CB.SEEN_PREVIEW())
+    await call_payload(turn.context.bot, turn.update.effective_chat.id, method, payload)
+    text_ = t("broadcast.preview_title") + "\n\n" + t(
+        "broadcast.confirm", audience=await svc.audience_label(turn.repos, draft), count=count,
+        ack=t_plain("broadcast.yes" if draft.ack_required else "broadcast.no"))
     if unreachable:
-        text += "\n" + t("broadcast.confirm_unreachable", count=unreachable)
-    await update.effective_message.reply_text(
-        text, reply_markup=grid([(t_plain("broadcast.send_button"), "bc:send"), CANCEL], 2)
-    )
-    return CONFIRM
+        text_ += "\n" + t("broadcast.confirm_unreachable", count=unreachable)
+    await turn.say(text_, grid([(t_plain("broadcast.send_button"), CB.SEND()), _cancel()], 2))
 
 
-@require_role(Role.ADMIN)
-async def send(update: Update, context: BotContext) -> int:
-    """Posts the status message, then queues one outbox row per recipient (in that order, so
-    delivery always finds the message it edits)."""
-    await _answer(update, context)
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    context.user_data.pop(DRAFT, None)
-    count, _ = await svc.audience_size(context.repos, draft)
-    status = await update.effective_message.reply_text(
-        svc.status_text(draft, svc.Progress(count, 0, 0, 0, count))
-    )
-    await context.repos.broadcasts.set_status_message(draft.id, status.chat_id, status.message_id)
-    queued = await svc.queue_broadcast(context.repos, context.now(), draft.id, draft.created_by)
+# Answers ---------------------------------------------------------------------------------------
+async def text_received(turn: Turn) -> Outcome:
+    """Keeps the text as Telegram HTML (what was typed escaped, the formatting kept)."""
+    return svc.set_text(turn.draft, turn.message.text_html, len(turn.message.text))
+
+
+async def attachment_received(turn: Turn) -> Outcome:
+    """Attaches the photo or document."""
+    msg = turn.message
+    kind, file_id = (("photo", msg.photo[-1].file_id) if msg.photo
+                     else ("document", msg.document.file_id))
+    return svc.attach(turn.draft, kind, file_id)
+
+
+async def no_attachment(turn: Turn) -> Outcome:
+    """Goes on without an attachment."""
+    turn.data.update(media_kind=None, media_file_id=None)
+    return "audience"
+
+
+async def audience_chosen(turn: Turn, audience: str) -> Outcome:
+    """Keeps the audience; counties or the organisation are chosen next."""
+    return await svc.choose_audience(turn.repos, turn.draft, svc.Audience(audience))
+
+
+async def county_toggled(turn: Turn, county_id: int) -> Outcome:
+    """Adds or removes a county and redraws the choice in place."""
+    if not await svc.toggle_county(turn.repos, turn.draft, county_id):
+        return Refuse("broadcast.stale_button")
+    await turn.answer()
+    view_text, markup = await counties_view(turn)
+    await turn.update.callback_query.edit_message_text(view_text, reply_markup=markup)
+    return STAY
+
+
+async def counties_finished(turn: Turn) -> Outcome:
+    """On to «seen» once a county is chosen."""
+    return svc.counties_done(turn.draft)
+
+
+async def organisations_of(turn: Turn, county_id: int) -> Outcome:
+    """Lists the organisations of one county."""
+    await turn.answer()
+    await ask_organisation(turn, county_id)
+    return STAY
+
+
+async def organisation_chosen(turn: Turn, org_id: int) -> Outcome:
+    """Keeps the organisation (checked to exist)."""
+    return await svc.choose_organisation(turn.repos, turn.draft, org_id)
+
+
+async def ack_chosen(turn: Turn, required: str) -> Outcome:
+    """Keeps the choice and shows the preview (nobody in the audience: it is asked again)."""
+    outcome = svc.set_ack(turn.draft, required == "1")
+    if (await svc.audience_size(turn.repos, svc.as_broadcast(turn.draft)))[0] == 0:
+        await turn.answer()
+        await turn.say(t("broadcast.nobody"))
+        return "audience"
+    return outcome
+
+
+async def send(turn: Turn) -> Outcome:
+    """Stores the broadcast, posts the status message, then queues one outbox row per
+    recipient (in that order, so delivery always finds the message it edits)."""
+    count, _ = await svc.audience_size(turn.repos, svc.as_broadcast(turn.draft))
+    if count == 0:
+        return Refuse("broadcast.nobody")
+    broadcast_id = await svc.store_from_draft(turn.repos, turn.now(), turn.draft)
+    stored = await turn.repos.broadcasts.get(broadcast_id) if broadcast_id else None
+    await turn.answer()
+    if stored is None:
+        await turn.say(t("broadcast.gone"))
+        return END
+    status = await turn.message.reply_text(
+        svc.status_text(stored, svc.Progress(count, 0, 0, 0, count)),
+        reply_markup=main_menu(turn.person.role))
+    await turn.repos.broadcasts.set_status_message(stored.id, status.chat_id, status.message_id)
+    queued = await svc.queue_broadcast(turn.repos, turn.now(), stored.id, stored.created_by)
     if queued is None:
         await status.edit_text(t("broadcast.gone"))
     elif queued.recipients != count:  # someone came in or left in between
         n = queued.recipients
         await status.edit_text(svc.status_text(queued.broadcast, svc.Progress(n, 0, 0, 0, n)))
-    outbox_worker(context.application).wake.set()
-    return ConversationHandler.END
+    outbox_worker(turn.context.application).wake.set()
+    return END
 
 
-def reasker(ask: Callable[[Update, BotContext], Awaitable[int]]) -> Callable:
-    """A callback for text or media where a button is expected: asks the question again."""
-
-    @require_role(Role.ADMIN)
-    async def reask(update: Update, context: BotContext) -> int:
-        """Asks the current step's question again with its buttons."""
-        return await ask(update, context)
-
-    return reask
+async def cancelled(turn: Turn) -> None:
+    """Discards the draft; nothing was sent."""
+    await turn.repos.drafts.drop(turn.person.id, svc.FLOW)
+    await turn.say(t("broadcast.cancelled"), main_menu(turn.person.role))
 
 
-@require_role(Role.ADMIN)
-async def stale_button(update: Update, context: BotContext) -> None:
-    """A button of an earlier step: says it no longer works, and changes nothing."""
-    await _answer(update, context, "broadcast.stale_button")
-
-
-async def _redraw_counties(update: Update, context: BotContext) -> int:
-    if (draft := await _draft(update, context)) is None:
-        return ConversationHandler.END
-    await update.effective_message.reply_text(
-        await _counties_text(context, draft.county_ids),
-        reply_markup=await _counties_keyboard(context, draft.county_ids),
-    )
-    return COUNTIES
+FLOW = Flow(
+    svc.FLOW, prefix=CB.PREFIX, roles=[Role.ADMIN], on_cancel=cancelled,
+    gone="broadcast.gone", stale="broadcast.stale_button",
+    entry_points=[CommandHandler("broadcast", start),
+                  MessageHandler(menu_button("menu.broadcast"), start)],
+    steps=[
+        Step("text", ask_text, [text(text_received)], other="broadcast.text_expected"),
+        Step("attachment", ask_attach, [message(filters.PHOTO | filters.Document.ALL,
+                                                attachment_received),
+                                        press(CB.NO_ATTACHMENT, no_attachment)]),
+        Step("audience", ask_audience, [press(CB.AUDIENCE, audience_chosen)]),
+        Step("counties", ask_counties, [press(CB.COUNTIES_DONE, counties_finished),
+                                        press(CB.COUNTY, county_toggled)]),
+        Step("organisation", ask_organisation, [press(CB.ORGANISATION, organisation_chosen),
+                                                press(CB.ORGANISATIONS_OF, organisations_of)]),
+        Step("ack", ask_ack, [press(CB.ACK, ack_chosen)]),
+        Step(SUMMARY, preview, [press(CB.SEND, send)]),
+    ],
+)
 
 
 def build_handler() -> ConversationHandler:
     """The /broadcast conversation."""
-    menu_labels = [t_plain(key) for rows in MENU_ROWS.values() for row in rows for key in row]
-    text = f.TEXT & ~f.COMMAND & ~f.Text(menu_labels)
-    media = f.PHOTO | f.Document.ALL
-    other = f.UpdateType.MESSAGE & ~f.COMMAND & ~f.Text(menu_labels)
-    return ConversationHandler(
-        entry_points=[CommandHandler("broadcast", start),
-                      MessageHandler(menu_button("menu.broadcast"), start)],
-        states={
-            COMPOSE: [MessageHandler(text, text_received), MessageHandler(other, text_expected)],
-            ATTACH: [
-                MessageHandler(media, attachment_received),
-                CallbackQueryHandler(ask_audience, pattern=r"^bc:noatt$"),
-                MessageHandler(other, reasker(ask_attach)),
-            ],
-            AUDIENCE: [
-                CallbackQueryHandler(
-                    audience_chosen,
-                    pattern=r"^bc:aud:(all|deputies|members|admins|counties|organisation)$",
-                ),
-                MessageHandler(other, reasker(ask_audience)),
-            ],
-            COUNTIES: [
-                CallbackQueryHandler(counties_done, pattern=r"^bc:cty:done$"),
-                CallbackQueryHandler(county_toggled, pattern=r"^bc:cty:\d{1,9}$"),
-                MessageHandler(other, reasker(_redraw_counties)),
-            ],
-            ORGANISATION: [
-                CallbackQueryHandler(organisation_chosen, pattern=r"^bc:org:\d{1,9}$"),
-                CallbackQueryHandler(ask_organisation, pattern=r"^bc:orgc:\d{1,9}$"),
-                MessageHandler(other, reasker(ask_organisation)),
-            ],
-            ACK: [
-                CallbackQueryHandler(ack_chosen, pattern=r"^bc:ack:[01]$"),
-                MessageHandler(other, reasker(ask_ack)),
-            ],
-            CONFIRM: [
-                CallbackQueryHandler(send, pattern=r"^bc:send$"),
-                MessageHandler(other, reasker(preview)),
-            ],
-        },
-        fallbacks=[
-            *cancel_handlers(),
-            CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
-            CallbackQueryHandler(stale_button, pattern=r"^bc:"),
-        ],
-        name="admin_broadcast",
-        persistent=True,
-        allow_reentry=True,
-        conversation_timeout=timedelta(minutes=30),
-    )
+    return FLOW.handler(CB.CANCEL)
 
 
 def build_handlers() -> list:
-    """Outside the conversation a broadcast button is stale (admins) or refused (others)."""
-    return [CallbackQueryHandler(stale_button, pattern=r"^bc:")]
+    """Broadcast buttons pressed outside the conversation."""
+    return FLOW.outside()

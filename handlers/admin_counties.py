@@ -1,132 +1,133 @@
-"""/counties: an admin lists the province's counties, adds one, or renames one."""
+"""/counties: an admin lists the province's counties, adds one, or renames one.
+
+The list comes with «add» and «rename»; add: name → added; rename: county → new name →
+renamed. Built on handlers/flowkit.py; the checks are in bot/services/counties.py.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
-from bot.auth import person_of, require_role
+from bot.callbacks import Counties as CB
 from bot.context import BotContext
 from bot.domain import Role
-from bot.i18n import fa_number, normalize_input, t, t_plain
+from bot.i18n import Safe, fa_number, t, t_plain
 from bot.services.counties import add_county, rename_county
-from handlers.common import cancel, cancel_handlers
+from bot.steps import END, Outcome, Refuse
+from handlers.flowkit import Flow, Step, Turn, press, text
 from handlers.keyboards import grid
 from handlers.menus import main_menu, menu_button
 
-CHOOSE_ACTION, ASK_NEW_NAME, CHOOSE_COUNTY, ASK_RENAME = range(4)
+FLOW_NAME = "admin_counties"
 
 
-@require_role(Role.ADMIN)
-async def show(update: Update, context: BotContext) -> int:
+def _cancel_row() -> list[tuple[str, str]]:
+    return [(t_plain("common.cancel_button"), CB.CANCEL())]
+
+
+async def show(update: Update, context: BotContext) -> object:
     """Lists the counties and offers add / rename."""
+    if await FLOW.person(update, context) is None:
+        return END
     counties = await context.repos.counties.all()
     lines = "\n".join(f"{fa_number(i)}. {c.name}" for i, c in enumerate(counties, start=1))
     await update.effective_message.reply_text(
-        t("counties.list", count=len(counties), lines=lines),
-        reply_markup=grid(
-            [(t_plain("counties.add_button"), "cty:add"), (t_plain("counties.rename_button"), "cty:rename")],
-            extra=[(t_plain("common.cancel_button"), "cty:cancel")],
-        ),
-    )
-    return CHOOSE_ACTION
+        t("counties.list", count=len(counties), lines=Safe(lines)),
+        reply_markup=grid([(t_plain("counties.add_button"), CB.ADD()),
+                           (t_plain("counties.rename_button"), CB.RENAME())],
+                          extra=_cancel_row()))
+    return END
 
 
-@require_role(Role.ADMIN)
-async def ask_new_name(update: Update, context: BotContext) -> int:
-    """Asks for the name of the county to add."""
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_text(t("counties.ask_new_name"))
-    return ASK_NEW_NAME
+async def start_add(update: Update, context: BotContext) -> object:
+    """Opens a draft and asks the new county's name."""
+    if (person := await FLOW.person(update, context)) is None:
+        return END
+    return await FLOW.begin(update, context, person, {}, "new_name")
 
 
-@require_role(Role.ADMIN)
-async def new_name_received(update: Update, context: BotContext) -> int:
-    """Adds the county, or re-asks when the name is empty, too long or taken."""
-    admin = await person_of(update, context)
-    name = normalize_input(update.effective_message.text)
-    county = await add_county(context.repos, context.now(), name, admin.id)
-    if county is None:
-        await update.effective_message.reply_text(t("counties.bad_name"))
-        return ASK_NEW_NAME
-    await update.effective_message.reply_text(
-        t("counties.added", name=county.name), reply_markup=main_menu(admin.role)
-    )
-    return ConversationHandler.END
+async def start_rename(update: Update, context: BotContext) -> object:
+    """Opens a draft and asks which county to rename."""
+    if (person := await FLOW.person(update, context)) is None:
+        return END
+    return await FLOW.begin(update, context, person, {}, "county")
 
 
-@require_role(Role.ADMIN)
-async def choose_county(update: Update, context: BotContext) -> int:
+async def ask_new_name(turn: Turn) -> None:
+    """Asks the name of the county to add."""
+    await turn.say(t("counties.ask_new_name"), grid([], extra=_cancel_row()))
+
+
+async def ask_county(turn: Turn) -> None:
     """Shows the counties as buttons to pick the one to rename."""
-    await update.callback_query.answer()
-    items = [(c.name, f"cty:pick:{c.id}") for c in await context.repos.counties.all()]
-    await update.callback_query.edit_message_text(t("counties.ask_which"), reply_markup=grid(items, 3))
-    return CHOOSE_COUNTY
+    items = [(c.name, CB.PICK(c.id)) for c in await turn.repos.counties.all()]
+    await turn.say(t("counties.ask_which"), grid(items, 3, _cancel_row()))
 
 
-@require_role(Role.ADMIN)
-async def county_picked(update: Update, context: BotContext) -> int:
-    """Remembers the county and asks for its new name."""
-    query = update.callback_query
-    await query.answer()
-    county = await context.repos.counties.get(int(query.data.split(":")[2]))
+async def ask_rename(turn: Turn) -> None:
+    """Asks the county's new name."""
+    county = await turn.repos.counties.get(int(turn.data.get("county_id") or 0))
+    await turn.say(t("counties.ask_rename", name=county.name if county else ""),
+                   grid([], extra=_cancel_row()))
+
+
+async def new_name_typed(turn: Turn) -> Outcome:
+    """Adds the county with the name as typed; refused when empty, too long or taken."""
+    county = await add_county(turn.repos, turn.now(), turn.message.text, turn.person.id)
     if county is None:
-        await query.edit_message_text(t("counties.gone"))
-        return ConversationHandler.END
-    context.user_data["county_id"] = county.id
-    await query.edit_message_text(t("counties.ask_rename", name=county.name))
-    return ASK_RENAME
+        return Refuse("counties.bad_name")
+    await turn.repos.drafts.drop(turn.person.id, FLOW_NAME)
+    await turn.say(t("counties.added", name=county.name), main_menu(turn.person.role))
+    return END
 
 
-@require_role(Role.ADMIN)
-async def rename_received(update: Update, context: BotContext) -> int:
-    """Renames the county, or re-asks when the name is unusable."""
-    admin = await person_of(update, context)
-    county_id = context.user_data.get("county_id")
-    name = normalize_input(update.effective_message.text)
-    if not isinstance(county_id, int) or not await rename_county(
-        context.repos, context.now(), county_id, name, admin.id
-    ):
-        await update.effective_message.reply_text(t("counties.bad_name"))
-        return ASK_RENAME
-    context.user_data.pop("county_id", None)
-    await update.effective_message.reply_text(
-        t("counties.renamed", name=name), reply_markup=main_menu(admin.role)
-    )
-    return ConversationHandler.END
+async def county_picked(turn: Turn, county_id: int) -> Outcome:
+    """Keeps the county (checked to exist) and asks its new name."""
+    if await turn.repos.counties.get(county_id) is None:
+        return Refuse("counties.gone")
+    turn.data["county_id"] = county_id
+    return "rename"
 
 
-async def expect_text(update: Update, context: BotContext) -> None:
-    """Anything but text where a name is expected: asks again for the name."""
-    await update.effective_message.reply_text(t("counties.bad_name"))
+async def rename_typed(turn: Turn) -> Outcome:
+    """Renames the county to the name as typed; refused when unusable or taken."""
+    county_id = int(turn.data.get("county_id") or 0)
+    if not await rename_county(turn.repos, turn.now(), county_id, turn.message.text,
+                               turn.person.id):
+        return Refuse("counties.bad_name")
+    county = await turn.repos.counties.get(county_id)
+    await turn.repos.drafts.drop(turn.person.id, FLOW_NAME)
+    await turn.say(t("counties.renamed", name=county.name if county else ""),
+                   main_menu(turn.person.role))
+    return END
+
+
+async def cancelled(turn: Turn) -> None:
+    """Nothing was added or renamed."""
+    await turn.repos.drafts.drop(turn.person.id, FLOW_NAME)
+    await turn.say(t("counties.cancelled"), main_menu(turn.person.role))
+
+
+FLOW = Flow(
+    FLOW_NAME, prefix=CB.PREFIX, roles=[Role.ADMIN], on_cancel=cancelled,
+    gone="counties.gone_flow", stale="report.stale",
+    entry_points=[CommandHandler("counties", show), MessageHandler(menu_button("menu.counties"), show),
+                  CallbackQueryHandler(start_add, pattern=CB.ADD.pattern),
+                  CallbackQueryHandler(start_rename, pattern=CB.RENAME.pattern)],
+    steps=[
+        Step("new_name", ask_new_name, [text(new_name_typed)], other="counties.bad_name"),
+        Step("county", ask_county, [press(CB.PICK, county_picked)]),
+        Step("rename", ask_rename, [text(rename_typed)], other="counties.bad_name"),
+    ],
+)
 
 
 def build_handler() -> ConversationHandler:
     """The /counties conversation."""
-    text = filters.TEXT & ~filters.COMMAND
-    other = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~text
-    return ConversationHandler(
-        entry_points=[CommandHandler("counties", show), MessageHandler(menu_button("menu.counties"), show)],
-        states={
-            CHOOSE_ACTION: [
-                CallbackQueryHandler(ask_new_name, pattern=r"^cty:add$"),
-                CallbackQueryHandler(choose_county, pattern=r"^cty:rename$"),
-            ],
-            ASK_NEW_NAME: [MessageHandler(text, new_name_received), MessageHandler(other, expect_text)],
-            CHOOSE_COUNTY: [CallbackQueryHandler(county_picked, pattern=r"^cty:pick:\d{1,9}$")],
-            ASK_RENAME: [MessageHandler(text, rename_received), MessageHandler(other, expect_text)],
-        },
-        fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel, pattern=r"^cty:cancel$")],
-        name="admin_counties",
-        persistent=True,
-        allow_reentry=True,
-        conversation_timeout=timedelta(minutes=30),
-    )
+    return FLOW.handler(CB.CANCEL)
+
+
+def build_handlers() -> list:
+    """Its buttons pressed outside the conversation."""
+    return FLOW.outside()

@@ -304,8 +304,9 @@ class Flow:
         return END
 
     async def _stale(self, update: Update, context: BotContext) -> None:
-        """A button of another step or of an ended flow: says so, changes nothing."""
-        if update.callback_query is not None:
+        """A button of another step or of an ended flow: says so (to someone whose role may
+        not use the flow: refused), changes nothing."""
+        if await self.person(update, context) is not None and update.callback_query:
             await update.callback_query.answer(t_plain(self.stale), show_alert=True)
 
     async def _timed_out(self, update: Update, context: BotContext) -> int:

@@ -29,6 +29,7 @@ from bot.services.projects import projects_for, visible_project
 from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
 from bot.text import as_typed
 from handlers import report_steps as ask
+from handlers.common import stale_button
 from handlers.flowkit import Flow, Step, Turn, message, press, text
 from handlers.keyboards import grid
 from handlers.media import Upload, download, download_document, file_of, kind_of
@@ -270,4 +271,4 @@ def build_handlers() -> list:
     """Report buttons pressed outside the conversation, and old buttons of a return's reason:
     the stale answer."""
     pattern = r"^rv:(why:\d{1,2}|cancel)$"
-    return [*FLOW.outside(), CallbackQueryHandler(FLOW._stale, pattern=pattern)]
+    return [*FLOW.outside(), CallbackQueryHandler(stale_button, pattern=pattern)]

@@ -101,7 +101,8 @@ CALLBACKS: dict[str, Cb] = {
     "cty:add": Cb(ADMINS),
     "cty:rename": Cb(ADMINS),
     "cty:pick:#": Cb(ADMINS, "counties"),
-    "cty:cancel": Cb(REGISTERED),
+    "cty:cancel": Cb(ADMINS),
+    "cty:*": Cb(ADMINS),
     # Inspections (deputies, own county only).
     "ci:p:#": Cb(DEPUTIES, "programmes", scoped=False),
     "ci:t:#": Cb(DEPUTIES, "facility_types", scoped=False),
@@ -149,7 +150,7 @@ CALLBACKS: dict[str, Cb] = {
     "ofr:cancel": Cb(MEMBERS),
     "ofr:*": Cb(MEMBERS),
     # Broadcasts: composing and the list (admin); acknowledging (whoever received it).
-    "bc:cancel": Cb(REGISTERED),
+    "bc:cancel": Cb(ADMINS),
     "bc:cty:#": Cb(ADMINS, "counties"),
     "bc:org:#": Cb(ADMINS, "organisations"),
     "bc:orgc:#": Cb(ADMINS, "counties"),

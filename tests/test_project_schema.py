@@ -106,3 +106,53 @@ async def _0008_moves_the_drafts_and_names_the_steps(conn: aiosqlite.Connection,
         assert (await c.fetchone())[0] == 0
     async with conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'flow_drafts'") as c:
         assert (await c.fetchone())[0] >= 41  # new drafts never take a check-in draft's id
+
+
+async def test_0010_moves_the_other_flows_onto_drafts(tmp_path: Path) -> None:
+    """An office report, an organisation and a broadcast in the middle of being written at
+    the upgrade continue at their steps with their answers (a county rename too)."""
+    now = "2026-11-29 06:00:00"
+    async with aiosqlite.connect(tmp_path / "v9.sqlite3", isolation_level=None) as conn:
+        assert await migrate(conn, target=9) == 9
+        await conn.executescript(f"""
+            INSERT INTO counties (id, name, created_at) VALUES (1, 'c', '{now}');
+            INSERT INTO organisations (id, name, county_id, created_at)
+                VALUES (1, 'o', 1, '{now}');
+            INSERT INTO people (id, tg_user_id, name, role, organisation_id, created_at,
+                updated_at) VALUES (1, 501, 'a', 'member', 1, '{now}', '{now}'),
+                                   (2, 502, 'b', 'admin', NULL, '{now}', '{now}'),
+                                   (3, 503, 'c', 'admin', NULL, '{now}', '{now}');
+            INSERT INTO broadcasts (id, created_by, text_html, text_length, audience,
+                county_ids, ack_required, created_at)
+                VALUES (7, 3, '<b>hi</b>', 2, 'counties', '[4, 9]', 1, '{now}');
+            INSERT INTO conversation_state (name, key, state)
+                VALUES ('office_report', '[501, 501]', '2'), ('admin_projects', '[502, 502]', '3'),
+                       ('admin_broadcast', '[503, 503]', '5'), ('admin_counties', '[502, 502]', '0');
+            INSERT INTO user_data (user_id, data) VALUES
+                (501, '{{"office_report": {{"period": "1405-08", "counts": {{"health": 3}}}}}}'),
+                (502, '{{"admin_projects": {{"name": "Org", "kind": "ngo", "county_id": 5}}}}'),
+                (503, '{{"broadcast_draft": 7}}');
+        """)
+        assert await migrate(conn, target=10) == 10
+        async with conn.execute(
+                "SELECT person_id, flow, step, data FROM flow_drafts ORDER BY person_id") as c:
+            rows = [tuple(r) async for r in c]
+        assert [r[:3] for r in rows] == [(1, "office_report", "narrative"),
+                                         (2, "add_organisation", "registration"),
+                                         (3, "admin_broadcast", "ack")]
+        assert json.loads(rows[0][3]) == {"period": "1405-08", "counts": {"health": 3}}
+        assert json.loads(rows[1][3])["name"] == "Org"
+        assert json.loads(rows[2][3]) == {
+            "text_html": "<b>hi</b>", "text_length": 2, "media_kind": None,
+            "media_file_id": None, "audience": "counties", "county_ids": [4, 9],
+            "organisation_id": None, "ack_required": True}
+        async with conn.execute("SELECT name, key, state FROM conversation_state"
+                                " ORDER BY name") as c:
+            assert [tuple(r) async for r in c] == [
+                ("add_organisation", "[502, 502]", '"registration"'),
+                ("admin_broadcast", "[503, 503]", '"ack"'),
+                ("office_report", "[501, 501]", '"narrative"')]
+        async with conn.execute("SELECT count(*) FROM broadcasts") as c:
+            assert (await c.fetchone())[0] == 0
+        async with conn.execute("SELECT count(*) FROM user_data") as c:
+            assert (await c.fetchone())[0] == 0

@@ -82,6 +82,6 @@ async def test_forged_review_callbacks_change_nothing(bot):
     review = await bot.repos.reports.review_of(report.id)
     assert review.reason == review_reasons()[0]
     stale = await admin.click("rv:why:0")  # an old button after the decision changes nothing
-    assert [c.params.get("text") for c in stale] == [t("report.stale")]
+    assert [c.params.get("text") for c in stale] == [t("common.stale_button")]
     assert (await bot.repos.reports.review_of(report.id)).decision == "returned"
     assert answered_once(bot)

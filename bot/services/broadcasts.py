@@ -14,9 +14,11 @@ from enum import StrEnum
 from typing import Any
 
 from bot.db.repos import Repos
+from bot.db.repos.drafts import Draft
 from bot.db.repos.broadcasts import Broadcast, PendingAck
 from bot.i18n import t, t_plain
 from bot.services.notify import inline_keyboard
+from bot.steps import SUMMARY, Outcome, Refuse
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -60,75 +62,108 @@ def ack_data(broadcast_id: int) -> str:
     return f"bca:{broadcast_id}"
 
 
-async def start_draft(repos: Repos, now: datetime, admin_id: int) -> int:
-    """Opens an empty draft for an admin; returns its id."""
-    return await repos.broadcasts.create_draft(admin_id, now)
+FLOW = "admin_broadcast"  # the conversation's name and its drafts' flow
 
 
-async def set_text(repos: Repos, draft_id: int, admin_id: int, html: str, length: int) -> bool:
-    """Stores the text (HTML) of the admin's own draft; False if empty, too long or not theirs."""
+def as_broadcast(draft: Draft) -> Broadcast:
+    """The draft as a Broadcast, for the preview and the audience (nothing is stored yet)."""
+    d = draft.data
+    return Broadcast(
+        id=0, created_by=draft.person_id, status="draft", text_html=d.get("text_html", ""),
+        text_length=d.get("text_length", 0), media_kind=d.get("media_kind"),
+        media_file_id=d.get("media_file_id"), audience=d.get("audience"),
+        county_ids=tuple(d.get("county_ids", ())), organisation_id=d.get("organisation_id"),
+        ack_required=bool(d.get("ack_required")), recipients=0, status_chat_id=None,
+        status_message_id=None, created_at=draft.started_at, queued_at=None, finished_at=None,
+    )
+
+
+def set_text(draft: Draft, html: str, length: int) -> Outcome:
+    """Keeps the text (the admin's own formatting as Telegram HTML, what they typed escaped);
+    refused when empty or longer than a message."""
     if not 0 < length <= MAX_TEXT or not html.strip():
+        return Refuse("broadcast.text_invalid")
+    draft.data.update(text_html=html, text_length=length, media_kind=None, media_file_id=None)
+    return "attachment"
+
+
+def attach(draft: Draft, kind: str, file_id: str) -> Outcome:
+    """Attaches a photo or document; refused when the text is longer than a caption."""
+    if draft.data.get("text_length", 0) > MAX_CAPTION:
+        return Refuse("broadcast.attach_too_long", ask=True)
+    draft.data.update(media_kind=kind, media_file_id=file_id)
+    return "audience"
+
+
+async def choose_audience(repos: Repos, draft: Draft, audience: Audience) -> Outcome:
+    """Sets the audience; counties and the organisation are chosen next (an organisation
+    only when there is one)."""
+    if audience is Audience.ORGANISATION and not await repos.organisations.all():
+        return Refuse("broadcast.no_organisations")
+    draft.data.update(audience=audience.value, county_ids=[], organisation_id=None)
+    if audience is Audience.COUNTIES:
+        return "counties"
+    return "organisation" if audience is Audience.ORGANISATION else "ack"
+
+
+async def toggle_county(repos: Repos, draft: Draft, county_id: int) -> bool:
+    """Adds or removes a county of the audience; False when the county does not exist."""
+    if await repos.counties.get(county_id) is None:
         return False
-    return await repos.broadcasts.set_draft(
-        draft_id, admin_id, text_html=html, text_length=length, media_kind=None,
-        media_file_id=None,
-    )
+    chosen = set(draft.data.get("county_ids", [])) ^ {county_id}
+    draft.data["county_ids"] = sorted(chosen)
+    return True
 
 
-async def attach(repos: Repos, draft_id: int, admin_id: int, kind: str, file_id: str) -> str:
-    """Attaches a photo or document: "ok", "too_long" (text over a caption's length) or "gone"."""
-    draft = await own_draft(repos, draft_id, admin_id)
-    if draft is None or kind not in ("photo", "document"):
-        return "gone"
-    if draft.text_length > MAX_CAPTION:
-        return "too_long"
-    done = await repos.broadcasts.set_draft(
-        draft_id, admin_id, media_kind=kind, media_file_id=file_id
-    )
-    return "ok" if done else "gone"
+def counties_done(draft: Draft) -> Outcome:
+    """On to «seen» once at least one county is chosen."""
+    if not draft.data.get("county_ids"):
+        return Refuse("broadcast.counties_pick_one")
+    return "ack"
+
+
+async def choose_organisation(repos: Repos, draft: Draft, org_id: int) -> Outcome:
+    """Sets the one organisation of the audience (checked to exist)."""
+    if await repos.organisations.get(org_id) is None:
+        return Refuse("broadcast.stale_button")
+    draft.data["organisation_id"] = org_id
+    return "ack"
+
+
+def set_ack(draft: Draft, required: bool) -> Outcome:
+    """Whether recipients are asked to acknowledge; then the preview."""
+    draft.data["ack_required"] = required
+    return SUMMARY
+
+
+async def store_from_draft(repos: Repos, now: datetime, draft: Draft) -> int | None:
+    """Takes the admin's draft (a second «send» finds nothing) and stores it as a broadcast
+    about to be sent; its id, or None when it is gone or incomplete."""
+    d = draft.data
+    if not d.get("audience") or not d.get("text_length"):
+        return None
+    async with repos.db.transaction():
+        if await repos.drafts.take(draft.id, draft.person_id) is None:
+            return None
+        broadcast_id = await repos.broadcasts.create_draft(draft.person_id, now)
+        await repos.broadcasts.set_draft(
+            broadcast_id, draft.person_id, text_html=d["text_html"],
+            text_length=d["text_length"], media_kind=d.get("media_kind"),
+            media_file_id=d.get("media_file_id"), audience=d["audience"],
+            county_ids=d.get("county_ids", []), organisation_id=d.get("organisation_id"),
+            ack_required=bool(d.get("ack_required")),
+        )
+    return broadcast_id
 
 
 async def own_draft(repos: Repos, draft_id: object, admin_id: int) -> Broadcast | None:
-    """The admin's own draft behind an id from user_data, or None."""
+    """The admin's own stored, not yet sent broadcast behind an id, or None."""
     if not isinstance(draft_id, int):
         return None
     draft = await repos.broadcasts.get(draft_id)
     if draft is None or draft.created_by != admin_id or draft.status != "draft":
         return None
     return draft
-
-
-async def choose_audience(
-    repos: Repos, draft_id: int, admin_id: int, audience: Audience
-) -> bool:
-    """Sets the audience (counties and organisation are chosen next)."""
-    return await repos.broadcasts.set_draft(
-        draft_id, admin_id, audience=audience.value, county_ids=[], organisation_id=None
-    )
-
-
-async def toggle_county(
-    repos: Repos, draft_id: int, admin_id: int, county_id: int
-) -> tuple[int, ...] | None:
-    """Adds or removes a county of the draft's audience; None if the county or draft is gone."""
-    draft = await own_draft(repos, draft_id, admin_id)
-    if draft is None or await repos.counties.get(county_id) is None:
-        return None
-    chosen = set(draft.county_ids) ^ {county_id}
-    await repos.broadcasts.set_draft(draft_id, admin_id, county_ids=chosen)
-    return tuple(sorted(chosen))
-
-
-async def choose_organisation(repos: Repos, draft_id: int, admin_id: int, org_id: int) -> bool:
-    """Sets the one organisation of the audience; False if it (or the draft) does not exist."""
-    if await repos.organisations.get(org_id) is None:
-        return False
-    return await repos.broadcasts.set_draft(draft_id, admin_id, organisation_id=org_id)
-
-
-async def set_ack(repos: Repos, draft_id: int, admin_id: int, required: bool) -> bool:
-    """Sets whether recipients are asked to acknowledge."""
-    return await repos.broadcasts.set_draft(draft_id, admin_id, ack_required=required)
 
 
 async def audience_size(repos: Repos, draft: Broadcast) -> tuple[int, int]:
