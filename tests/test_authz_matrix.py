@@ -94,6 +94,8 @@ CALLBACKS: dict[str, Cb] = {
     "inv:county:#": Cb(ADMINS, "counties"),
     "inv:org:#": Cb(ADMINS, "organisations"),
     "inv:revoke:#": Cb(ADMINS, "invites"),
+    # Pages of lists (handlers/paging.py): pg:<list>:<page>, or pg:<list>:<id>:<page>.
+    "pg:inv:#": Cb(ADMINS),
     # Cancelling ends the person's own flow; it changes no data, so anyone registered may.
     "inv:cancel": Cb(REGISTERED),
     "cty:add": Cb(ADMINS),
