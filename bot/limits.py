@@ -84,6 +84,23 @@ def shorten(text: str, limit: int, pointer: str = "\u2026") -> str:
     return _TRAILING.sub("", head) + pointer
 
 
+def split(text: str, limit: int) -> list[str]:
+    """Plain text in pieces of at most limit units, broken at a line or word end when one is
+    near, so a text of any length can be shown whole over several messages."""
+    pieces = []
+    while units(text) > limit:
+        head = _prefix(text, limit) or text[0]  # a limit below one character: one each
+        breaks = [m.end() for m in _BREAK.finditer(head, max(0, len(head) - WORD_SLACK))]
+        if breaks and breaks[-1] < len(head):
+            head = head[: breaks[-1]]
+        if head.strip():
+            pieces.append(head.rstrip())
+        text = text[len(head):].lstrip()
+    if text or not pieces:
+        pieces.append(text)
+    return pieces
+
+
 def cut_html(text_html: str, limit: int = TEXT, pointer_html: str = "\u2026") -> str:
     """An HTML message within limit: unchanged if it fits, else cut between tags and entities,
     with every open tag closed and the pointer (HTML) at the end."""

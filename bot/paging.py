@@ -37,6 +37,7 @@ class Section:
     title: str
     entries: Sequence[Entry]
     empty: str = ""
+    joiner: str = "\n"  # between entries ("\n\n" for entries of several lines)
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,10 @@ class View:
     empty: str = ""  # shown under the heading when no section has an entry or an empty text
 
     @classmethod
-    def of(cls, head: str, entries: Sequence[Entry], empty: str = "") -> View:
+    def of(cls, head: str, entries: Sequence[Entry], empty: str = "",
+           joiner: str = "\n") -> View:
         """A view of one untitled list."""
-        return cls(head, (Section("", entries),), empty)
+        return cls(head, (Section("", entries, joiner=joiner),), empty)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def _compose(view: View, head: str, items: Sequence[_Item]) -> str:
             title = view.sections[current].title
             parts.append(f"{title}\n{item.entry.text}" if title else item.entry.text)
         else:
-            parts[-1] += "\n" + item.entry.text
+            parts[-1] += view.sections[current].joiner + item.entry.text
     return "\n\n".join(parts)
 
 

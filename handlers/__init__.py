@@ -34,6 +34,7 @@ from handlers import (
     office_report,
     onboarding,
     report_resume,
+    report_text,
 )
 
 
@@ -65,6 +66,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *inspection_record.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
+            *report_text.build_handlers(),
             *member_report.build_handlers(),
             *admin_broadcast.build_handlers(),
             *broadcast_status.build_handlers(),

@@ -19,36 +19,35 @@ from telegram.ext import (
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Role
-from bot.i18n import fa_digits, normalize_input, t, t_plain
+from bot.i18n import fa_digits, normalize_input, t
 from bot.jalali import current_month
+from bot.paging import View
 from bot.services import follow_ups
-from bot.services.inspection_views import month_text
+from bot.services.inspection_views import month_view
 from handlers.common import cancel, cancel_handlers
-from handlers.keyboards import grid
 from handlers.media import download_image, image_of
 from handlers.menus import main_menu, menu_button, menu_labels
+from handlers.paging import PagedList
 
 ASK_NOTE, ASK_PHOTO = range(2)
-RECORD_BUTTONS = 12  # the month's latest visits get a record button
 END = ConversationHandler.END
+
+
+async def _month(update: Update, context: BotContext, _key: int | None) -> View:
+    """This month of the deputy's county, as the pages show it."""
+    month = current_month(context.now(), context.settings.tz)
+    return await month_view(context.repos, await person_of(update, context), month,
+                            context.settings.tz)
+
+
+MONTH = PagedList("mo", _month, Role.DEPUTY)
 
 
 @require_role(Role.DEPUTY)
 async def show_month(update: Update, context: BotContext) -> None:
-    """Shows this month's status, with a «close» button per open follow-up."""
-    person = await person_of(update, context)
-    month = current_month(context.now(), context.settings.tz)
-    open_items = await context.repos.inspections.open_follow_ups(person.county_id)
-    buttons = [(t_plain("insp_month.close_button", tracking=fa_digits(f.tracking)), f"fu:c:{f.id}")
-               for f in open_items]
-    # The printed record of each visit the deputy made this month (handlers/inspection_record).
-    visits = await context.repos.inspections.of_period(month.key(), person.county_id)
-    buttons += [(t_plain("pdf_record.button", tracking=fa_digits(v.tracking)), f"rec:{v.id}")
-                for v in visits if v.deputy_id == person.id][-RECORD_BUTTONS:]
-    await update.effective_message.reply_text(
-        await month_text(context.repos, person, month, context.settings.tz),
-        reply_markup=grid(buttons, 1) if buttons else main_menu(person.role),
-    )
+    """Shows this month's status, a page at a time: open follow-ups with their «close»
+    buttons, then the visits with their printed records (handlers/inspection_record)."""
+    await MONTH.send(update, context)
 
 
 @require_role(Role.DEPUTY)
@@ -136,4 +135,5 @@ def build_handler() -> ConversationHandler:
 def build_handlers() -> list:
     """/month and its menu entry."""
     return [CommandHandler("month", show_month),
-            MessageHandler(menu_button("menu.month"), show_month)]
+            MessageHandler(menu_button("menu.month"), show_month),
+            MONTH.handler()]

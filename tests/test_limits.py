@@ -145,3 +145,10 @@ def test_empty_views_show_their_empty_text():
     assert page.text == "Head\n\nNothing"
     [page] = paginate(View("Head", (Section("<b>S</b>", [], "none here"),)), _nav)
     assert page.text == "Head\n\n<b>S</b>\nnone here"
+
+
+@given(TEXTS, st.integers(min_value=1, max_value=300))
+def test_split_keeps_every_word_in_pieces_that_fit(text, limit):
+    pieces = limits.split(text, limit)
+    assert all(limits.units(p) <= max(limit, 2) for p in pieces)
+    assert "".join("".join(p.split()) for p in pieces) == "".join(text.split())

@@ -10,6 +10,7 @@ from bot.domain import Person
 from bot.i18n import Safe, fa_digits, fa_number, t, t_plain
 from bot.inspection_domain import ChecklistItem
 from bot.jalali import JalaliMonth, format_date, format_datetime
+from bot.paging import Entry, Section, View
 from bot.services.inspection_reminders import programme_lines, statuses
 
 ANSWER_MARKS = {"yes": "inspections.mark_yes", "no": "inspections.mark_no",
@@ -68,42 +69,47 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
     )
 
 
-async def month_text(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo) -> str:
-    """The deputy's month: required against done per programme, visits, open follow-ups."""
+async def month_view(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo) -> View:
+    """The deputy's month: required against done per programme on every page, then the open
+    follow-ups (each with its close button) and the month's visits (the deputy's own with
+    the button of their printed record)."""
     programmes = await repos.programmes.programmes()
     [status] = await statuses(repos, month, [person], programmes)
-    visits = await repos.inspections.of_period(month.key(), person.county_id)
-    visit_lines = "\n".join(
-        t("insp_month.visit_line", tracking=fa_digits(v.tracking), facility=v.facility_name,
-          when=format_datetime(v.confirmed_at, tz),
-          evidence=t_plain(f"insp_month.evidence_{v.evidence.value}"))
-        for v in visits
-    ) or t("insp_month.no_visits")
-    follow_ups = await repos.inspections.open_follow_ups(person.county_id)
-    follow_lines = "\n".join(
-        t("insp_month.follow_up_line", tracking=fa_digits(f.tracking), facility=f.facility_name,
-          severity=t_plain(f"inspections.severity_{f.severity.value}"),
-          due=format_datetime(f.due_at, tz))
-        for f in follow_ups
-    ) or t("insp_month.no_follow_ups")
-    return t("insp_month.status", month=month.label(),
-             programmes=Safe(programme_lines(status, programmes)),
-             visits=Safe(visit_lines), follow_ups=Safe(follow_lines))
+    follow_ups = [
+        Entry(t("insp_month.follow_up_line", tracking=fa_digits(f.tracking),
+                facility=f.facility_name,
+                severity=t_plain(f"inspections.severity_{f.severity.value}"),
+                due=format_datetime(f.due_at, tz)),
+              ((t_plain("insp_month.close_button", tracking=fa_digits(f.tracking)),
+                f"fu:c:{f.id}"),))
+        for f in await repos.inspections.open_follow_ups(person.county_id)
+    ]
+    visits = [
+        Entry(t("insp_month.visit_line", tracking=fa_digits(v.tracking), facility=v.facility_name,
+                when=format_datetime(v.confirmed_at, tz),
+                evidence=t_plain(f"insp_month.evidence_{v.evidence.value}")),
+              ((t_plain("pdf_record.button", tracking=fa_digits(v.tracking)), f"rec:{v.id}"),)
+              if v.deputy_id == person.id else ())
+        for v in await repos.inspections.of_period(month.key(), person.county_id)
+    ]
+    head = t("insp_month.head", month=month.label(),
+             programmes=Safe(programme_lines(status, programmes)))
+    return View(head, (
+        Section(t("insp_month.follow_ups_title"), follow_ups, t("insp_month.no_follow_ups")),
+        Section(t("insp_month.visits_title"), visits, t("insp_month.no_visits")),
+    ))
 
 
-MESSAGE_BUDGET = 3500  # Telegram allows 4096 characters per message; leave room for markup
-
-
-async def plan_texts(repos: Repos, month: JalaliMonth) -> list[str]:
-    """The month's plan for admins, county by county, split into messages that fit."""
+async def plan_view(repos: Repos, month: JalaliMonth) -> View:
+    """The month's plan for admins, county by county (one entry each, paged)."""
     plans = await repos.inspections.plans(month.key())
     if not plans:
-        return [t("insp_plan.empty", month=month.label())]
+        return View.of("", [], empty=t("insp_plan.empty", month=month.label()))
     programmes = {p.id: p for p in await repos.programmes.programmes()}
     kinds = {k.id: k for k in await repos.programmes.types()}
     done = await repos.inspections.done_counts(month.key())
     counties = {c.id: c.name for c in await repos.counties.all()}
-    blocks: list[str] = []
+    blocks: list[Entry] = []
     for county_id in sorted({p.county_id for p in plans}, key=lambda c: counties.get(c, "")):
         rows = [p for p in plans if p.county_id == county_id and p.programme_id in programmes]
         deputy = await repos.people.get(rows[0].deputy_id) if rows else None
@@ -121,14 +127,7 @@ async def plan_texts(repos: Repos, month: JalaliMonth) -> list[str]:
                              if done.get((county_id, p.programme_id), 0)
                              >= programme.monthly_required else "insp_reminders.mark_missing"),
             ))
-        blocks.append(t("insp_plan.county", county=counties.get(county_id, ""),
-                        deputy=deputy.name if deputy else "", lines=Safe("\n".join(lines))))
-    messages, current = [], t("insp_plan.title", month=month.label())
-    for block in blocks:
-        if len(current) + len(block) + 2 > MESSAGE_BUDGET:
-            messages.append(current)
-            current = block
-        else:
-            current += "\n\n" + block
-    messages.append(current)
-    return messages
+        blocks.append(Entry(t("insp_plan.county", county=counties.get(county_id, ""),
+                              deputy=deputy.name if deputy else "",
+                              lines=Safe("\n".join(lines)))))
+    return View.of(t("insp_plan.title", month=month.label()), blocks)
