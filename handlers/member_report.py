@@ -29,7 +29,7 @@ from bot.context import BotContext
 from bot.db.repos.reports import Report
 from bot.domain import Role
 from bot.i18n import normalize_input, t, t_plain
-from bot.services.amounts import parse_amount, parse_count, parse_percent
+from bot.services.amounts import parse_amount, parse_count, parse_percent, percent_refusal
 from bot.services.progress import (
     DOCUMENT_TYPES,
     MAX_FILE_BYTES,
@@ -144,7 +144,7 @@ async def percent_received(update: Update, context: BotContext) -> int:
     """Stores the percent; lower than before asks a reason, 100 asks if this is the final report."""
     percent = parse_percent(update.effective_message.text)
     if percent is None:
-        await say(update, t("report.bad_percent"))
+        await say(update, t(percent_refusal(update.effective_message.text)))
         return ASK_PERCENT
     draft = await current_draft(update, context, percent=percent, kind="progress")
     if draft is None:

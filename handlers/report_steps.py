@@ -17,7 +17,8 @@ from bot.auth import person_of
 from bot.context import BotContext
 from bot.db.repos.reports import Report
 from bot.i18n import Safe, t, t_plain
-from bot.services.progress import render_report
+from bot.services.progress import render_report, report_cut
+from bot.services.review_notice import full_text_data
 from handlers.keyboards import grid
 
 (
@@ -172,9 +173,11 @@ async def show_summary(update: Update, context: BotContext) -> int:
         return END
     files = await context.repos.reports.attachments(draft.id)
     card = render_report(draft, project, files, person.name)
+    whole = report_cut(draft, project, files, person.name)  # a cut card offers the full text
     await say(update, t("report.summary", card=Safe(card)), buttons(
         ("report.confirm_button", "rep:ok"), ("report.edit_button", "rep:edit"),
         ("report.cancel_button", "rep:cancel"),
+        *((("review.full_text_button", full_text_data(draft.id)),) if whole else ()),
     ))
     return SUMMARY
 

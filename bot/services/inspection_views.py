@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot import limits
 from bot.db.repos import Repos
 from bot.db.repos.inspections import Draft
 from bot.domain import Person
@@ -44,8 +45,12 @@ def location_text(location: dict) -> str:
     return t_plain("inspections.location_skipped", reason=location.get("note", ""))
 
 
+FAILED_ITEM = 300  # characters of one failed checklist item in the summary
+
+
 async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
-    """Everything the deputy is about to confirm, with Persian date and time."""
+    """Everything the deputy is about to confirm, with Persian date and time; long texts are
+    cut to fit one message (the whole text is what is stored)."""
     d = draft.data
     programme = await repos.programmes.programme(int(d["programme_id"]))
     kind = await repos.programmes.facility_type(int(d["type_id"]))
@@ -54,19 +59,25 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
     answers = d.get("answers", {})
     counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}
     failed = [i.text for i in items if answers.get(str(i.id)) == "no"]
-    failed_lines = "".join("\n" + t("inspections.summary_failed_line", text=x) for x in failed)
-    return t(
-        "inspections.summary",
-        programme=programme.name if programme else "", kind=kind.name if kind else "",
-        facility=facility.name if facility else "",
-        started=format_datetime(draft.started_at, tz),
-        location=location_text(d["location"]),
-        photos=len(d.get("photos", [])),
-        yes=counts["yes"], no=counts["no"], na=counts["na"],
-        failed=Safe(failed_lines),
-        findings=d.get("findings") or t_plain("inspections.no_findings_text"),
-        severity=t_plain(f"inspections.severity_{d['severity']}"),
-    )
+    failed_lines = "".join("\n" + t("inspections.summary_failed_line",
+                                    text=limits.shorten(x, FAILED_ITEM)) for x in failed)
+
+    def render(facility: str, note: str, findings: str) -> str:
+        return t(
+            "inspections.summary",
+            programme=programme.name if programme else "", kind=kind.name if kind else "",
+            facility=facility, started=format_datetime(draft.started_at, tz),
+            location=location_text({**d["location"], "note": note}),
+            photos=len(d.get("photos", [])),
+            yes=counts["yes"], no=counts["no"], na=counts["na"],
+            failed=Safe(failed_lines), findings=findings,
+            severity=t_plain(f"inspections.severity_{d['severity']}"),
+        )
+
+    fields = {"facility": facility.name if facility else "",
+              "note": d["location"].get("note") or "",
+              "findings": d.get("findings") or t_plain("inspections.no_findings_text")}
+    return limits.fit(render, fields, limit=limits.TEXT, pointer=t_plain("fit.more_kept"))
 
 
 async def month_view(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo) -> View:
