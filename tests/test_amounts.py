@@ -93,3 +93,18 @@ OUT_OF_RANGE = "report.percent_out_of_range"
 def test_a_percent_out_of_range_has_its_own_answer(text: str, key: str) -> None:
     assert parse_percent(text) is None
     assert percent_refusal(text) == key
+
+
+async def test_the_percent_step_answers_out_of_range_and_letters_differently(bot) -> None:
+    from bot.i18n import t
+    from tests.project_fixtures import make_world
+
+    w = await make_world(bot)
+    await w.member.send("/report")
+    await w.member.click(f"rep:p:{w.project_id}")
+    await w.member.send("\u06f1\u06f5\u06f0\u066a")  # 150%
+    assert w.member.last_text() == t("report.percent_out_of_range")
+    await w.member.send("forty")
+    assert w.member.last_text() == t("report.bad_percent")
+    await w.member.send("\u06f4\u06f0")
+    assert w.member.last_text() == t("report.ask_done")
