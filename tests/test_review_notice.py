@@ -7,7 +7,7 @@ and captions, bad albums, bad HTML, callback data over 64 bytes).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot import limits
 from bot.i18n import fa_digits, t, t_plain
@@ -171,3 +171,50 @@ async def test_a_card_that_had_to_be_cut_offers_the_whole_text(strict):
     assert not [c for c in outsider_calls if c.endpoint == "sendMessage"]
     assert answered_once(strict)
     assert strict.api.refused == []
+
+
+class _FailingProjects:
+    """The projects repository, failing for one project (a bug, a broken row)."""
+
+    def __init__(self, real, broken_id: int) -> None:
+        self.real, self.broken_id = real, broken_id
+
+    async def get(self, project_id: int):
+        if project_id == self.broken_id:
+            raise RuntimeError("broken row")
+        return await self.real.get(project_id)
+
+
+async def test_a_report_that_cannot_be_listed_never_hides_the_ones_after_it(bot):
+    from types import SimpleNamespace
+
+    from bot.services.projects import add_project
+    from bot.services.review_list import waiting_view
+
+    w = await make_world(bot)
+    now = bot.clock.now()
+    projects = [w.project_id]
+    for title in ("Second", "Third"):
+        projects.append(await add_project(
+            bot.repos, now, organisation_id=w.org_id, title=title, domain="sport",
+            budget=1_000, start=date(2026, 11, 21), deadline=None,
+            actor_id=None))
+    for project_id in projects:
+        draft = await bot.repos.reports.start_draft(now, project_id=project_id,
+                                                    author_id=w.member_person.id,
+                                                    previous_percent=None)
+        await bot.repos.reports.update_draft(draft, w.member_person.id, now, percent=20,
+                                             spent=10)
+        assert await submit(bot.repos, now, w.member_person, draft)
+    repos = SimpleNamespace(reports=bot.repos.reports,
+                            projects=_FailingProjects(bot.repos.projects, projects[1]))
+    view = await waiting_view(repos, w.deputy_person)
+    [section] = view.sections
+    texts = [e.text for e in section.entries]
+    assert len(texts) == 3
+    assert "Sport for kids" in texts[0] and "Third" in texts[2]
+    waiting = await bot.repos.reports.waiting(None)
+    assert texts[1] == t("review.waiting_broken", n=2,
+                         code=fa_digits(waiting[1].tracking_code))
+    assert [b for e in section.entries for _, b in e.buttons] == [
+        f"rv:open:{waiting[0].id}", f"rv:open:{waiting[2].id}"]
