@@ -124,6 +124,7 @@ class Report:
     CHANGE = Button("rep:edit")
     GO = Button("rep:step", STEP)
     CANCEL = Button("rep:cancel")
+    FULL_TEXT = Button("rep:full")  # the summary's long answers in full
     PREFIX = "rep"
 
 

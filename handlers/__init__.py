@@ -38,6 +38,7 @@ from handlers import (
     member_report,
     office_report,
     onboarding,
+    report_text,
 )
 
 
@@ -73,6 +74,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *inspection_record.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
+            *report_text.build_handlers(),
             *member_report.build_handlers(),
             *office_report.build_handlers(),
             *admin_organisations.build_handlers(),

@@ -15,11 +15,13 @@ from bot.context import BotContext
 from bot.domain import ROLE_LABEL_KEYS, Invite, Role
 from bot.i18n import Safe, t, t_plain
 from bot.jalali import format_datetime
+from bot.paging import Entry, View
 from bot.services.onboarding import create_invite, revoke_invite
 from handlers.admin_people_replace import ask_about_deputy
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
 from handlers.menus import menu_button
+from handlers.paging import PagedList
 
 CHOOSE_ROLE, CHOOSE_SCOPE = range(2)
 
@@ -107,28 +109,35 @@ def invite_link(username: str | None, token: str) -> str:
     return f"https://t.me/{username}?start={token}" if username else ""
 
 
+async def pending_view(update: Update, context: BotContext, _key: int | None) -> View:
+    """Invitations still usable, newest first, each with its numbered revoke button."""
+    pending = await context.repos.invites.pending(context.now())
+    entries = [
+        Entry(t("invite.numbered", n=n, details=Safe(await describe(context, invite))),
+              ((t_plain("invite.revoke_numbered", n=n), f"inv:revoke:{invite.id}"),))
+        for n, invite in enumerate(pending, start=1)
+    ]
+    return View.of(t("invite.pending_head", count=len(pending)) if pending else "", entries,
+                   empty=t("invite.none_pending"))
+
+
+PENDING = PagedList("inv", pending_view, Role.ADMIN, per_page=8)
+
+
 @require_role(Role.ADMIN)
 async def list_pending(update: Update, context: BotContext) -> None:
-    """Lists invitations still usable, each with a revoke button."""
-    pending = await context.repos.invites.pending(context.now())
-    if not pending:
-        await update.effective_message.reply_text(t("invite.none_pending"))
-        return
-    for invite in pending[:20]:
-        await update.effective_message.reply_text(
-            await describe(context, invite),
-            reply_markup=grid([], extra=[(t_plain("invite.revoke_button"), f"inv:revoke:{invite.id}")]),
-        )
+    """Lists invitations still usable, a page at a time, each with a revoke button."""
+    await PENDING.send(update, context)
 
 
 @require_role(Role.ADMIN)
 async def revoke(update: Update, context: BotContext) -> None:
-    """Revokes the invitation behind the button and says so in place."""
+    """Revokes the invitation behind the button and says so (the list stays as it was)."""
     query = update.callback_query
     admin = await person_of(update, context)
     done = await revoke_invite(context.repos, context.now(), int(query.data.split(":")[2]), admin.id)
     await query.answer()
-    await query.edit_message_text(t("invite.revoked" if done else "invite.not_revocable"))
+    await update.effective_message.reply_text(t("invite.revoked" if done else "invite.not_revocable"))
 
 
 def build_handler() -> ConversationHandler:
@@ -153,4 +162,5 @@ def build_handlers() -> list:
         CommandHandler("invites", list_pending),
         MessageHandler(menu_button("menu.invites"), list_pending),
         CallbackQueryHandler(revoke, pattern=r"^inv:revoke:\d{1,9}$"),
+        PENDING.handler(),
     ]

@@ -8,18 +8,19 @@ import re
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot import limits
 from bot.auth import require_role
 from bot.context import BotContext
 from bot.domain import Role
-from bot.i18n import Safe, t, t_plain
+from bot.i18n import t, t_plain
 from bot.jalali import format_datetime
+from bot.paging import Entry, View
 from bot.services import broadcasts as svc
-from handlers.keyboards import grid
 from handlers.menus import menu_button
+from handlers.paging import PagedList
 
-RECENT = 10
+RECENT = 200  # the newest broadcasts listed (older ones are in the export)
 EXCERPT = 60
-MESSAGE_LIMIT = 3800  # under Telegram's 4,096 characters, leaving room for tags
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -29,29 +30,33 @@ def excerpt(text_html: str) -> str:
     return plain if len(plain) <= EXCERPT else plain[:EXCERPT] + "…"
 
 
-@require_role(Role.ADMIN)
-async def list_recent(update: Update, context: BotContext) -> None:
-    """Lists recent broadcasts with counts; a button per broadcast that asked for «seen»."""
-    recent = await context.repos.broadcasts.recent(RECENT)
-    if not recent:
-        await update.effective_message.reply_text(t("broadcast.list_empty"))
-        return
-    blocks, buttons = [t("broadcast.list_title")], []
-    for b in recent:
+async def _recent(update: Update, context: BotContext, _key: int | None) -> View:
+    """Recent broadcasts with counts; a button under each that asked for «seen»."""
+    entries = []
+    for b in await context.repos.broadcasts.recent(RECENT):
         p = await svc.progress(context.repos, b)
         block = t(
             "broadcast.list_item", id=b.id, audience=await svc.audience_label(context.repos, b),
             date=format_datetime(b.queued_at or b.created_at, context.settings.tz),
             excerpt=excerpt(b.text_html), sent=p.sent, total=p.total,
         )
+        buttons: tuple[tuple[str, str], ...] = ()
         if b.ack_required:
             acked = await context.repos.broadcasts.ack_count(b.id)
             block += "\n" + t("broadcast.list_item_ack", acked=acked, sent=p.sent)
-            buttons.append((t_plain("broadcast.not_acked_button", id=b.id), f"bcl:na:{b.id}"))
-        blocks.append(block)
-    await update.effective_message.reply_text(
-        "\n\n".join(blocks), reply_markup=grid([], extra=buttons) if buttons else None
-    )
+            buttons = ((t_plain("broadcast.not_acked_button", id=b.id), f"bcl:na:{b.id}"),)
+        entries.append(Entry(block, buttons))
+    return View.of(t("broadcast.list_title"), entries, empty=t("broadcast.list_empty"),
+                   joiner="\n\n")
+
+
+RECENT_LIST = PagedList("bc", _recent, Role.ADMIN, per_page=8)
+
+
+@require_role(Role.ADMIN)
+async def list_recent(update: Update, context: BotContext) -> None:
+    """Lists recent broadcasts with counts, a page at a time."""
+    await RECENT_LIST.send(update, context)
 
 
 @require_role(Role.ADMIN)
@@ -73,34 +78,26 @@ async def not_acknowledged(update: Update, context: BotContext) -> None:
     count = sum(len(people) for _, people in groups)
     lines = [t("broadcast.not_acked_title", id=broadcast.id, count=count)]
     for county, people in groups:
-        lines.append(t(
-            "broadcast.not_acked_county", count=len(people),
-            county=county or t_plain("broadcast.no_county"),
-            names=t_plain("broadcast.separator").join(p.name for p in people),
-        ))
-    for chunk in chunks(lines):
-        await update.effective_message.reply_text(Safe(chunk))
+        lines.extend(county_blocks(county or t_plain("broadcast.no_county"),
+                                   [p.name for p in people]))
+    for chunk in limits.pack(lines):
+        await update.effective_message.reply_text(chunk)
 
 
-def chunks(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Joins lines into as few messages as fit Telegram's length limit."""
-    out: list[str] = []
-    current = ""
-    for line in lines:
-        while len(line) > limit:  # one county with very many names
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            out.extend([current] if current else [])
-            current = ""
-            out.append(line[:cut])
-            line = line[cut:].lstrip()
-        if current and len(current) + 2 + len(line) > limit:
-            out.append(current)
-            current = ""
-        current = f"{current}\n\n{line}" if current else line
-    if current:
-        out.append(current)
-    return out
+def county_blocks(county: str, names: list[str], limit: int = limits.TEXT - 200) -> list[str]:
+    """One county's names in as few blocks as fit a message each (a big county takes more)."""
+    separator = t_plain("broadcast.separator")
+    groups: list[list[str]] = [[]]
+    size = 0
+    for name in names:
+        grow = limits.units(name) + (limits.units(separator) if groups[-1] else 0)
+        if groups[-1] and size + grow > limit - limits.units(county) - 40:
+            groups.append([])
+            size, grow = 0, limits.units(name)
+        groups[-1].append(name)
+        size += grow
+    return [t("broadcast.not_acked_county", county=county, count=len(names),
+              names=separator.join(group)) for group in groups]
 
 
 def build_handlers() -> list:
@@ -109,4 +106,5 @@ def build_handlers() -> list:
         CommandHandler("broadcasts", list_recent),
         MessageHandler(menu_button("menu.broadcasts"), list_recent),
         CallbackQueryHandler(not_acknowledged, pattern=r"^bcl:na:\d{1,9}$"),
+        RECENT_LIST.handler(),
     ]

@@ -20,7 +20,8 @@ from bot.auth import current_person, person_of, require_role
 from bot.context import BotContext
 from bot.domain import ROLE_LABEL_KEYS, Person, Role
 from bot.i18n import t, t_plain
-from handlers.menus import COMMANDS, bot_commands, command_name, main_menu, menu_button
+from bot.services.offices import office_of
+from handlers.menus import bot_commands, command_name, commands_for, main_menu, menu_button
 
 log = logging.getLogger(__name__)
 ALL_ROLES = tuple(Role)
@@ -37,12 +38,16 @@ async def scope_text(context: BotContext, person: Person) -> str:
     return t_plain("common.scope_province")
 
 
-async def set_commands(app: Application, chat_id: int, role: Role) -> None:
-    """Shows the role's command list in this person's chat (Persian descriptions)."""
+async def person_commands(context: BotContext, person: Person) -> list[str]:
+    """The command keys this person may use: the role's, /office_report only in an office."""
+    office = await office_of(context.repos, person) is not None
+    return commands_for(person.role, office=office)
+
+
+async def set_commands(app: Application, chat_id: int, keys: list[str]) -> None:
+    """Shows the person's command list in their chat (Persian descriptions)."""
     try:
-        await app.bot.set_my_commands(
-            bot_commands(COMMANDS[role]), scope=BotCommandScopeChat(chat_id)
-        )
+        await app.bot.set_my_commands(bot_commands(keys), scope=BotCommandScopeChat(chat_id))
     except TelegramError:
         log.warning("set_my_commands failed for chat %s", chat_id)
 
@@ -54,7 +59,8 @@ async def greet(update: Update, context: BotContext, person: Person, key: str) -
           scope=await scope_text(context, person)),
         reply_markup=main_menu(person.role),
     )
-    await set_commands(context.application, update.effective_chat.id, person.role)
+    await set_commands(context.application, update.effective_chat.id,
+                       await person_commands(context, person))
 
 
 @require_role(*ALL_ROLES)
@@ -65,9 +71,9 @@ async def start(update: Update, context: BotContext) -> None:
 
 @require_role(*ALL_ROLES)
 async def help_command(update: Update, context: BotContext) -> None:
-    """Shows the help of the person's role, with its commands."""
+    """Shows the help of the person's role, with the commands they may use."""
     person = await person_of(update, context)
-    lines = [f"/{command_name(key)} — {t(key)}" for key in COMMANDS[person.role]]
+    lines = [f"/{command_name(key)} — {t(key)}" for key in await person_commands(context, person)]
     await update.effective_message.reply_text(
         t(HELP_KEYS[person.role], commands="\n".join(lines)),
         reply_markup=main_menu(person.role),

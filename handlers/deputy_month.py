@@ -1,6 +1,8 @@
-"""/month: the deputy's month (required vs done, visits, open follow-ups, overdue marked).
+"""/month: the deputy's month (required vs done, open follow-ups with the overdue ones marked,
+visits), a page at a time so it always fits Telegram's limits.
 
-The «close» buttons of open follow-ups lead to handlers/follow_ups.py, as /followups does.
+The «close» buttons of open follow-ups lead to handlers/follow_ups.py, as /followups does;
+each visit the deputy made has the button of its printed record (handlers/inspection_record).
 """
 
 from __future__ import annotations
@@ -11,34 +13,31 @@ from telegram.ext import CommandHandler, MessageHandler
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Role
-from bot.i18n import fa_digits, t_plain
 from bot.jalali import current_month
-from bot.services.inspection_views import month_text
-from handlers.keyboards import grid
-from handlers.menus import main_menu, menu_button
+from bot.paging import View
+from bot.services.inspection_views import month_view
+from handlers.menus import menu_button
+from handlers.paging import PagedList
 
-RECORD_BUTTONS = 12  # the month's latest visits get a record button
+
+async def _month(update: Update, context: BotContext, _key: int | None) -> View:
+    """This month of the deputy's county, as the pages show it."""
+    month = current_month(context.now(), context.settings.tz)
+    return await month_view(context.repos, await person_of(update, context), month,
+                            context.settings.tz, context.now())
+
+
+MONTH = PagedList("mo", _month, Role.DEPUTY)
 
 
 @require_role(Role.DEPUTY)
 async def show_month(update: Update, context: BotContext) -> None:
-    """Shows this month's status, with a «close» button per open follow-up."""
-    person = await person_of(update, context)
-    month = current_month(context.now(), context.settings.tz)
-    open_items = await context.repos.inspections.open_follow_ups(person.county_id)
-    buttons = [(t_plain("insp_month.close_button", tracking=fa_digits(f.tracking)), f"fu:c:{f.id}")
-               for f in open_items]
-    # The printed record of each visit the deputy made this month (handlers/inspection_record).
-    visits = await context.repos.inspections.of_period(month.key(), person.county_id)
-    buttons += [(t_plain("pdf_record.button", tracking=fa_digits(v.tracking)), f"rec:{v.id}")
-                for v in visits if v.deputy_id == person.id][-RECORD_BUTTONS:]
-    await update.effective_message.reply_text(
-        await month_text(context.repos, person, month, context.settings.tz, context.now()),
-        reply_markup=grid(buttons, 1) if buttons else main_menu(person.role),
-    )
+    """Shows this month's status, a page at a time."""
+    await MONTH.send(update, context)
 
 
 def build_handlers() -> list:
-    """/month and its menu entry."""
+    """/month, its menu entry and its pages."""
     return [CommandHandler("month", show_month),
-            MessageHandler(menu_button("menu.month"), show_month)]
+            MessageHandler(menu_button("menu.month"), show_month),
+            MONTH.handler()]

@@ -1,12 +1,15 @@
 """Review of progress reports by the county's deputy (or an admin).
 
-The accept button (rv:ok:ID) decides at once; the return button (rv:ret:ID) opens a short conversation for
-the reason (a common reason button rv:why:N, or typed). /review lists what is waiting.
-Every id is checked on the server: a deputy can only decide on their county's reports.
+The accept button (rv:ok:ID) asks for one confirmation (rv:oky:ID decides, rv:okn:ID leaves
+it waiting); the return button (rv:ret:ID) opens a short conversation for the reason (a common
+reason button rv:why:N, or typed; a menu label is never taken as a reason). /review lists what
+is waiting, a page at a time (rv:open:ID shows one report as its notice did). Every id is
+checked on the server: a deputy can only decide on their county's reports.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from telegram import Update
@@ -21,25 +24,24 @@ from telegram.ext import (
 
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
+from bot.db.repos.reports import Report
 from bot.domain import Role
-from bot.i18n import Safe, normalize_input, t, t_plain
-from bot.services.progress import (
-    Decision,
-    decide,
-    render_report,
-    review_buttons,
-    review_reasons,
-    tracking_label,
-)
+from bot.i18n import t, t_plain
+from bot.paging import View
+from bot.services.progress import Decision, decide, review_reasons, tracking_label
 from bot.services.projects import may_review
+from bot.services.review_list import review_parts, waiting_view
+from bot.text import as_typed
 from handlers.common import cancel_handlers
 from handlers.keyboards import grid
-from handlers.menus import main_menu, menu_button
+from handlers.menus import main_menu, menu_button, menu_labels
+from handlers.paging import PagedList
+from scheduler.outbox import call_payload
 
 ASK_REASON = 0
 REPORT_KEY = "rv_report"
 MAX_REASON = 500
-MAX_LISTED = 10
+log = logging.getLogger(__name__)
 
 
 async def _reviewable(update: Update, context: BotContext, report_id: int) -> bool:
@@ -56,6 +58,17 @@ async def _reviewable(update: Update, context: BotContext, report_id: int) -> bo
             t("review.gone" if report is None else "review.already"))
         return False
     return True
+
+
+async def _pressed(update: Update, context: BotContext) -> Report | None:
+    """The waiting report the pressed button names, the press answered; None (answered with
+    why) when it is not the reviewer's or no longer waits."""
+    query = update.callback_query
+    report_id = int(query.data.split(":")[2])
+    if not await _reviewable(update, context, report_id):
+        return None
+    await query.answer()
+    return await context.repos.reports.get(report_id)
 
 
 async def _tell(update: Update, context: BotContext, report_id: int, result: Decision,
@@ -80,8 +93,21 @@ async def _tell(update: Update, context: BotContext, report_id: int, result: Dec
 
 
 @require_role(Role.DEPUTY, Role.ADMIN)
+async def ask_accept(update: Update, context: BotContext) -> None:
+    """Checks the report is the reviewer's to decide and asks to confirm the acceptance."""
+    if (report := await _pressed(update, context)) is None:
+        return
+    project = await context.repos.projects.get(report.project_id)
+    await update.effective_message.reply_text(
+        t("review.confirm_accept", code=tracking_label(report.tracking_code), title=project.title),
+        reply_markup=grid([(t_plain("review.accept_yes"), f"rv:oky:{report.id}"),
+                           (t_plain("review.accept_no"), f"rv:okn:{report.id}")]),
+    )
+
+
+@require_role(Role.DEPUTY, Role.ADMIN)
 async def accept(update: Update, context: BotContext) -> None:
-    """Accepts the report and tells the author through the outbox."""
+    """Accepts the report (confirmed) and tells the author through the outbox."""
     query = update.callback_query
     report_id = int(query.data.split(":")[2])
     person = await person_of(update, context)
@@ -94,14 +120,25 @@ async def accept(update: Update, context: BotContext) -> None:
 
 
 @require_role(Role.DEPUTY, Role.ADMIN)
+async def accept_dropped(update: Update, context: BotContext) -> None:
+    """Leaves the report waiting and takes the question's buttons away."""
+    query = update.callback_query
+    report = await context.repos.reports.get(int(query.data.split(":")[2]))
+    project = await context.repos.projects.get(report.project_id) if report else None
+    if project is None or not may_review(await person_of(update, context), project):
+        await refuse(update)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        t("review.accept_kept", code=tracking_label(report.tracking_code)))
+
+
+@require_role(Role.DEPUTY, Role.ADMIN)
 async def ask_reason(update: Update, context: BotContext) -> int:
     """Checks the report is the reviewer's to decide and asks why it goes back."""
-    query = update.callback_query
-    report_id = int(query.data.split(":")[2])
-    if not await _reviewable(update, context, report_id):
+    if (report := await _pressed(update, context)) is None:
         return ConversationHandler.END
-    await query.answer()
-    context.user_data[REPORT_KEY] = report_id
+    context.user_data[REPORT_KEY] = report.id
     items = [(reason, f"rv:why:{i}") for i, reason in enumerate(review_reasons())]
     await update.effective_message.reply_text(
         t("review.ask_reason"),
@@ -125,9 +162,13 @@ async def reason_given(update: Update, context: BotContext) -> int:
             return ASK_REASON
         reason = reasons[index]
     else:
-        reason = normalize_input(update.effective_message.text)[:MAX_REASON]
+        reason = as_typed(update.effective_message.text)
         if not reason:
             await update.effective_message.reply_text(t("review.bad_reason"))
+            return ASK_REASON
+        if len(reason) > MAX_REASON:
+            await update.effective_message.reply_text(
+                t("review.reason_too_long", limit=MAX_REASON))
             return ASK_REASON
     person = await person_of(update, context)
     result = await decide(context.repos, context.now(), person, report_id, accept=False,
@@ -150,45 +191,44 @@ async def cancel_reason(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def _waiting(update: Update, context: BotContext, _key: int | None) -> View:
+    """The reports waiting in the reviewer's scope, as the pages show them."""
+    return await waiting_view(context.repos, await person_of(update, context))
+
+
+WAITING = PagedList("rv", _waiting, Role.DEPUTY, Role.ADMIN)
+
+
 @require_role(Role.DEPUTY, Role.ADMIN)
 async def list_waiting(update: Update, context: BotContext) -> None:
-    """Sends each waiting report of the reviewer's scope with its files and the buttons."""
-    person = await person_of(update, context)
-    county = person.county_id if person.role is Role.DEPUTY else None
-    waiting = await context.repos.reports.waiting(county)
-    message = update.effective_message
-    if not waiting:
-        await message.reply_text(t("review.none_waiting"))
+    """Lists the waiting reports of the reviewer's scope, a page at a time, each with a button
+    that opens it."""
+    await WAITING.send(update, context)
+
+
+@require_role(Role.DEPUTY, Role.ADMIN)
+async def open_report(update: Update, context: BotContext) -> None:
+    """Sends one waiting report as its notice was: card, attachments, decision buttons."""
+    if (report := await _pressed(update, context)) is None:
         return
-    await message.reply_text(t("review.waiting_header", count=len(waiting)))
-    for report in waiting[:MAX_LISTED]:
-        project = await context.repos.projects.get(report.project_id)
-        author = await context.repos.people.get(report.author_id)
-        if project is None:
-            continue
-        files = await context.repos.reports.attachments(report.id)
-        for f in files:
-            try:
-                sender = {"photo": message.reply_photo, "document": message.reply_document,
-                          "voice": message.reply_voice}[f.kind]
-                await sender(f.file_id)
-            except TelegramError:
-                pass  # the summary still says how many files there are
-        card = render_report(report, project, files, author.name if author else "")
-        await message.reply_text(
-            t("review.incoming", card=Safe(card)), reply_markup=grid(review_buttons(report.id)[0])
-        )
+    for method, payload in await review_parts(context.repos, report) or []:
+        try:
+            await call_payload(context.bot, update.effective_chat.id, method, payload)
+        except TelegramError as exc:  # the card says how many files there are; go on
+            log.warning("part %s of report %s not shown: %s", method, report.id, exc)
 
 
 def build_handler() -> ConversationHandler:
     """The return-with-reason conversation."""
+    menu = menu_labels()  # the menu keeps working; its cancel label reaches the fallback
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(ask_reason, pattern=r"^rv:ret:\d{1,9}$")],
         states={
             ASK_REASON: [
                 CallbackQueryHandler(reason_given, pattern=r"^rv:why:\d{1,2}$"),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, reason_given),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_reason),
+                MessageHandler(filters.TEXT & ~filters.COMMAND & ~menu, reason_given),
+                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND & ~menu,
+                               expect_reason),
             ],
         },
         fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel_reason, pattern=r"^rv:cancel$")],
@@ -202,7 +242,11 @@ def build_handler() -> ConversationHandler:
 def build_handlers() -> list:
     """Accept button and /review, outside the conversation."""
     return [
-        CallbackQueryHandler(accept, pattern=r"^rv:ok:\d{1,9}$"),
+        CallbackQueryHandler(ask_accept, pattern=r"^rv:ok:\d{1,9}$"),
+        CallbackQueryHandler(accept, pattern=r"^rv:oky:\d{1,9}$"),
+        CallbackQueryHandler(accept_dropped, pattern=r"^rv:okn:\d{1,9}$"),
+        CallbackQueryHandler(open_report, pattern=r"^rv:open:\d{1,9}$"),
         CommandHandler("review", list_waiting),
         MessageHandler(menu_button("menu.review"), list_waiting),
+        WAITING.handler(),
     ]

@@ -28,6 +28,16 @@ def rows_keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMa
          for row in rows if row])
 
 
+def rows_markup(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    """(label, callback_data) rows as an inline keyboard; None when there are none."""
+    if not any(rows):
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+         for row in rows if row]
+    )
+
+
 def share_contact() -> ReplyKeyboardMarkup:
     """A one-button keyboard that sends the person's own phone number."""
     button = KeyboardButton(t_plain("onboarding.share_phone_button"), request_contact=True)

@@ -1,4 +1,5 @@
-"""/projects: one card per project (progress, budget, spent, days left, last report).
+"""/projects: one card per project (progress, budget, spent, days left, last report), a few
+cards a page; a project's report history, paged too.
 
 Members see their organisation's projects, deputies their county's, admins every project.
 Admins may cancel an open project from its card (confirmed with a second button); the
@@ -14,66 +15,48 @@ from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
-from bot.jalali import format_datetime, local_date
-from bot.services.progress import project_card, tracking_label
-from bot.services.projects import cancel_project, days_left, projects_for, visible_project
+from bot.jalali import local_date
+from bot.paging import View
+from bot.services.project_views import CARDS_PER_PAGE, history_view, projects_view
+from bot.services.projects import cancel_project, visible_project
 from handlers.keyboards import grid
 from handlers.menus import menu_button
+from handlers.paging import PagedList
 
-MAX_CARDS = 20
-MAX_HISTORY = 30
+
+async def _projects(update: Update, context: BotContext, _key: int | None) -> View:
+    """The person's projects, as the pages show them."""
+    today = local_date(context.now(), context.settings.tz)
+    return await projects_view(context.repos, await person_of(update, context), today)
+
+
+async def _history(update: Update, context: BotContext, key: int | None) -> View | None:
+    """One project's report history (None: not the person's to see)."""
+    return await history_view(context.repos, await person_of(update, context), key or 0)
+
+
+PROJECTS = PagedList("pj", _projects, Role.MEMBER, Role.DEPUTY, Role.ADMIN,
+                     per_page=CARDS_PER_PAGE)
+HISTORY = PagedList("ph", _history, Role.MEMBER, Role.DEPUTY, Role.ADMIN, keyed=True)
 
 
 @require_role(Role.MEMBER, Role.DEPUTY, Role.ADMIN)
 async def show(update: Update, context: BotContext) -> None:
-    """Sends the cards, each open project of a member with a report button."""
-    person = await person_of(update, context)
-    projects = await projects_for(context.repos, person)
-    message = update.effective_message
-    if not projects:
-        await message.reply_text(t("projects.none"))
-        return
-    today = local_date(context.now(), context.settings.tz)
-    await message.reply_text(t("projects.header", count=len(projects)))
-    for project in projects[:MAX_CARDS]:
-        extra = [(t_plain("projects.history_button"), f"prj:h:{project.id}")]
-        if person.role is Role.MEMBER and project.is_open:
-            extra.insert(0, (t_plain("projects.report_button"), f"rep:p:{project.id}"))
-        if person.role is Role.ADMIN and project.is_open:
-            extra.append((t_plain("projects.cancel_button"), f"prj:x:{project.id}"))
-        markup = grid([], extra=extra)
-        await message.reply_text(project_card(project, days_left(project, today)),
-                                 reply_markup=markup)
-    if len(projects) > MAX_CARDS:
-        await message.reply_text(t("projects.more", count=len(projects) - MAX_CARDS))
+    """Sends the cards a page at a time, each open project of a member with a report button."""
+    await PROJECTS.send(update, context)
 
 
 @require_role(Role.MEMBER, Role.DEPUTY, Role.ADMIN)
 async def history(update: Update, context: BotContext) -> None:
-    """Lists every submitted version of the project's reports with its decision (scope checked)."""
+    """Lists every submitted version of the project's reports with its decision (scope
+    checked), a page at a time."""
     query = update.callback_query
-    person = await person_of(update, context)
-    project = await visible_project(context.repos, person, int(query.data.split(":")[2]))
-    if project is None:
+    project_id = int(query.data.split(":")[2])
+    if await visible_project(context.repos, await person_of(update, context), project_id) is None:
         await refuse(update)
         return
     await query.answer()
-    reports = await context.repos.reports.of_project(project.id)
-    lines = []
-    for report in reports[:MAX_HISTORY]:
-        review = await context.repos.reports.review_of(report.id)
-        lines.append(t_plain(
-            "projects.history_line", code=tracking_label(report.tracking_code),
-            at=format_datetime(report.submitted_at) if report.submitted_at else "",
-            percent=report.percent or 0, status=t_plain(f"report_status.{report.status}"),
-            reason=t_plain("projects.history_reason", reason=review.reason)
-            if review and review.reason else "",
-        ))
-    if not lines:
-        await update.effective_message.reply_text(t("projects.history_empty", title=project.title))
-        return
-    await update.effective_message.reply_text(
-        t("projects.history", title=project.title, lines="\n".join(lines)))
+    await HISTORY.send(update, context, project_id)
 
 
 @require_role(Role.ADMIN)
@@ -122,4 +105,6 @@ def build_handlers() -> list:
         CallbackQueryHandler(ask_cancel, pattern=r"^prj:x:\d{1,9}$"),
         CallbackQueryHandler(cancel_confirmed, pattern=r"^prj:xy:\d{1,9}$"),
         CallbackQueryHandler(cancel_dropped, pattern=r"^prj:xn:\d{1,9}$"),
+        PROJECTS.handler(),
+        HISTORY.handler(),
     ]

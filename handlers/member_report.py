@@ -23,9 +23,10 @@ from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
 from bot.services import report_draft as rules
-from bot.services.amounts import parse_amount, parse_count, parse_percent
+from bot.services.amounts import parse_amount, parse_count, parse_percent, percent_refusal
 from bot.services.progress import revision_data, submit, tracking_of
 from bot.services.projects import projects_for, visible_project
+from bot.services.report_text import texts_of
 from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
 from bot.text import as_typed
 from handlers import report_steps as ask
@@ -100,7 +101,7 @@ async def percent_typed(turn: Turn) -> Outcome:
     """Keeps the percent (any digit script, with or without a percent sign)."""
     percent = parse_percent(turn.message.text)
     if percent is None:
-        return Refuse("report.bad_percent")
+        return Refuse(percent_refusal(turn.message.text))
     return rules.set_percent(turn.draft, percent)
 
 
@@ -209,6 +210,15 @@ async def step_chosen(turn: Turn, step: str) -> Outcome:
     return rules.reopen(turn.draft, step)
 
 
+async def full_text(turn: Turn) -> Outcome:
+    """The summary's long answers in full, over as many messages as they need."""
+    project = await turn.repos.projects.get(int(turn.data["project_id"]))
+    await turn.answer()
+    for message_text in texts_of(rules.as_report(turn.draft, turn.person), project):
+        await turn.say(message_text)
+    return STAY
+
+
 async def confirmed(turn: Turn) -> Outcome:
     """Submits the report (the deputy's copy goes through the outbox) and shows the code."""
     report = await submit(turn.repos, turn.clock, turn.person, turn.draft)
@@ -257,7 +267,8 @@ FLOW = Flow(
         Step("people", ask.ask_people, [text(people_typed), press(CB.PEOPLE_SKIP, people_skipped)],
              other="flow.expect_text"),
         Step(SUMMARY, ask.show_summary, [press(CB.CONFIRM, confirmed), press(CB.CHANGE, change),
-                                         press(CB.GO, step_chosen)]),
+                                         press(CB.GO, step_chosen),
+                                         press(CB.FULL_TEXT, full_text)]),
     ],
 )
 

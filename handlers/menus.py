@@ -56,6 +56,13 @@ COMMANDS: dict[Role, list[str]] = {
 }
 
 STRANGER_COMMANDS = ["commands.start"]
+# Commands only a member of a facilitation office may use (organisations of kind "office").
+OFFICE_ONLY = frozenset({"commands.office_report"})
+
+
+def commands_for(role: Role, *, office: bool = False) -> list[str]:
+    """The command keys a person of this role may use (an office's members have more)."""
+    return [key for key in COMMANDS[role] if office or key not in OFFICE_ONLY]
 
 
 def command_name(key: str) -> str:

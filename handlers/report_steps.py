@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 from bot.callbacks import Report as CB
 from bot.i18n import Safe, t, t_plain
 from bot.services import report_draft as rules
-from bot.services.progress import render_report
+from bot.services.progress import render_report, report_cut
 from handlers.flowkit import Turn
 from handlers.keyboards import grid
 
@@ -87,17 +87,20 @@ async def ask_people(turn: Turn) -> None:
 
 async def show_summary(turn: Turn) -> None:
     """The whole report (a revision: the deputy's reason first) with confirm / change /
-    cancel."""
+    cancel; a card that had to cut the member's long texts offers them in full."""
     project = await _project(turn)
     if project is None:
         return
     report = rules.as_report(turn.draft, turn.person)
-    card = render_report(report, project, rules.files_of(turn.draft), turn.person.name)
+    files = rules.files_of(turn.draft)
+    card = render_report(report, project, files, turn.person.name)
+    whole = report_cut(report, project, files, turn.person.name)
     head = ""
     if turn.data.get("revises"):
         head = t("report.revision_head", reason=turn.data.get("return_reason") or "") + "\n\n"
     await turn.say(head + t("report.summary", card=Safe(card)), buttons(
-        ("report.confirm_button", CB.CONFIRM()), ("report.edit_button", CB.CHANGE()), CANCEL))
+        ("report.confirm_button", CB.CONFIRM()), ("report.edit_button", CB.CHANGE()), CANCEL,
+        *((("review.full_text_button", CB.FULL_TEXT()),) if whole else ())))
 
 
 async def ask_change(turn: Turn) -> None:

@@ -22,11 +22,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, InputFile, ReplyParameters
+from telegram import (
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    ReplyParameters,
+)
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot import limits
 from bot.db.repos.outbox import OutboxItem
+from bot.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +44,9 @@ MIN_SLEEP = 1e-6
 MAX_BACKOFF = 300
 DEFAULT_CONCURRENCY = 1  # the strict promise; see docs/outbox.md
 # Bot methods the outbox may call; anything else in a row is a programming error.
-SENDERS = {"send_message", "send_photo", "send_document", "send_voice", "edit_message_text"}
+SENDERS = {"send_message", "send_photo", "send_document", "send_voice", "send_media_group",
+           "edit_message_text"}
+_MEDIA = {"photo": InputMediaPhoto, "document": InputMediaDocument}
 
 
 class Pacer:
@@ -235,8 +245,8 @@ class OutboxWorker:
             log.exception("outbox row %s cannot be sent", item.id)
             await outbox.mark_final(item.id, "failed", repr(exc))
         else:
-            message_id = getattr(message, "message_id", None)
-            await outbox.mark_sent(item.id, self.now(), message_id)
+            first = message[0] if isinstance(message, tuple | list) and message else message
+            await outbox.mark_sent(item.id, self.now(), getattr(first, "message_id", None))
 
     async def _retry_later(self, item: OutboxItem, error: str) -> None:
         # An outage of the Bot API (or of the network) can last long; what is owed waits for
@@ -301,19 +311,55 @@ class OutboxWorker:
 async def call_payload(
     bot: Any, chat_id: int, method: str, payload: dict[str, Any], *, media_dir: Path | None = None
 ) -> Any:
-    """Calls bot.<method>(chat_id=…, **payload), rebuilding the objects JSON cannot hold."""
-    kwargs = dict(payload)
+    """Calls bot.<method>(chat_id=…, **payload), rebuilding the objects JSON cannot hold.
+
+    Messages are built to fit before they are queued; a text or caption that is still too
+    long is cut here with a pointer (and logged), never refused by Telegram and given up.
+    """
+    kwargs = fit_payload(dict(payload))
     for field in ("photo", "document"):  # a file under MEDIA_DIR, read when it is sent
         if (relative := kwargs.pop(f"{field}_path", None)) is not None:
             path = (media_dir or Path()) / relative
             if not path.is_file():
                 raise BadRequest(f"outbox file {relative} is missing")
             kwargs[field] = InputFile(path.read_bytes(), filename=path.name)
+    if "media" in kwargs:  # an album: InputMedia objects of file ids
+        kwargs["media"] = [
+            _MEDIA[m["type"]](m["media"], caption=m.get("caption"), parse_mode=m.get("parse_mode"))
+            for m in kwargs["media"]
+        ]
     if "reply_markup" in kwargs:
         kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], bot)
     if "reply_parameters" in kwargs:
         kwargs["reply_parameters"] = ReplyParameters.de_json(kwargs["reply_parameters"], bot)
     return await getattr(bot, method)(chat_id=chat_id, **kwargs)
+
+
+def fit_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with its text (4,096) and captions (1,024) cut to Telegram's limits."""
+    parse_html = payload.get("parse_mode") == "HTML"
+    if isinstance(payload.get("text"), str):
+        payload["text"] = _cut(payload["text"], limits.TEXT, parse_html)
+    if isinstance(payload.get("caption"), str):
+        payload["caption"] = _cut(payload["caption"], limits.CAPTION, parse_html)
+    if isinstance(payload.get("media"), list):
+        payload["media"] = [
+            {**m, "caption": _cut(m["caption"], limits.CAPTION, m.get("parse_mode") == "HTML")}
+            if isinstance(m.get("caption"), str) else m
+            for m in payload["media"]
+        ]
+    return payload
+
+
+def _cut(text: str, limit: int, parse_html: bool) -> str:
+    size = limits.length(text, parse_html=parse_html)
+    if size <= limit:
+        return text
+    log.warning("an outbox text of %d characters was cut to %d", size, limit)
+    pointer = t("fit.cut_by_outbox")
+    if parse_html:
+        return limits.cut_html(text, limit, pointer)
+    return limits.shorten(text, limit, limits.visible(pointer))
 
 
 def backoff(attempts: int) -> float:

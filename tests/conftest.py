@@ -94,3 +94,14 @@ async def bot(settings: Settings, clock: FixedClock) -> AsyncIterator[Harness]:
     yield harness
     if harness.app is not None:
         await harness.stop()
+
+
+@pytest.fixture
+async def strict(settings: Settings, clock: FixedClock) -> AsyncIterator[Harness]:
+    """The bot against tests/strict_api.StrictBotAPI, which refuses what Telegram refuses."""
+    from tests.strict_api import StrictBotAPI
+
+    harness = Harness(settings, StrictBotAPI(), clock)
+    await harness.start()
+    yield harness
+    await harness.stop()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from bot.clock import FixedClock
 from bot.db.repos.reports import Report
 from bot.domain import Person, Role
-from bot.services.progress import submit
+from bot.services.progress import revision_data, submit
 from bot.services.report_draft import FLOW
 from bot.services.projects import add_project
 from tests.conftest import Harness
@@ -52,14 +52,27 @@ def answered_once(bot: Harness) -> bool:
     return len(ids) == len(set(ids))
 
 
+async def revise_report(bot: Harness, author: Person, returned_id: int,
+                        when: datetime) -> Report:
+    """The revision of a returned report, submitted unchanged (as /report's revise does)."""
+    data = await revision_data(bot.repos, author, returned_id)
+    assert data is not None
+    draft = await bot.repos.drafts.start(author.id, FLOW, data, "summary", when)
+    report = await submit(bot.repos, FixedClock(when, bot.clock.tz), author, draft)
+    assert report is not None
+    return report
+
+
 async def submit_report(bot: Harness, author: Person, project_id: int, when: datetime, *,
                         percent: int = 40, spent: int = 1_000_000, done_text: str = "work",
-                        people_reached: int | None = 12, files: list | None = None) -> Report:
-    """A report submitted at `when` the way /report stores one (a draft, then submit)."""
+                        people_reached: int | None = 12, files: list | None = None,
+                        **answers: object) -> Report:
+    """A report submitted at `when` the way /report stores one (a draft, then submit);
+    `answers` adds or overrides draft fields (previous_percent, backwards_reason, revises…)."""
     draft = await bot.repos.drafts.start(author.id, FLOW, {
         "project_id": project_id, "kind": "progress", "previous_percent": None,
         "percent": percent, "spent": spent, "done_text": done_text,
-        "people_reached": people_reached, "files": files or []}, "summary", when)
+        "people_reached": people_reached, "files": files or [], **answers}, "summary", when)
     report = await submit(bot.repos, FixedClock(when, bot.clock.tz), author, draft)
     assert report is not None
     return report

@@ -16,6 +16,7 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 ANSWER_LIMIT = 200
 CALLBACK_DATA_LIMIT = 64
+ALBUM_LIMIT = 10
 # Telegram's HTML subset (https://core.telegram.org/bots/api#html-style).
 TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
         "tg-emoji", "code", "pre", "blockquote"}
@@ -71,7 +72,7 @@ class _TelegramHtml(html.parser.HTMLParser):
 def visible_length(text: str, parse_mode: str | None) -> int:
     """Characters Telegram counts (after HTML parsing); raises HtmlError on bad HTML."""
     if parse_mode != "HTML":
-        return len(text)
+        return utf16(text)
     parser = _TelegramHtml()
     parser.feed(text)
     parser.close()
@@ -79,7 +80,12 @@ def visible_length(text: str, parse_mode: str | None) -> int:
         raise HtmlError(f"unclosed tags {parser.stack}")
     if parser.rawdata:  # an incomplete '<...' left over
         raise HtmlError("unescaped '<'")
-    return len("".join(parser.text))
+    return utf16("".join(parser.text))
+
+
+def utf16(text: str) -> int:
+    """UTF-16 code units, as Telegram counts (an emoji outside the BMP is two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def problem(call: Call) -> str | None:
@@ -95,9 +101,20 @@ def problem(call: Call) -> str | None:
             length = visible_length(str(params["caption"]), mode)
             if length > CAPTION_LIMIT:
                 return f"caption is {length} characters"
+        media = params.get("media") if call.endpoint == "sendMediaGroup" else None
+        if media is not None:
+            if not 2 <= len(media) <= ALBUM_LIMIT:
+                return f"an album of {len(media)} items"
+            if len({m.get("type") for m in media}) != 1:
+                return "an album mixing kinds"
+            for item in media:
+                length = visible_length(str(item.get("caption") or ""), item.get("parse_mode"))
+                if length > CAPTION_LIMIT:
+                    return f"album caption is {length} characters"
     except HtmlError as exc:
         return f"can't parse entities: {exc}"
-    if call.endpoint == "answerCallbackQuery" and len(str(params.get("text") or "")) > ANSWER_LIMIT:
+    answer = str(params.get("text") or "")
+    if call.endpoint == "answerCallbackQuery" and utf16(answer) > ANSWER_LIMIT:
         return "callback answer is too long"
     markup: Any = params.get("reply_markup") or {}
     for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:

@@ -96,6 +96,14 @@ CALLBACKS: dict[str, Cb] = {
     "inv:county:#": Cb(ADMINS, "counties"),
     "inv:org:#": Cb(ADMINS, "organisations"),
     "inv:revoke:#": Cb(ADMINS, "invites"),
+    # Pages of lists (handlers/paging.py): pg:<list>:<page>, or pg:<list>:<id>:<page>.
+    "pg:inv:#": Cb(ADMINS),
+    "pg:mo:#": Cb(DEPUTIES),
+    "pg:pl:#:#": Cb(ADMINS),
+    "pg:rv:#": Cb(DEPUTIES | ADMINS),
+    "pg:pj:#": Cb(REGISTERED),
+    "pg:ph:#:#": Cb(REGISTERED, "projects"),
+    "pg:bc:#": Cb(ADMINS),
     # Cancelling ends the person's own flow; it changes no data, so anyone registered may.
     "inv:cancel": Cb(REGISTERED),
     "cty:add": Cb(ADMINS),
@@ -142,6 +150,11 @@ CALLBACKS: dict[str, Cb] = {
     "rv:ok:#": Cb(DEPUTIES | ADMINS, "progress_reports"),
     "rv:ret:#": Cb(DEPUTIES | ADMINS, "progress_reports"),
     "rv:why:#": Cb(DEPUTIES | ADMINS),
+    "rv:oky:#": Cb(DEPUTIES | ADMINS, "progress_reports"),
+    "rv:okn:#": Cb(DEPUTIES | ADMINS, "progress_reports"),
+    "rv:open:#": Cb(DEPUTIES | ADMINS, "progress_reports"),
+    # A report's texts in full: whoever may see the report.
+    "rtx:#": Cb(REGISTERED, "progress_reports"),
     "rv:cancel": Cb(REGISTERED),
     # Monthly reports of facilitation offices (members).
     "ofr:start": Cb(MEMBERS),

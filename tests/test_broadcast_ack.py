@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from bot.domain import Role
 from bot.i18n import t, t_plain
-from handlers.broadcast_status import chunks, excerpt
+from bot import limits
+from handlers.broadcast_status import county_blocks, excerpt
 from tests.conftest import ADMIN_ID
 from tests.people import register
 from tests.test_broadcast_flow import choose, compose, no_handler_errors  # noqa: F401
@@ -122,8 +123,10 @@ async def test_no_ack_asked_means_no_button_and_no_reminder(bot):
 
 
 def test_long_lists_are_split_under_telegrams_limit():
-    lines = ["title", "x " * 3000, *[f"county {i}: " + "name " * 100 for i in range(20)]]
-    parts = chunks(lines, limit=3800)
-    assert all(len(p) <= 3800 for p in parts)
-    assert "".join(parts).replace("\n", "").replace(" ", "") == "".join(lines).replace(" ", "")
+    names = [f"Name{i} \U0001F464" for i in range(900)]  # emoji: two UTF-16 units each
+    blocks = county_blocks("Bam", names)
+    parts = limits.pack(["title", *blocks, *county_blocks("Zarand", names[:20])])
+    assert len(blocks) > 1
+    assert all(limits.length(p) <= limits.TEXT for p in parts)
+    assert all(f"Name{i} " in "".join(parts) for i in range(900))
     assert excerpt("<b>Hello</b> &amp; <i>world</i>") == "Hello & world"

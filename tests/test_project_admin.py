@@ -110,7 +110,7 @@ async def test_admin_cancels_a_project_from_its_card_and_its_people_are_told(bot
     w = await make_world(bot)
     admin = bot.chat(ADMIN_ID, "Zahra")
     await admin.send("/projects")
-    assert (t_plain("projects.cancel_button"), f"prj:x:{w.project_id}") in admin.buttons()
+    assert (t_plain("projects.cancel_numbered", n=1), f"prj:x:{w.project_id}") in admin.buttons()
     await admin.click(f"prj:x:{w.project_id}")
     assert admin.last_text() == t("projects.cancel_confirm", title="Sport for kids",
                                   organisation="NGO Rafsanjan")

@@ -38,10 +38,10 @@ async def test_report_review_revision_acceptance(bot):
     assert all(f.sha256 and (bot.settings.media_dir / f.sha256[:2] / f.sha256).exists()
                for f in files)
 
-    # The deputy gets the files, then the summary with the buttons.
+    # The deputy gets the card, then the files captioned with the code, then the buttons.
     await bot.deliver()
-    sent = [c.endpoint for c in w.deputy.calls()][-3:]
-    assert sent == ["sendPhoto", "sendDocument", "sendMessage"]
+    sent = [c.endpoint for c in w.deputy.calls()][-4:]
+    assert sent == ["sendMessage", "sendPhoto", "sendDocument", "sendMessage"]
     assert (t("review.accept_button"), f"rv:ok:{first.id}") in w.deputy.buttons()
 
     # Returned with a typed reason; the member hears at once with a revise button.
@@ -74,12 +74,14 @@ async def test_report_review_revision_acceptance(bot):
 
     await bot.deliver()
     await w.deputy.click(f"rv:ok:{second.id}")
+    assert (await bot.repos.reports.get(second.id)).status == "submitted"  # asks first
+    await w.deputy.click(f"rv:oky:{second.id}")
     assert (await bot.repos.reports.get(second.id)).status == "accepted"
     await bot.deliver()
     assert w.member.last_text() == t("review.told_accepted", title="Sport for kids", code=t(
         "report.code_version", code=fa_digits(report_code(AZAR, 1)), version=2))
     # A second click changes nothing.
-    await w.deputy.click(f"rv:ok:{second.id}")
+    await w.deputy.click(f"rv:oky:{second.id}")
     assert w.deputy.last_text() == t("review.already")
     project = await bot.repos.projects.get(w.project_id)
     assert (project.progress, project.spent, project.status) == (45, 3_500_000, "active")
@@ -112,6 +114,7 @@ async def test_completion_with_final_report(bot):
     to_deputy = bot.api.to(w.deputy.chat_id, ("sendVoice", "sendMessage"))
     assert [c.endpoint for c in to_deputy][-2:] == ["sendVoice", "sendMessage"]
     await w.deputy.click(f"rv:ok:{final.id}")
+    await w.deputy.click(f"rv:oky:{final.id}")
     project = await bot.repos.projects.get(w.project_id)
     assert project.status == "completed"
     await bot.deliver()

@@ -47,8 +47,8 @@ async def test_other_organisation_cannot_report_or_see(bot):
     assert "Sport for kids" in w.deputy.last_text()
     await w.member.send("/projects")
     assert "Sport for kids" in w.member.last_text()
-    assert w.member.buttons() == [(t("projects.report_button"), f"rep:p:{w.project_id}"),
-                                  (t("projects.history_button"), f"prj:h:{w.project_id}")]
+    assert w.member.buttons() == [(t("projects.report_numbered", n=1), f"rep:p:{w.project_id}"),
+                                  (t("projects.history_numbered", n=1), f"prj:h:{w.project_id}")]
     assert _denied(await outsider.click(f"prj:h:{w.project_id}"))
     assert _denied(await other_deputy.click(f"prj:h:{w.project_id}"))
     assert answered_once(bot)
@@ -73,6 +73,9 @@ async def test_forged_review_callbacks_change_nothing(bot):
 
     # The county's deputy sees it in /review; an admin may decide too.
     await w.deputy.send("/review")
+    assert w.deputy.buttons() == [(t("review.open_button", n=1), f"rv:open:{report.id}")]
+    assert _denied(await other_deputy.click(f"rv:open:{report.id}"))
+    await w.deputy.click(f"rv:open:{report.id}")
     assert (t("review.accept_button"), f"rv:ok:{report.id}") in w.deputy.buttons()
     admin = bot.chat(ADMIN_ID, "Zahra")
     await admin.send("/start")

@@ -40,7 +40,11 @@ class Call:
 
     @property
     def text(self) -> str:
-        return str(self.params.get("text") or self.params.get("caption") or "")
+        """The text or caption shown (an album's: the caption of its first item that has one)."""
+        captions = [m.get("caption") for m in self.params.get("media") or []
+                    if isinstance(m, dict) and m.get("caption")]
+        return str(self.params.get("text") or self.params.get("caption")
+                   or (captions[0] if captions else ""))
 
 
 def file_name(filename: str | None, mime: str | None, data: bytes) -> str:
@@ -147,18 +151,34 @@ class FakeBotAPI(BaseRequest):
             data = self.files.get(f"files/{file_id}", b"")
             return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
                     "file_path": f"files/{file_id}"}
+        if ep == "sendMediaGroup":
+            # An album is one message per item, each with its own id; the call has the first.
+            messages = []
+            for item in call.params.get("media") or []:
+                message = self._message(call, next(self._ids))
+                message[item.get("type", "photo")] = (
+                    [{"file_id": item.get("media"), "file_unique_id": "u", "width": 1,
+                      "height": 1}]
+                    if item.get("type") == "photo"
+                    else {"file_id": item.get("media"), "file_unique_id": "u"})
+                if item.get("caption"):
+                    message["caption"] = item["caption"]
+                messages.append(message)
+            call.message_id = messages[0]["message_id"] if messages else None
+            return messages
         if ep.startswith(("send", "edit", "copy", "forward")):
             # An edit keeps its message's id; anything sent gets a new one.
             call.message_id = int(call.params.get("message_id") or next(self._ids))
-            message: dict[str, Any] = {
-                "message_id": call.message_id, "date": self.now(), "from": self.bot_user,
-                "chat": {"id": call.chat_id or 0, "type": "private"},
-            }
+            message = self._message(call, call.message_id)
             if "text" in call.params:
                 message["text"] = call.params["text"]
                 self.texts[call.message_id] = str(call.params["text"])
             return message
         return True
+
+    def _message(self, call: Call, message_id: int) -> dict[str, Any]:
+        return {"message_id": message_id, "date": self.now(), "from": self.bot_user,
+                "chat": {"id": call.chat_id or 0, "type": "private"}}
 
     def to(self, chat_id: int, endpoints: tuple[str, ...] = (
         "sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendMediaGroup",

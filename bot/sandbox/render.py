@@ -113,7 +113,7 @@ def _body(call: Call) -> list[str]:
     elif call.endpoint == "sendLocation":
         lines.append(t_plain("sandbox.location_sent", lat=str(p.get("latitude")),
                              lon=str(p.get("longitude"))))
-    text = p.get("text") or p.get("caption")
+    text = call.text
     if text:
         prefix = t_plain("sandbox.edited") + " " if call.endpoint.startswith("edit") else ""
         lines.extend((prefix + plain(str(text))).splitlines() or [""])

@@ -1,9 +1,11 @@
-"""Parsing money in toman and percentages as people type them, in any digit script.
+"""Parsing money in toman, percentages and counts as people type them, in any digit script.
 
 Grouped digits (Persian, Arabic-Indic or Latin, with Persian or Latin separators), plain
 digits, a number with a unit word (thousand, million, billion; "1.5 million"), sums joined by
-"and", an optional currency word; percentages with or without a percent sign or word. The
-words live in the catalogue ([amounts]); tests/test_amounts.py lists the accepted forms.
+"and", an optional currency word; percentages with or without a percent sign or word (one
+over 100 or below 0 gets its own answer); counts with what is counted ("25 people") and an
+"about" before them. The words live in the catalogue ([amounts]); tests/test_amounts.py
+lists the accepted forms.
 """
 
 from __future__ import annotations
@@ -83,18 +85,50 @@ def _part_value(part: str, units: dict[str, int]) -> Decimal | None:
     return None if number is None else number * factor
 
 
-def parse_percent(text: str) -> int | None:
-    """A whole percentage 0..100, or None."""
+def _percent_text(text: str) -> str:
     _, _, _, words = _words()
     cleaned = normalize_input(text).lower().replace("\u066a", "%").replace("%", " ")
-    cleaned = _strip_words(cleaned, words).replace(" ", "")
+    return _strip_words(cleaned, words).replace(" ", "")
+
+
+def parse_percent(text: str) -> int | None:
+    """A whole percentage 0..100, or None."""
+    cleaned = _percent_text(text)
     if not re.fullmatch(r"\d{1,3}", cleaned):
         return None
     value = int(cleaned)
     return value if 0 <= value <= 100 else None
 
 
+def percent_refusal(text: str) -> str:
+    """The catalogue key of the answer to a percent parse_percent refused: a number out of
+    0..100 is told so; anything else is asked again as a number."""
+    cleaned = _percent_text(text).replace("\u2212", "-").replace(DECIMAL, ".").replace("/", ".")
+    if re.fullmatch(r"-?\d+(\.\d+)?", cleaned) and not 0 <= float(cleaned) <= 100:
+        return "report.percent_out_of_range"
+    return "report.bad_percent"
+
+
+@cache
+def _count_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(sorted((normalize_input(w).lower() for w in raw(key)), key=len,
+                            reverse=True))
+
+    return words("amounts.count_units"), words("amounts.about")
+
+
 def parse_count(text: str) -> int | None:
-    """A non-negative whole count (separators allowed), or None."""
-    value = parse_amount(text)
+    """A non-negative whole count (separators allowed; "25 people", "about 25"), or None."""
+    units, about = _count_words()
+    cleaned = normalize_input(text).lower()
+    for word in about:
+        if cleaned.startswith(word):
+            cleaned = cleaned[len(word):].strip()
+            break
+    for word in units:
+        if cleaned.endswith(word):
+            cleaned = cleaned[: -len(word)].strip()
+            break
+    value = parse_amount(cleaned)
     return value if value is not None and value <= 10**9 else None

@@ -6,12 +6,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.collation import sort_key
+from bot import limits
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person
 from bot.i18n import Safe, fa_digits, fa_number, t, t_plain
 from bot.inspection_domain import ChecklistItem, FollowUp
 from bot.jalali import JalaliMonth, format_date, format_datetime, local_date
+from bot.paging import Entry, Section, View
 from bot.services.follow_ups import overdue_days
 from bot.services.inspection_reminders import programme_lines, statuses
 
@@ -46,8 +48,12 @@ def location_text(location: dict) -> str:
     return t_plain("inspections.location_skipped", reason=location.get("note", ""))
 
 
+FAILED_ITEM = 300  # characters of one failed checklist item in the summary
+
+
 async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
-    """Everything the deputy is about to confirm, with Persian date and time."""
+    """Everything the deputy is about to confirm, with Persian date and time; long texts are
+    cut to fit one message (the whole text is what is stored)."""
     d = draft.data
     programme = await repos.programmes.programme(int(d["programme_id"]))
     kind = await repos.programmes.facility_type(int(d["type_id"]))
@@ -56,19 +62,25 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
     answers = d.get("answers", {})
     counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}
     failed = [i.text for i in items if answers.get(str(i.id)) == "no"]
-    failed_lines = "".join("\n" + t("inspections.summary_failed_line", text=x) for x in failed)
-    return t(
-        "inspections.summary",
-        programme=programme.name if programme else "", kind=kind.name if kind else "",
-        facility=facility.name if facility else "",
-        started=format_datetime(draft.started_at, tz),
-        location=location_text(d["location"]),
-        photos=len(d.get("photos", [])),
-        yes=counts["yes"], no=counts["no"], na=counts["na"],
-        failed=Safe(failed_lines),
-        findings=d.get("findings") or t_plain("inspections.no_findings_text"),
-        severity=t_plain(f"inspections.severity_{d['severity']}"),
-    )
+    failed_lines = "".join("\n" + t("inspections.summary_failed_line",
+                                    text=limits.shorten(x, FAILED_ITEM)) for x in failed)
+
+    def render(facility: str, note: str, findings: str) -> str:
+        return t(
+            "inspections.summary",
+            programme=programme.name if programme else "", kind=kind.name if kind else "",
+            facility=facility, started=format_datetime(draft.started_at, tz),
+            location=location_text({**d["location"], "note": note}),
+            photos=len(d.get("photos", [])),
+            yes=counts["yes"], no=counts["no"], na=counts["na"],
+            failed=Safe(failed_lines), findings=findings,
+            severity=t_plain(f"inspections.severity_{d['severity']}"),
+        )
+
+    fields = {"facility": facility.name if facility else "",
+              "note": d["location"].get("note") or "",
+              "findings": d.get("findings") or t_plain("inspections.no_findings_text")}
+    return limits.fit(render, fields, limit=limits.TEXT, pointer=t_plain("fit.more_kept"))
 
 
 def _overdue(item: FollowUp, today: date | None, tz: ZoneInfo) -> str:
@@ -77,48 +89,52 @@ def _overdue(item: FollowUp, today: date | None, tz: ZoneInfo) -> str:
     return t("follow_ups.overdue_suffix", days=days) if days else ""
 
 
-async def month_text(
-    repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo,
-    now: datetime | None = None,
-) -> str:
-    """The deputy's month: required against done per programme, visits, open follow-ups."""
+async def month_view(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneInfo,
+                     now: datetime | None = None) -> View:
+    """The deputy's month: required against done per programme on every page, then the open
+    follow-ups (each with its close button, the overdue ones marked) and the month's visits
+    (the deputy's own with the button of their printed record)."""
     programmes = await repos.programmes.programmes()
     [status] = await statuses(repos, month, [person], programmes)
-    visits = await repos.inspections.of_period(month.key(), person.county_id)
-    visit_lines = "\n".join(
-        t("insp_month.visit_line", tracking=fa_digits(v.tracking), facility=v.facility_name,
-          when=format_datetime(v.confirmed_at, tz),
-          evidence=t_plain(f"insp_month.evidence_{v.evidence.value}"))
-        for v in visits
-    ) or t("insp_month.no_visits")
-    follow_ups = await repos.inspections.open_follow_ups(person.county_id)
     today = local_date(now, tz) if now else None
-    follow_lines = "\n".join(
-        t("insp_month.follow_up_line", tracking=fa_digits(f.tracking), facility=f.facility_name,
-          severity=t_plain(f"inspections.severity_{f.severity.value}"),
-          due=format_datetime(f.due_at, tz)) + _overdue(f, today, tz)
-        for f in follow_ups
-    ) or t("insp_month.no_follow_ups")
+    follow_ups = [
+        Entry(t("insp_month.follow_up_line", tracking=fa_digits(f.tracking),
+                facility=f.facility_name,
+                severity=t_plain(f"inspections.severity_{f.severity.value}"),
+                due=format_datetime(f.due_at, tz)) + _overdue(f, today, tz),
+              ((t_plain("insp_month.close_button", tracking=fa_digits(f.tracking)),
+                f"fu:c:{f.id}"),))
+        for f in await repos.inspections.open_follow_ups(person.county_id)
+    ]
+    visits = [
+        Entry(t("insp_month.visit_line", tracking=fa_digits(v.tracking), facility=v.facility_name,
+                when=format_datetime(v.confirmed_at, tz),
+                evidence=t_plain(f"insp_month.evidence_{v.evidence.value}")),
+              ((t_plain("pdf_record.button", tracking=fa_digits(v.tracking)), f"rec:{v.id}"),)
+              if v.deputy_id == person.id else ())
+        for v in await repos.inspections.of_period(month.key(), person.county_id)
+    ]
+    head = t("insp_month.head", month=month.label(),
+             programmes=Safe(programme_lines(status, programmes)))
+    follow_title = t("insp_month.follow_ups_title")
     if follow_ups:
-        follow_lines += "\n" + t("follow_ups.month_link")
-    return t("insp_month.status", month=month.label(),
-             programmes=Safe(programme_lines(status, programmes)),
-             visits=Safe(visit_lines), follow_ups=Safe(follow_lines))
+        follow_title += "\n" + t("follow_ups.month_link")
+    return View(head, (
+        Section(follow_title, follow_ups, t("insp_month.no_follow_ups")),
+        Section(t("insp_month.visits_title"), visits, t("insp_month.no_visits")),
+    ))
 
 
-MESSAGE_BUDGET = 3500  # Telegram allows 4096 characters per message; leave room for markup
-
-
-async def plan_texts(repos: Repos, month: JalaliMonth) -> list[str]:
-    """The month's plan for admins, county by county, split into messages that fit."""
+async def plan_view(repos: Repos, month: JalaliMonth) -> View:
+    """The month's plan for admins, county by county (one entry each, paged)."""
     plans = await repos.inspections.plans(month.key())
     if not plans:
-        return [t("insp_plan.empty", month=month.label())]
+        return View.of("", [], empty=t("insp_plan.empty", month=month.label()))
     programmes = {p.id: p for p in await repos.programmes.programmes()}
     kinds = {k.id: k for k in await repos.programmes.types()}
     done = await repos.inspections.done_counts(month.key())
     counties = {c.id: c.name for c in await repos.counties.all()}
-    blocks: list[str] = []
+    blocks: list[Entry] = []
     # One block per county and deputy (a county may have two deputies), in Persian order.
     owners = sorted({(p.county_id, p.deputy_id) for p in plans},
                     key=lambda k: (sort_key(counties.get(k[0], "")), k[1]))
@@ -142,14 +158,7 @@ async def plan_texts(repos: Repos, month: JalaliMonth) -> list[str]:
                              if done.get((county_id, p.programme_id), 0)
                              >= programme.monthly_required else "insp_reminders.mark_missing"),
             ))
-        blocks.append(t("insp_plan.county", county=counties.get(county_id, ""),
-                        deputy=deputy.name if deputy else "", lines=Safe("\n".join(lines))))
-    messages, current = [], t("insp_plan.title", month=month.label())
-    for block in blocks:
-        if len(current) + len(block) + 2 > MESSAGE_BUDGET:
-            messages.append(current)
-            current = block
-        else:
-            current += "\n\n" + block
-    messages.append(current)
-    return messages
+        blocks.append(Entry(t("insp_plan.county", county=counties.get(county_id, ""),
+                              deputy=deputy.name if deputy else "",
+                              lines=Safe("\n".join(lines)))))
+    return View.of(t("insp_plan.title", month=month.label()), blocks, joiner="\n\n")

@@ -12,6 +12,7 @@ from bot.callbacks import Report as ReportButtons
 from bot.clock import Clock
 from enum import StrEnum
 
+from bot import limits
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.db.repos.projects import Project
@@ -22,6 +23,7 @@ from bot.jalali import JalaliMonth, format_date, format_datetime
 from bot.services import report_draft
 from bot.services.notify import queue_text
 from bot.services.projects import domain_label, may_review, may_see
+from bot.services.review_notice import notice_parts
 
 _SEND = {"photo": "send_photo", "document": "send_document", "voice": "send_voice"}
 
@@ -38,17 +40,39 @@ def tracking_label(code: str | None) -> str:
     return fa_digits(code or "")
 
 
-def render_report(report: Report, project: Project, files: list[Attachment], author: str) -> str:
-    """The report as the member's summary and the deputy's copy show it (HTML)."""
+CARD_LIMIT = limits.TEXT - 600  # room for what frames a card: the summary's question, a heading
+
+
+def render_report(report: Report, project: Project, files: list[Attachment], author: str,
+                  *, limit: int = CARD_LIMIT) -> str:
+    """The report as the member's summary and the deputy's copy show it (HTML), within limit:
+    long texts are cut, pointing at the full-text button (handlers/report_text.py)."""
+    fields = {"title": project.title, "organisation": project.organisation, "author": author,
+              "reason": report.backwards_reason or "", "done": report.done_text or ""}
+    return limits.fit(
+        lambda **values: _card(report, project, files, **values), fields, limit=limit,
+        pointer=t_plain("fit.more_report"),
+    )
+
+
+def report_cut(report: Report, project: Project, files: list[Attachment], author: str) -> bool:
+    """True when the card had to cut the report's texts (then the full text is offered)."""
+    return render_report(report, project, files, author) != _card(
+        report, project, files, title=project.title, organisation=project.organisation,
+        author=author, reason=report.backwards_reason or "", done=report.done_text or "")
+
+
+def _card(report: Report, project: Project, files: list[Attachment], *, title: str,
+          organisation: str, author: str, reason: str, done: str) -> str:
     lines = [t("report.card_head", kind=t_plain(f"report.kind_{report.kind}"),
-               title=project.title, organisation=project.organisation, author=author)]
+               title=title, organisation=organisation, author=author)]
     if report.percent is not None:
         lines.append(t("report.card_percent", percent=report.percent))
         if report.backwards_reason:
             lines.append(t("report.card_backwards", previous=report.previous_percent or 0,
-                           reason=report.backwards_reason))
+                           reason=reason))
     if report.done_text:
-        lines.append(t("report.card_done", text=report.done_text))
+        lines.append(t("report.card_done", text=done))
     counts = {kind: sum(1 for f in files if f.kind == kind) for kind in _SEND}
     if any(counts.values()):
         lines.append(t("report.card_files", photos=counts["photo"], documents=counts["document"],
@@ -141,15 +165,22 @@ async def _store(repos: Repos, clock: Clock, person: Person, draft: Draft,
     return report_id
 
 
+REVISION_FRAME = 900  # a revision's notice: the return's reason and the change list
+
+
 def _incoming_text(report: Report, old: Report | None, project: Project,
                    files: list[Attachment], author: Person, reason: str | None) -> str:
-    card = Safe(render_report(report, project, files, author.name))
     if old is None:
-        return t("review.incoming", card=card)
-    changes = changed_fields(old, report)
-    return t("review.incoming_revision", version=report.version,
-             code=tracking_label(base_code(report.tracking_code)), reason=reason or "",
-             changes=Safe("\n".join(changes) or t("review.no_changes")), card=card)
+        return t("review.incoming", card=Safe(render_report(report, project, files, author.name)))
+    card = Safe(render_report(report, project, files, author.name,
+                              limit=CARD_LIMIT - REVISION_FRAME))
+    changes = "\n".join(changed_fields(old, report)) or t_plain("review.no_changes")
+    return limits.fit(
+        lambda **values: t("review.incoming_revision", version=report.version,
+                           code=tracking_label(base_code(report.tracking_code)),
+                           card=card, **values),
+        {"reason": reason or "", "changes": changes}, limit=limits.TEXT,
+        pointer=t_plain("fit.more_report"))
 
 
 def changed_fields(old: Report, new: Report) -> list[str]:
@@ -158,8 +189,8 @@ def changed_fields(old: Report, new: Report) -> list[str]:
     for name in ("percent", "spent", "people_reached", "done_text", "backwards_reason", "kind"):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            lines.append(t("review.change_line", field=t_plain(f"review.field_{name}"),
-                           old=_shown(name, before), new=_shown(name, after)))
+            lines.append(t_plain("review.change_line", field=t_plain(f"review.field_{name}"),
+                                 old=_shown(name, before), new=_shown(name, after)))
     return lines
 
 
@@ -184,19 +215,23 @@ async def _queue_copy(
     repos: Repos, now: datetime, reviewer: Person, report: Report, files: list[Attachment],
     text: str,
 ) -> None:
-    """The files first, then the summary with the decision buttons under it."""
+    """The card first, then the attachments as albums, then the decision buttons
+    (bot/services/review_notice.py), each its own outbox row, in order."""
     if reviewer.tg_user_id is None:
         return
     chat = reviewer.tg_user_id
-    for index, f in enumerate(files):
+    project = await repos.projects.get(report.project_id)
+    author = await repos.people.get(report.author_id)
+    if project is None:
+        return
+    cut = report_cut(report, project, files, author.name if author else "")
+    parts = notice_parts(text, report, tracking_label(report.tracking_code), project, files,
+                         review_buttons(report.id), cut=cut)
+    for index, (method, payload) in enumerate(parts):
         await repos.outbox.enqueue(
-            now, chat_id=chat, kind="report_review", method=_SEND[f.kind],
-            payload={f.kind: f.file_id}, dedup_key=f"rep:new:{report.id}:{chat}:{index}",
+            now, chat_id=chat, kind="report_review", method=method, payload=payload,
+            dedup_key=f"rep:new:{report.id}:{chat}:{index}",
         )
-    await queue_text(
-        repos.outbox, now, chat_id=chat, kind="report_review", text=text,
-        dedup_key=f"rep:new:{report.id}:{chat}", buttons=review_buttons(report.id),
-    )
 
 
 def review_buttons(report_id: int) -> list[list[tuple[str, str]]]:

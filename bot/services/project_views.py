@@ -1,0 +1,68 @@
+"""/projects and a project's report history as paged lists (bot/paging.py).
+
+A page of /projects holds a few numbered cards; each card's buttons carry its number (report
+on it, its history, an admin's cancel), so which project a button acts on is never in doubt.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot import limits
+from bot.db.repos import Repos
+from bot.db.repos.projects import Project
+from bot.domain import Person, Role
+from bot.i18n import Safe, t, t_plain
+from bot.jalali import format_datetime
+from bot.paging import Button, Entry, Section, View
+from bot.services.progress import project_card, tracking_label
+from bot.services.projects import days_left, projects_for, visible_project
+
+CARDS_PER_PAGE = 5
+HISTORY_REASON = 600  # characters of a return reason in one history line (the member was told all)
+
+
+def card_buttons(person: Person, project: Project, n: int) -> tuple[Button, ...]:
+    """The buttons of card n: report (a member's open project), history, cancel (an admin's)."""
+    buttons: list[Button] = []
+    if person.role is Role.MEMBER and project.is_open:
+        buttons.append((t_plain("projects.report_numbered", n=n), f"rep:p:{project.id}"))
+    buttons.append((t_plain("projects.history_numbered", n=n), f"prj:h:{project.id}"))
+    if person.role is Role.ADMIN and project.is_open:
+        buttons.append((t_plain("projects.cancel_numbered", n=n), f"prj:x:{project.id}"))
+    return tuple(buttons)
+
+
+async def projects_view(repos: Repos, person: Person, today: date) -> View:
+    """The projects the person may see, one numbered card each."""
+    projects = await projects_for(repos, person)
+    entries = [
+        Entry(t("projects.numbered", n=n, card=Safe(project_card(p, days_left(p, today)))),
+              card_buttons(person, p, n))
+        for n, p in enumerate(projects, start=1)
+    ]
+    head = t("projects.header", count=len(projects)) if projects else ""
+    return View.of(head, entries, empty=t("projects.none"))
+
+
+async def history_view(repos: Repos, person: Person, project_id: int) -> View | None:
+    """Every submitted version of the project's reports with its decision; None when the
+    project is not the person's to see."""
+    project = await visible_project(repos, person, project_id)
+    if project is None:
+        return None
+    entries = []
+    for report in await repos.reports.of_project(project.id):
+        review = await repos.reports.review_of(report.id)
+        reason = (t_plain("projects.history_reason",
+                          reason=limits.shorten(review.reason, HISTORY_REASON))
+                  if review and review.reason else "")
+        entries.append(Entry(t(
+            "projects.history_line", code=tracking_label(report.tracking_code),
+            at=format_datetime(report.submitted_at) if report.submitted_at else "",
+            percent=report.percent or 0, status=t_plain(f"report_status.{report.status}"),
+            reason=reason,
+        )))
+    title = t("projects.history", title=project.title)
+    return View("", (Section(title, entries),),
+                empty=t("projects.history_empty", title=project.title))
