@@ -18,7 +18,8 @@ from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Person, Role
 from bot.heavy_jobs import record_pdf
-from bot.i18n import fa_digits, normalize_input, t
+from bot.i18n import fa_digits, t
+from bot.text import as_typed, latin_digits
 from bot.workers import Lane, workers
 from handlers.heavy import prepare
 
@@ -57,13 +58,15 @@ async def _send(update: Update, context: BotContext, inspection_id: int) -> bool
 @require_role(Role.ADMIN, Role.DEPUTY)
 async def record_command(update: Update, context: BotContext) -> None:
     """«/record TRACKING» (any digit script): sends that visit's record, or says why not."""
-    tracking = normalize_input(" ".join(context.args or []))
-    if not tracking:
+    typed = as_typed(" ".join(context.args or []))
+    if not typed:
         await update.effective_message.reply_text(t("pdf_record.usage"))
         return
-    inspection_id = await context.repos.exports.inspection_id(tracking)
+    # Looked up in the stored form (Latin digits, no spaces); answered with what was typed.
+    inspection_id = await context.repos.exports.inspection_id(
+        latin_digits(typed).replace(" ", ""))
     if inspection_id is None or not await _send(update, context, inspection_id):
-        await update.effective_message.reply_text(t("pdf_record.not_found", tracking=tracking))
+        await update.effective_message.reply_text(t("pdf_record.not_found", tracking=typed))
 
 
 @require_role(Role.ADMIN, Role.DEPUTY)

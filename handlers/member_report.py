@@ -52,7 +52,10 @@ async def start(update: Update, context: BotContext) -> object:
     if draft is not None and any(p.id == draft.data["project_id"] for p in projects):
         extra.append((t_plain("report.resume_button"), CB.RESUME()))
     extra.append((t_plain("report.cancel_button"), CB.CANCEL()))
-    items = [(p.title, CB.PROJECT(p.id)) for p in projects]
+    # A project whose last report was returned is revised first: it counts for nothing so.
+    returned = await context.repos.reports.revisable([p.id for p in projects])
+    items = [(t_plain("report.revise_project", title=p.title), CB.REVISE(returned[p.id].id))
+             if p.id in returned else (p.title, CB.PROJECT(p.id)) for p in projects]
     await reply(t("report.choose_project"), reply_markup=grid(items, 1, extra))
     return END
 
@@ -67,6 +70,11 @@ async def project_chosen(update: Update, context: BotContext) -> object:
         await update.callback_query.answer()
         await update.effective_message.reply_text(t("report.project_gone"))
         return END
+    returned = (await context.repos.reports.revisable([project.id])).get(project.id)
+    if returned is not None:  # the returned report is revised, the reason first
+        data = await revision_data(context.repos, person, returned.id)
+        if data is not None:
+            return await FLOW.begin(update, context, person, data, SUMMARY)
     previous = project.pending_progress if project.pending_progress is not None else project.progress
     return await FLOW.begin(update, context, person, rules.new_report(project, previous),
                             "percent")

@@ -305,7 +305,8 @@ async def revision_data(repos: Repos, person: Person, report_id: int) -> dict | 
     return report_draft.revision_of(old, files, review.reason if review else None)
 
 def project_card(project: Project, today_days_left: int) -> str:
-    """One project as a member or deputy sees it in /projects (HTML)."""
+    """One project as a member or deputy sees it in /projects (HTML): the progress and
+    spending of its last accepted report, one awaiting review beside them."""
     progress = project.progress if project.progress is not None else 0
     if project.status in ("completed", "cancelled"):
         left = t_plain(f"project_status.{project.status}")
@@ -318,12 +319,16 @@ def project_card(project: Project, today_days_left: int) -> str:
                 status=t_plain(f"report_status.{project.last_status}"))
         if project.last_report_at and project.last_status else t_plain("projects.no_report")
     )
+    if project.last_status == "returned":
+        last += "\n" + t_plain("projects.returned")
+    pending = ("" if project.pending_progress is None
+               else t_plain("projects.pending", percent=project.pending_progress))
     return t(
         "projects.card", title=project.title, organisation=project.organisation,
         domain=domain_label(project.domain), status=t_plain(f"project_status.{project.status}"),
         progress=progress, bar=_bar(progress), budget=project.budget, spent=project.spent or 0,
         start=format_date(project.start_date), deadline=format_date(project.deadline),
-        left=left, last=last,
+        left=left, last=last, pending=pending,
     )
 
 

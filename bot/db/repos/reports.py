@@ -193,6 +193,24 @@ class ReportRepo:
         )
         return _report(row) if row else None
 
+    async def revisable(self, project_ids: list[int]) -> dict[int, Report]:
+        """By project: its latest version if it was returned and has no revision yet (the
+        report its members are to revise before it counts)."""
+        if not project_ids:
+            return {}
+        marks = ",".join("?" * len(project_ids))
+        rows = await self.db.fetchall(
+            "SELECT r.* FROM progress_reports r WHERE r.status = 'returned'"
+            f" AND r.project_id IN ({marks})"
+            " AND NOT EXISTS (SELECT 1 FROM progress_reports x WHERE x.revision_of = r.id"
+            "   AND x.status != 'discarded')"
+            " AND r.id = (SELECT y.id FROM progress_reports y WHERE y.project_id = r.project_id"
+            "   AND y.status IN ('submitted', 'accepted', 'returned')"
+            "   ORDER BY y.submitted_at DESC, y.id DESC LIMIT 1)",
+            project_ids,
+        )
+        return {r["project_id"]: _report(r) for r in rows}
+
     async def of_project(self, project_id: int) -> list[Report]:
         """Every submitted version of a project's reports, newest first."""
         rows = await self.db.fetchall(
