@@ -7,9 +7,9 @@ from collections import OrderedDict
 from typing import Any
 
 from telegram import Update
+from telegram._utils.defaultvalue import DefaultValue  # noqa: PLC2701 - what the builder uses
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram._utils.defaultvalue import DefaultValue  # noqa: PLC2701 - what the builder uses
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import BaseRequest
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import Update

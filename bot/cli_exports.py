@@ -20,7 +20,6 @@ from bot.services.counties import county_choices
 from bot.services.exports import KINDS, WRITERS, export, file_name
 
 
-
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The export subcommand."""
     exp = sub.add_parser("export", help=helptext("export"), description=helptext("export"))

@@ -19,7 +19,7 @@ def to_jalali(day: date) -> jdatetime.date:
     return jdatetime.date.fromgregorian(date=day)
 
 
-def local_date(moment: datetime, tz: ZoneInfo = TEHRAN) -> date:
+def local_date(moment: datetime, tz: ZoneInfo) -> date:
     """The calendar day of an aware instant in the given time zone."""
     return moment.astimezone(tz).date()
 
@@ -46,7 +46,7 @@ def format_date(day: date, *, weekday: bool = False) -> str:
     return text
 
 
-def format_datetime(moment: datetime, tz: ZoneInfo = TEHRAN) -> str:
+def format_datetime(moment: datetime, tz: ZoneInfo) -> str:
     """The Jalali date and the HH:MM time in the given time zone, in Persian digits."""
     local = moment.astimezone(tz)
     return t_plain(
@@ -127,7 +127,7 @@ class JalaliMonth:
         return t_plain("calendar.month_label", month=month_name(self.month), year=fa_digits(self.year))
 
 
-def current_month(moment: datetime, tz: ZoneInfo = TEHRAN) -> JalaliMonth:
+def current_month(moment: datetime, tz: ZoneInfo) -> JalaliMonth:
     """The Jalali month a person in the time zone is living in at that instant."""
     return JalaliMonth.of(local_date(moment, tz))
 

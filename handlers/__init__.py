@@ -14,12 +14,12 @@ from telegram.ext import BaseHandler
 
 from handlers import (
     admin_broadcast,
-    admin_organisations,
     admin_compliance,
     admin_counties,
     admin_export,
     admin_holidays,
     admin_invite,
+    admin_organisations,
     admin_people,
     admin_people_replace,
     admin_plan,

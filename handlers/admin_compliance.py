@@ -39,7 +39,7 @@ HELP_WORDS = frozenset({"help", "?"})
 
 def _parse(context: BotContext) -> tuple[JalaliMonth | None, str]:
     """The month among the words after the command (default: the current one) and the rest."""
-    month, rest = current_month(context.now(), context.settings.tz), []
+    month, rest = current_month(context.now(), context.clock.tz), []
     for word in context.args or []:
         if re.fullmatch(r"\d{4}[-/]\d{1,2}", latin_digits(word)):
             parsed = JalaliMonth.parse(word)
@@ -69,7 +69,7 @@ async def show_league(update: Update, context: BotContext) -> None:
     if person.role is Role.ADMIN and words.lower() in HELP_WORDS:
         await message.reply_text(help_text())
         return
-    table = await league(context.repos, month, context.now(), context.settings.tz)
+    table = await league(context.repos, month, context.now(), context.clock.tz)
     if person.role is Role.DEPUTY:
         await message.reply_text(county_text(table, person.county_id or 0))
         return
@@ -106,7 +106,7 @@ async def show_county(update: Update, context: BotContext) -> None:
     if month is None:
         await query.message.reply_text(t("compliance.gone"))
         return
-    table = await league(context.repos, month, context.now(), context.settings.tz)
+    table = await league(context.repos, month, context.now(), context.clock.tz)
     await query.message.reply_text(county_detail(table, int(raw_id)))
 
 

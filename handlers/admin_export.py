@@ -14,11 +14,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
-from bot.domain import Role
-from bot.domain import County
+from bot.domain import County, Role
+from bot.heavy_jobs import export_file
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
-from bot.heavy_jobs import export_file
 from bot.services.exports import KINDS
 from bot.workers import Lane, workers
 from handlers.heavy import prepare
@@ -124,7 +123,7 @@ async def send_export(update: Update, context: BotContext) -> None:
         await refuse(update)
         return
     person = await person_of(update, context)
-    first, last = months(period, current_month(context.now(), context.settings.tz))
+    first, last = months(period, current_month(context.now(), context.clock.tz))
     chat_id = update.effective_chat.id
     settings = context.settings
 
@@ -133,7 +132,7 @@ async def send_export(update: Update, context: BotContext) -> None:
         # itself (bot/heavy_jobs.py), so 50,000 rows never hold up anyone's updates.
         made = await workers(context.bot_data).run(
             Lane.HEAVY, export_file, settings.database_path, kind, first, last,
-            county.id if county else None, "csv" if fmt == "csv" else "xlsx", settings.tz,
+            county.id if county else None, "csv" if fmt == "csv" else "xlsx", context.clock.tz,
             settings.media_dir if fmt == "zip" else None, MAX_UPLOAD, context.now())
         if made is None or len(made[0]) > MAX_UPLOAD:
             await context.bot.send_message(chat_id, t("exports.too_big", kind=kind))

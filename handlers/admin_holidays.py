@@ -30,7 +30,7 @@ async def holidays(update: Update, context: BotContext) -> None:
     args = context.args or []
     now = context.now()
     if not args:
-        found = await upcoming_holidays(context.repos, now, context.settings.tz)
+        found = await upcoming_holidays(context.repos, now, context.clock.tz)
         sources = await context.repos.programmes.holiday_sources(min(found, default=now.date()),
                                                                  max(found, default=now.date()))
         lines = "\n".join(t("holidays.line", date=format_date(day, weekday=True), name=name,
@@ -51,7 +51,7 @@ async def holidays(update: Update, context: BotContext) -> None:
             t("holidays.removed" if done else "holidays.unknown", date=when))
         return
     rng = context.bot_data.get(RNG_KEY) or random.SystemRandom()
-    added = await add_holiday(context.repos, now, context.settings.tz, day,
+    added = await add_holiday(context.repos, now, context.clock.tz, day,
                               as_typed(" ".join(args[2:])), admin.id, rng)
     text = t("holidays.added", date=when)
     if added.moved:

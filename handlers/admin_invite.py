@@ -96,7 +96,7 @@ async def describe(context: BotContext, invite: Invite, token: str | None = None
         scope = t_plain("common.scope_organisation", organisation=org.name if org else "?")
     details = t(
         "invite.details", role=t_plain(ROLE_LABEL_KEYS[invite.role]), scope=scope,
-        hint=invite.hint, expires=format_datetime(invite.expires_at, context.settings.tz),
+        hint=invite.hint, expires=format_datetime(invite.expires_at, context.clock.tz),
     )
     if token is None:
         return details

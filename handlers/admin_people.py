@@ -30,12 +30,11 @@ from handlers.keyboards import rows_keyboard
 from handlers.menus import menu_button
 
 
-
 def seen(context: BotContext, person: Person) -> str:
     """When the person last used the bot, as people read it."""
     if person.last_seen_at is None:
         return t_plain("people.never_seen")
-    return format_datetime(person.last_seen_at, context.settings.tz)
+    return format_datetime(person.last_seen_at, context.clock.tz)
 
 
 def page_view(context: BotContext, code: str, page: Page) -> tuple[str, InlineKeyboardMarkup]:

@@ -101,7 +101,7 @@ async def do_replace(update: Update, context: BotContext) -> None:
     old, new = await context.repos.people.get(int(old_id)), await context.repos.people.get(
         int(new_id))
     admin = await person_of(update, context)
-    outcome = await replace_deputy(context.repos, context.now(), context.settings.tz,
+    outcome = await replace_deputy(context.repos, context.now(), context.clock.tz,
                                    int(old_id), int(new_id), admin.id)
     if outcome is not Outcome.DONE or old is None or new is None:
         await query.edit_message_text(t(OUTCOME_KEYS[outcome]))

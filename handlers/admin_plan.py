@@ -19,7 +19,7 @@ from handlers.paging import PagedList
 async def _plan(update: Update, context: BotContext, key: int | None) -> View:
     """The plan of the month named by the page buttons' key (year and month, 140509)."""
     month = (JalaliMonth(*divmod(key, 100)) if key
-             else current_month(context.now(), context.settings.tz))
+             else current_month(context.now(), context.clock.tz))
     if not (1 <= month.month <= 12 and 1300 <= month.year <= 1600):  # a forged key
         return View.of("", [], empty=t("insp_plan.bad_month"))
     return await plan_view(context.repos, month)
@@ -32,7 +32,7 @@ PLAN = PagedList("pl", _plan, Role.ADMIN, keyed=True, per_page=6)
 async def show_plan(update: Update, context: BotContext) -> None:
     """Shows the month's planned days and suggested facilities (current month by default),
     a few counties a page."""
-    month = current_month(context.now(), context.settings.tz)
+    month = current_month(context.now(), context.clock.tz)
     if context.args:
         parsed = JalaliMonth.parse(" ".join(context.args))
         if parsed is None:

@@ -37,7 +37,7 @@ async def _recent(update: Update, context: BotContext, _key: int | None) -> View
         p = await svc.progress(context.repos, b)
         block = t(
             "broadcast.list_item", id=b.id, audience=await svc.audience_label(context.repos, b),
-            date=format_datetime(b.queued_at or b.created_at, context.settings.tz),
+            date=format_datetime(b.queued_at or b.created_at, context.clock.tz),
             excerpt=excerpt(b.text_html), sent=p.sent, total=p.total,
         )
         buttons: tuple[tuple[str, str], ...] = ()

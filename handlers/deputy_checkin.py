@@ -26,10 +26,8 @@ from bot.inspection_domain import Severity
 from bot.jalali import format_datetime
 from bot.services import inspections as svc
 from bot.services import photo_evidence
-from bot.services.photo_evidence import stored_facts
-from bot.services import photo_evidence
-from bot.services.photo_evidence import stored_facts
 from bot.services.inspection_views import distance_text
+from bot.services.photo_evidence import stored_facts
 from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
 from bot.text import as_typed
 from handlers import checkin_steps as ask

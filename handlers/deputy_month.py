@@ -22,9 +22,9 @@ from handlers.paging import PagedList
 
 async def _month(update: Update, context: BotContext, _key: int | None) -> View:
     """This month of the deputy's county, as the pages show it."""
-    month = current_month(context.now(), context.settings.tz)
+    month = current_month(context.now(), context.clock.tz)
     return await month_view(context.repos, await person_of(update, context), month,
-                            context.settings.tz, context.now())
+                            context.clock.tz, context.now())
 
 
 MONTH = PagedList("mo", _month, Role.DEPUTY)

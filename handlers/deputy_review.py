@@ -193,7 +193,7 @@ async def cancel_reason(update: Update, context: BotContext) -> int:
 
 async def _waiting(update: Update, context: BotContext, _key: int | None) -> View:
     """The reports waiting in the reviewer's scope, as the pages show them."""
-    return await waiting_view(context.repos, await person_of(update, context))
+    return await waiting_view(context.repos, await person_of(update, context), context.clock.tz)
 
 
 WAITING = PagedList("rv", _waiting, Role.DEPUTY, Role.ADMIN)
@@ -211,7 +211,7 @@ async def open_report(update: Update, context: BotContext) -> None:
     """Sends one waiting report as its notice was: card, attachments, decision buttons."""
     if (report := await _pressed(update, context)) is None:
         return
-    for method, payload in await review_parts(context.repos, report) or []:
+    for method, payload in await review_parts(context.repos, report, context.clock.tz) or []:
         try:
             await call_payload(context.bot, update.effective_chat.id, method, payload)
         except TelegramError as exc:  # the card says how many files there are; go on

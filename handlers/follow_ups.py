@@ -42,7 +42,7 @@ SCRATCH = ("fu_id", "fu_note", "fu_photo", "fu_days")
 
 # The list ---------------------------------------------------------------------------------------
 def _line(item: FollowUp, county: str, context: BotContext) -> str:
-    tz = context.settings.tz
+    tz = context.clock.tz
     days = svc.overdue_days(item, context.clock.today(), tz)
     mark = t_plain("follow_ups.overdue_mark", days=days) if days else ""
     return t("follow_ups.list_line", tracking=show_tracking(item.tracking),
@@ -172,7 +172,7 @@ async def close_confirmed(update: Update, context: BotContext) -> object:
     stored = StoredFile(photo["sha256"], photo["path"], int(photo["size"]))
     item = await svc.close(context.repos, context.now(), person, follow_up_id,
                            str(context.user_data.get("fu_note", "")), stored, photo["file_id"],
-                           context.settings.tz, photo.get("phash"), photo.get("work_path"))
+                           context.clock.tz, photo.get("phash"), photo.get("work_path"))
     for key in SCRATCH:
         context.user_data.pop(key, None)
     await query.edit_message_reply_markup(None)
@@ -198,7 +198,7 @@ async def ask_days(update: Update, context: BotContext) -> None:
                for d in svc.EXTENSION_DAYS]
     await update.effective_message.reply_text(
         t("follow_ups.ask_days", tracking=show_tracking(item.tracking),
-          facility=item.facility_name, due=format_date(svc.due_day(item, context.settings.tz))),
+          facility=item.facility_name, due=format_date(svc.due_day(item, context.clock.tz))),
         reply_markup=grid(buttons, 3, [(t_plain("follow_ups.cancel_button"), "fu:x")]))
 
 
@@ -227,13 +227,13 @@ async def reason_received(update: Update, context: BotContext) -> object:
     person = await person_of(update, context)
     item = await svc.extend(context.repos, context.now(), person,
                             int(context.user_data.pop("fu_id", 0)),
-                            int(context.user_data.pop("fu_days", 0)), reason, context.settings.tz)
+                            int(context.user_data.pop("fu_days", 0)), reason, context.clock.tz)
     if item is None:
         await update.effective_message.reply_text(t("follow_ups.not_open"))
         return END
     await update.effective_message.reply_text(
         t("follow_ups.extended", tracking=show_tracking(item.tracking),
-          due=format_date(svc.due_day(item, context.settings.tz), weekday=True)),
+          due=format_date(svc.due_day(item, context.clock.tz), weekday=True)),
         reply_markup=main_menu(person.role))
     return END
 

@@ -46,7 +46,7 @@ async def _send(update: Update, context: BotContext, inspection_id: int) -> bool
 
     async def work() -> None:
         data = await workers(context.bot_data).run(
-            Lane.HEAVY, record_pdf, record, context.settings.tz, context.now())
+            Lane.HEAVY, record_pdf, record, context.clock.tz, context.now())
         await context.bot.send_document(
             chat_id, InputFile(io.BytesIO(data), filename=file_name(tracking)),
             caption=t("pdf_record.caption", tracking=fa_digits(tracking)))

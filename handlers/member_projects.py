@@ -26,13 +26,15 @@ from handlers.paging import PagedList
 
 async def _projects(update: Update, context: BotContext, _key: int | None) -> View:
     """The person's projects, as the pages show them."""
-    today = local_date(context.now(), context.settings.tz)
-    return await projects_view(context.repos, await person_of(update, context), today)
+    today = local_date(context.now(), context.clock.tz)
+    return await projects_view(context.repos, await person_of(update, context), today,
+                               context.clock.tz)
 
 
 async def _history(update: Update, context: BotContext, key: int | None) -> View | None:
     """One project's report history (None: not the person's to see)."""
-    return await history_view(context.repos, await person_of(update, context), key or 0)
+    return await history_view(context.repos, await person_of(update, context), key or 0,
+                              context.clock.tz)
 
 
 PROJECTS = PagedList("pj", _projects, Role.MEMBER, Role.DEPUTY, Role.ADMIN,

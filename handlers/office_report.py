@@ -42,7 +42,7 @@ async def start(update: Update, context: BotContext) -> object:
     if await svc.office_of(context.repos, person) is None:
         await update.effective_message.reply_text(t("office_report.not_office"))
         return END
-    items = [(m.label(), CB.MONTH(m.key())) for m in svc.reportable_months(context.now())]
+    items = [(m.label(), CB.MONTH(m.key())) for m in svc.reportable_months(context.clock)]
     await update.effective_message.reply_text(t("office_report.choose_month"),
                                               reply_markup=grid(items, 2, _cancel_row()))
     return END
@@ -53,7 +53,7 @@ async def month_chosen(update: Update, context: BotContext) -> object:
     if (person := await FLOW.person(update, context)) is None:
         return END
     (period,) = CB.MONTH.parse(update.callback_query.data)
-    refusal = await svc.open_month(context.repos, context.now(), person, period)
+    refusal = await svc.open_month(context.repos, context.clock, person, period)
     if refusal is not None:
         await update.callback_query.answer()
         await update.effective_message.reply_text(t(refusal, month=_month_label(period)))
@@ -123,7 +123,7 @@ async def confirmed(turn: Turn) -> Outcome:
     taken = await turn.repos.drafts.take(turn.draft.id, turn.person.id)
     code = None
     if taken is not None and "narrative" in d:
-        code = await svc.submit_office_report(turn.repos, turn.now(), turn.person, d["period"],
+        code = await svc.submit_office_report(turn.repos, turn.clock, turn.person, d["period"],
                                               d["counts"], d["narrative"])
     await turn.answer()
     if code is None:

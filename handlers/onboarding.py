@@ -27,7 +27,7 @@ async def start_with_token(update: Update, context: BotContext) -> None:
     user = update.effective_user
     result = await redeem_invite(
         context.repos, context.now(), context.args[0], tg_user_id=user.id,
-        tg_name=user.full_name, throttle=context.bot_data["throttle"], tz=context.settings.tz,
+        tg_name=user.full_name, throttle=context.bot_data["throttle"], tz=context.clock.tz,
     )
     if result.status is Redeem.OK and result.person is not None:
         await greet(update, context, result.person, "onboarding.welcome")

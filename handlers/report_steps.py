@@ -93,8 +93,8 @@ async def show_summary(turn: Turn) -> None:
         return
     report = rules.as_report(turn.draft, turn.person)
     files = rules.files_of(turn.draft)
-    card = render_report(report, project, files, turn.person.name)
-    whole = report_cut(report, project, files, turn.person.name)
+    card = render_report(report, project, files, turn.person.name, turn.clock.tz)
+    whole = report_cut(report, project, files, turn.person.name, turn.clock.tz)
     head = ""
     if turn.data.get("revises"):
         head = t("report.revision_head", reason=turn.data.get("return_reason") or "") + "\n\n"

@@ -18,7 +18,7 @@ async def daily_backup(app: Application) -> None:
     if settings.backup_dir is None:
         return
     now = app.bot_data["clock"].now()
-    if not backup_due(settings.backup_dir, now, settings.tz):
+    if not backup_due(settings.backup_dir, now, app.bot_data["clock"].tz):
         return
     try:
         path = await asyncio.to_thread(

@@ -14,4 +14,4 @@ async def task(app: Application) -> None:
     """Preloads the official holidays of any of the two Jalali years not loaded yet."""
     settings = app.bot_data["settings"]
     await ensure_official_holidays(app.bot_data["repos"], app.bot_data["clock"].now(),
-                                   settings.tz, settings.official_holidays)
+                                   app.bot_data["clock"].tz, settings.official_holidays)

@@ -12,7 +12,7 @@ from bot.workers import workers
 async def task(app: Application) -> None:
     """Queues today's follow-up reminders and any overdue alert not sent yet."""
     settings = app.bot_data["settings"]
-    await chase(app.bot_data["repos"], app.bot_data["clock"].now(), settings.tz,
+    await chase(app.bot_data["repos"], app.bot_data["clock"].now(), app.bot_data["clock"].tz,
                 settings.reminder_time)
 
 
@@ -21,4 +21,4 @@ async def backfill(app: Application) -> None:
     settings = app.bot_data["settings"]
     state = app.bot_data.setdefault("photo_backfill", Backfill())
     await state.step(app.bot_data["repos"], workers(app.bot_data), settings.media_dir,
-                     settings.tz.key)
+                     app.bot_data["clock"].tz.key)

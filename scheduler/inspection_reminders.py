@@ -20,5 +20,5 @@ async def task(app: Application) -> None:
     """Plans the month if needed and queues what is due at the clock's current time."""
     settings = app.bot_data["settings"]
     rng = app.bot_data.get(RNG_KEY) or random.SystemRandom()
-    await run_reminders(app.bot_data["repos"], app.bot_data["clock"].now(), settings.tz,
+    await run_reminders(app.bot_data["repos"], app.bot_data["clock"].now(), app.bot_data["clock"].tz,
                         settings.reminder_time, rng)

@@ -19,7 +19,7 @@ from bot.services.deadlines import (
 def _today_if_due(app: Application):  # noqa: ANN202 - (now, today) or None
     settings = app.bot_data["settings"]
     now = app.bot_data["clock"].now()
-    local = now.astimezone(settings.tz)
+    local = now.astimezone(app.bot_data["clock"].tz)
     if local.time() < settings.reminder_time:
         return None
     return now, local.date()
@@ -37,7 +37,8 @@ async def project_deadlines(app: Application) -> None:
         if project.status == "active" and today > project.deadline:
             await mark_overdue(repos, now, project)
         else:
-            await remind_project(repos, now, project, today, thresholds)
+            await remind_project(repos, now, project, today, thresholds,
+                                 app.bot_data["clock"].tz)
     await remind_waiting_reviews(repos, now)
 
 

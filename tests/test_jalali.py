@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.jalali import (
+    TEHRAN,
     JalaliMonth,
     add_months,
     current_month,
@@ -23,12 +24,12 @@ def test_known_days():
 
 def test_datetime_is_shown_in_tehran_time():
     # 05:00 UTC is 08:30 in Tehran (no daylight saving since 1402).
-    assert format_datetime(datetime(2026, 11, 29, 5, 0, tzinfo=UTC)) == "۸ آذر ۱۴۰۵، ساعت ۰۸:۳۰"
+    assert format_datetime(datetime(2026, 11, 29, 5, 0, tzinfo=UTC), TEHRAN) == "۸ آذر ۱۴۰۵، ساعت ۰۸:۳۰"
 
 
 def test_late_evening_utc_is_already_tomorrow_in_tehran():
     moment = datetime(2026, 12, 21, 21, 0, tzinfo=UTC)  # 00:30 on 1 Dey in Tehran
-    assert current_month(moment) == JalaliMonth(1405, 10)
+    assert current_month(moment, TEHRAN) == JalaliMonth(1405, 10)
 
 
 @pytest.mark.parametrize(

@@ -200,7 +200,7 @@ async def test_a_report_that_cannot_be_listed_never_hides_the_ones_after_it(bot)
         await submit_report(bot, w.member_person, project_id, now, percent=20, spent=10)
     repos = SimpleNamespace(reports=bot.repos.reports,
                             projects=_FailingProjects(bot.repos.projects, projects[1]))
-    view = await waiting_view(repos, w.deputy_person)
+    view = await waiting_view(repos, w.deputy_person, bot.clock.tz)
     [section] = view.sections
     texts = [e.text for e in section.entries]
     assert len(texts) == 3

@@ -121,7 +121,7 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
     assert number_of(screen, t_plain("menu.whoami"))
 
     screen = await term.type("/time +3d")
-    assert t_plain("sandbox.time_now", when=format_datetime(box.clock.now())) in screen
+    assert t_plain("sandbox.time_now", when=format_datetime(box.clock.now(), box.clock.tz)) in screen
     assert box.clock.now() - START == timedelta(days=3)
 
     term.inputs.put("/quit\n")

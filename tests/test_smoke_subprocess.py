@@ -23,7 +23,7 @@ from bot.db import Database
 from bot.db.repos import Repos
 from bot.domain import Role
 from bot.i18n import t, t_plain
-from bot.jalali import current_month
+from bot.jalali import TEHRAN, current_month
 from bot.services.counties import seed_counties
 from bot.services.inspection_setup import seed_inspection_defaults
 from bot.services.onboarding import create_invite
@@ -210,7 +210,7 @@ async def _prepare_member(tmp_path: Path) -> tuple[str, int]:
 
 async def visits_since(repos: Repos, began: datetime) -> list:
     """The visits stored since began, in whichever Jalali month (a run may cross a month's end)."""
-    months = {current_month(began).key(), current_month(machine_now()).key()}
+    months = {current_month(began, TEHRAN).key(), current_month(machine_now(), TEHRAN).key()}
     return [v for month in sorted(months) for v in await repos.inspections.of_period(month)]
 
 

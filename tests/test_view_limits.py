@@ -179,7 +179,7 @@ async def summaries(p: Probe, deputy, member, project_id: int) -> list[str]:
         "summary", now)
     report = as_report(report_draft, member)
     project = await repos.projects.get(project_id)
-    texts.append(t("report.summary", card=Safe(render_report(report, project, [], member.name))))
+    texts.append(t("report.summary", card=Safe(render_report(report, project, [], member.name, p.bot.clock.tz))))
     return texts
 
 

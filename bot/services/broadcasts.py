@@ -14,8 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.db.repos import Repos
-from bot.db.repos.drafts import Draft
 from bot.db.repos.broadcasts import Broadcast, PendingAck
+from bot.db.repos.drafts import Draft
 from bot.i18n import t, t_plain
 from bot.services.notify import inline_keyboard
 from bot.steps import SUMMARY, Outcome, Refuse

@@ -8,6 +8,7 @@ restart, after downtime) never sends anything twice.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.db.repos import Repos
 from bot.db.repos.projects import Project
@@ -46,12 +47,14 @@ async def _members(repos: Repos, project: Project) -> list[Person]:
 
 async def remind_project(
     repos: Repos, now: datetime, project: Project, today: date, thresholds: tuple[int, ...],
+    tz: ZoneInfo,
 ) -> int:
     """Queues the deadline reminder and the no-report nudge due today; returns how many rows."""
     queued = 0
     left = (project.deadline - today).days
     threshold = due_threshold(left, thresholds) if project.status == "active" else None
-    last_day = local_date(project.last_report_at) if project.last_report_at else project.start_date
+    last_day = (local_date(project.last_report_at, tz) if project.last_report_at
+                else project.start_date)
     quiet = silence_round(today, last_day)
     if threshold is None and quiet is None:
         return 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.collation import sort_key
 from bot import limits
+from bot.collation import sort_key
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person

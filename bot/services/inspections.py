@@ -28,8 +28,8 @@ from bot.inspection_domain import (
 )
 from bot.jalali import JalaliMonth, format_datetime
 from bot.services.evidence import distance_m
-from bot.services.photo_evidence import assess_draft
 from bot.services.notify import queue_text
+from bot.services.photo_evidence import assess_draft
 from bot.steps import SUMMARY, Outcome, Refuse
 
 MAX_PHOTOS = 10

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from bot.clock import Clock
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.db.repos.reports import OFFICE_SERVICES
 from bot.domain import Organisation, Person, Role
-from bot.jalali import JalaliMonth, current_month
+from bot.jalali import JalaliMonth
 from bot.steps import SUMMARY, Outcome, Refuse
 
 MAX_NARRATIVE = 3000
@@ -22,19 +21,20 @@ async def office_of(repos: Repos, person: Person) -> Organisation | None:
     return org if org is not None and org.kind == "office" else None
 
 
-def reportable_months(now: datetime) -> list[JalaliMonth]:
+def reportable_months(clock: Clock) -> list[JalaliMonth]:
     """The months a report may be sent for: the previous one and the current one."""
-    this = current_month(now)
+    this = JalaliMonth.of(clock.today())
     return [this.prev(), this]
 
 
 async def submit_office_report(
-    repos: Repos, now: datetime, person: Person, period: str, counts: dict[str, int],
+    repos: Repos, clock: Clock, person: Person, period: str, counts: dict[str, int],
     narrative: str,
 ) -> str | None:
     """Stores the office's report for a month; None if not allowed or already sent."""
+    now = clock.now()
     office = await office_of(repos, person)
-    if office is None or period not in {m.key() for m in reportable_months(now)}:
+    if office is None or period not in {m.key() for m in reportable_months(clock)}:
         return None
     if set(counts) != set(OFFICE_SERVICES) or any(v < 0 for v in counts.values()):
         return None
@@ -52,10 +52,10 @@ async def submit_office_report(
 FLOW = "office_report"  # the conversation's name and its drafts' flow
 
 
-async def open_month(repos: Repos, now: datetime, person: Person, period: str) -> str | None:
+async def open_month(repos: Repos, clock: Clock, person: Person, period: str) -> str | None:
     """Why the month cannot be reported (a catalogue key), or None when it can."""
     office = await office_of(repos, person)
-    if office is None or period not in {m.key() for m in reportable_months(now)}:
+    if office is None or period not in {m.key() for m in reportable_months(clock)}:
         return "office_report.not_stored"
     if await repos.reports.office_report(office.id, period):
         return "office_report.already"

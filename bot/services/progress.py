@@ -7,12 +7,12 @@ outbox in the same transaction as the change it reports.
 from __future__ import annotations
 
 from datetime import datetime
-
-from bot.callbacks import Report as ReportButtons
-from bot.clock import Clock
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot import limits
+from bot.callbacks import Report as ReportButtons
+from bot.clock import Clock
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.db.repos.projects import Project
@@ -44,25 +44,26 @@ CARD_LIMIT = limits.TEXT - 600  # room for what frames a card: the summary's que
 
 
 def render_report(report: Report, project: Project, files: list[Attachment], author: str,
-                  *, limit: int = CARD_LIMIT) -> str:
+                  tz: ZoneInfo, *, limit: int = CARD_LIMIT) -> str:
     """The report as the member's summary and the deputy's copy show it (HTML), within limit:
     long texts are cut, pointing at the full-text button (handlers/report_text.py)."""
     fields = {"title": project.title, "organisation": project.organisation, "author": author,
               "reason": report.backwards_reason or "", "done": report.done_text or ""}
     return limits.fit(
-        lambda **values: _card(report, project, files, **values), fields, limit=limit,
+        lambda **values: _card(report, project, files, tz, **values), fields, limit=limit,
         pointer=t_plain("fit.more_report"),
     )
 
 
-def report_cut(report: Report, project: Project, files: list[Attachment], author: str) -> bool:
+def report_cut(report: Report, project: Project, files: list[Attachment], author: str,
+               tz: ZoneInfo) -> bool:
     """True when the card had to cut the report's texts (then the full text is offered)."""
-    return render_report(report, project, files, author) != _card(
-        report, project, files, title=project.title, organisation=project.organisation,
+    return render_report(report, project, files, author, tz) != _card(
+        report, project, files, tz, title=project.title, organisation=project.organisation,
         author=author, reason=report.backwards_reason or "", done=report.done_text or "")
 
 
-def _card(report: Report, project: Project, files: list[Attachment], *, title: str,
+def _card(report: Report, project: Project, files: list[Attachment], tz: ZoneInfo, *, title: str,
           organisation: str, author: str, reason: str, done: str) -> str:
     lines = [t("report.card_head", kind=t_plain(f"report.kind_{report.kind}"),
                title=title, organisation=organisation, author=author)]
@@ -86,7 +87,7 @@ def _card(report: Report, project: Project, files: list[Attachment], *, title: s
     if report.tracking_code:
         lines.append(t("report.card_tracking", code=tracking_of(report)))
     if report.submitted_at:
-        lines.append(t("report.card_submitted", at=format_datetime(report.submitted_at)))
+        lines.append(t("report.card_submitted", at=format_datetime(report.submitted_at, tz)))
     return "\n".join(lines)
 
 
@@ -131,9 +132,10 @@ async def submit(repos: Repos, clock: Clock, person: Person, draft: Draft) -> Re
             submitted = await repos.reports.get(report_id)
             assert submitted is not None
             files = await repos.reports.attachments(report_id)
-            text = _incoming_text(submitted, old, project, files, person, d.get("return_reason"))
+            text = _incoming_text(submitted, old, project, files, person,
+                                  d.get("return_reason"), clock.tz)
             for reviewer in reviewers:
-                await _queue_copy(repos, now, reviewer, submitted, files, text)
+                await _queue_copy(repos, now, reviewer, submitted, files, text, clock.tz)
     except _NotStored:
         return None
     return submitted
@@ -169,10 +171,12 @@ REVISION_FRAME = 900  # a revision's notice: the return's reason and the change 
 
 
 def _incoming_text(report: Report, old: Report | None, project: Project,
-                   files: list[Attachment], author: Person, reason: str | None) -> str:
+                   files: list[Attachment], author: Person, reason: str | None,
+                   tz: ZoneInfo) -> str:
     if old is None:
-        return t("review.incoming", card=Safe(render_report(report, project, files, author.name)))
-    card = Safe(render_report(report, project, files, author.name,
+        return t("review.incoming",
+                 card=Safe(render_report(report, project, files, author.name, tz)))
+    card = Safe(render_report(report, project, files, author.name, tz,
                               limit=CARD_LIMIT - REVISION_FRAME))
     changes = "\n".join(changed_fields(old, report)) or t_plain("review.no_changes")
     return limits.fit(
@@ -213,7 +217,7 @@ def tracking_of(report: Report) -> str:
 
 async def _queue_copy(
     repos: Repos, now: datetime, reviewer: Person, report: Report, files: list[Attachment],
-    text: str,
+    text: str, tz: ZoneInfo,
 ) -> None:
     """The card first, then the attachments as albums, then the decision buttons
     (bot/services/review_notice.py), each its own outbox row, in order."""
@@ -224,7 +228,7 @@ async def _queue_copy(
     author = await repos.people.get(report.author_id)
     if project is None:
         return
-    cut = report_cut(report, project, files, author.name if author else "")
+    cut = report_cut(report, project, files, author.name if author else "", tz)
     parts = notice_parts(text, report, tracking_label(report.tracking_code), project, files,
                          review_buttons(report.id), cut=cut)
     for index, (method, payload) in enumerate(parts):
@@ -304,7 +308,7 @@ async def revision_data(repos: Repos, person: Person, report_id: int) -> dict | 
     files = await repos.reports.attachments(old.id)
     return report_draft.revision_of(old, files, review.reason if review else None)
 
-def project_card(project: Project, today_days_left: int) -> str:
+def project_card(project: Project, today_days_left: int, tz: ZoneInfo) -> str:
     """One project as a member or deputy sees it in /projects (HTML): the progress and
     spending of its last accepted report, one awaiting review beside them."""
     progress = project.progress if project.progress is not None else 0
@@ -315,7 +319,7 @@ def project_card(project: Project, today_days_left: int) -> str:
     else:
         left = t_plain("projects.days_late", days=-today_days_left)
     last = (
-        t_plain("projects.last_report", at=format_datetime(project.last_report_at),
+        t_plain("projects.last_report", at=format_datetime(project.last_report_at, tz),
                 status=t_plain(f"report_status.{project.last_status}"))
         if project.last_report_at and project.last_status else t_plain("projects.no_report")
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot import steps
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.db.repos.projects import DOMAINS
 from bot.services.projects import MAX_TITLE, clean_text
-from bot import steps
 from bot.steps import Outcome, Refuse
 
 FLOW = "add_project"  # the conversation's name and its drafts' flow

@@ -7,10 +7,11 @@ on it, its history, an admin's cancel), so which project a button acts on is nev
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot import limits
-from bot.db.repos import Repos
 from bot.callbacks import Report as ReportButtons
+from bot.db.repos import Repos
 from bot.db.repos.projects import Project
 from bot.db.repos.reports import Report
 from bot.domain import Person, Role
@@ -41,12 +42,12 @@ def card_buttons(person: Person, project: Project, n: int,
     return tuple(buttons)
 
 
-async def projects_view(repos: Repos, person: Person, today: date) -> View:
+async def projects_view(repos: Repos, person: Person, today: date, tz: ZoneInfo) -> View:
     """The projects the person may see, one numbered card each."""
     projects = await projects_for(repos, person)
     revisable = await repos.reports.revisable([p.id for p in projects])
     entries = [
-        Entry(t("projects.numbered", n=n, card=Safe(project_card(p, days_left(p, today)))),
+        Entry(t("projects.numbered", n=n, card=Safe(project_card(p, days_left(p, today), tz))),
               card_buttons(person, p, n, revisable.get(p.id)))
         for n, p in enumerate(projects, start=1)
     ]
@@ -63,7 +64,8 @@ def _revise_button(person: Person, project: Project, report: Report,
     return ((t_plain("review.revise_button"), ReportButtons.REVISE(report.id)),)
 
 
-async def history_view(repos: Repos, person: Person, project_id: int) -> View | None:
+async def history_view(repos: Repos, person: Person, project_id: int,
+                       tz: ZoneInfo) -> View | None:
     """Every submitted version of the project's reports with its decision; None when the
     project is not the person's to see."""
     project = await visible_project(repos, person, project_id)
@@ -78,7 +80,7 @@ async def history_view(repos: Repos, person: Person, project_id: int) -> View | 
                   if review and review.reason else "")
         entries.append(Entry(t(
             "projects.history_line", code=tracking_label(report.tracking_code),
-            at=format_datetime(report.submitted_at) if report.submitted_at else "",
+            at=format_datetime(report.submitted_at, tz) if report.submitted_at else "",
             percent=report.percent or 0, status=t_plain(f"report_status.{report.status}"),
             reason=reason,
         ), _revise_button(person, project, report, revisable)))

@@ -13,9 +13,7 @@ from bot.db.repos.projects import DOMAINS, Project
 from bot.domain import Organisation, Person, Role
 from bot.i18n import raw, t, t_plain
 from bot.jalali import add_months, format_date
-from bot.text import as_typed
 from bot.services.amounts import parse_amount
-from bot.services.notify import queue_text
 from bot.services.imports import (
     Choices,
     Duplicates,
@@ -27,6 +25,7 @@ from bot.services.imports import (
     no_progress,
     write,
 )
+from bot.services.notify import queue_text
 from bot.tabular import read_table
 from bot.text import as_typed, match_key
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import steps
 from bot.clock import to_db
 from bot.db.repos.drafts import Draft
 from bot.db.repos.projects import Project
 from bot.db.repos.reports import Attachment, Report
 from bot.domain import Person
-from bot import steps
 from bot.steps import STAY, SUMMARY, Outcome, Refuse
 
 FLOW = "member_report"  # the conversation's name and its drafts' flow

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot import limits
 from bot.db.repos import Repos
-from bot.domain import Person
-from bot.i18n import t
 from bot.db.repos.projects import Project
 from bot.db.repos.reports import Report
+from bot.domain import Person
+from bot.i18n import t
 from bot.services.progress import tracking_of
 from bot.services.projects import may_see
 

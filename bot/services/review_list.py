@@ -8,6 +8,7 @@ Opening sends the same parts as the notice (bot/services/review_notice.py).
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from bot import limits
 from bot.db.repos import Repos
@@ -28,14 +29,14 @@ def open_data(report_id: int) -> str:
     return f"rv:open:{report_id}"
 
 
-async def waiting_view(repos: Repos, person: Person) -> View:
+async def waiting_view(repos: Repos, person: Person, tz: ZoneInfo) -> View:
     """The reports waiting in the reviewer's scope (a deputy's county; all for admins)."""
     county = person.county_id if person.role is Role.DEPUTY else None
     waiting = await repos.reports.waiting(county)
     entries = []
     for n, report in enumerate(waiting, start=1):
         try:
-            entries.append(await _entry(repos, n, report))
+            entries.append(await _entry(repos, n, report, tz))
         except Exception:  # one report must never hide the ones after it
             log.exception("report %s cannot be listed", report.id)
             entries.append(Entry(t("review.waiting_broken", n=n,
@@ -44,7 +45,7 @@ async def waiting_view(repos: Repos, person: Person) -> View:
     return View.of(head, entries, empty=t("review.none_waiting"))
 
 
-async def _entry(repos: Repos, n: int, report: Report) -> Entry:
+async def _entry(repos: Repos, n: int, report: Report, tz: ZoneInfo) -> Entry:
     project = await repos.projects.get(report.project_id)
     code = tracking_label(report.tracking_code)
     if project is None:
@@ -52,11 +53,11 @@ async def _entry(repos: Repos, n: int, report: Report) -> Entry:
     text = t("review.waiting_line", n=n, code=code, title=limits.shorten(project.title, _TITLE),
              organisation=limits.shorten(project.organisation, _TITLE),
              percent=report.percent or 0,
-             at=format_datetime(report.submitted_at) if report.submitted_at else "")
+             at=format_datetime(report.submitted_at, tz) if report.submitted_at else "")
     return Entry(text, ((t_plain("review.open_button", n=n), open_data(report.id)),))
 
 
-async def review_parts(repos: Repos, report: Report) -> list[Part] | None:
+async def review_parts(repos: Repos, report: Report, tz: ZoneInfo) -> list[Part] | None:
     """The card, albums and buttons of one report, as the reviewer's notice has them."""
     project = await repos.projects.get(report.project_id)
     if project is None:
@@ -64,6 +65,7 @@ async def review_parts(repos: Repos, report: Report) -> list[Part] | None:
     author = await repos.people.get(report.author_id)
     name = author.name if author else ""
     files = await repos.reports.attachments(report.id)
-    card = t("review.incoming", card=Safe(render_report(report, project, files, name)))
+    card = t("review.incoming", card=Safe(render_report(report, project, files, name, tz)))
     return notice_parts(card, report, tracking_label(report.tracking_code), project, files,
-                        review_buttons(report.id), cut=report_cut(report, project, files, name))
+                        review_buttons(report.id),
+                        cut=report_cut(report, project, files, name, tz))
