@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bot import cli_exports, cli_inspections, cli_people
+from bot import cli_exports, cli_inspections, cli_people, cli_platforms
 from bot.cli_common import EXIT_USAGE, fail, print_rejected
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings
@@ -50,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
                      help="deputy: confirm a second active deputy for the county")
     inv.add_argument("--replace", metavar="PERSON",
                      help="deputy: the deputy (id or phone) this person takes over from")
+    cli_platforms.add_platform_argument(inv)
 
     imp = sub.add_parser("import-people", help="pre-register people from CSV or XLSX")
     imp.add_argument("file", type=Path)
@@ -67,6 +68,12 @@ def parser() -> argparse.ArgumentParser:
     box.add_argument("--as", dest="role", choices=[r.value for r in Role],
                      help="who you are (otherwise asked)")
     box.add_argument("--county", help="the county of a deputy or member (otherwise asked)")
+    box.add_argument("--platform", choices=["telegram", "bale"], default="telegram",
+                     help="play the bot as it is on Telegram or on Bale")
+    chk = sub.add_parser("bale-check", help="try every method Nazer uses on a real Bale test bot")
+    chk.add_argument("--chat", type=int, help="your chat id with the test bot")
+    chk.add_argument("--wait", type=int, default=60,
+                     help="seconds to wait for each thing you are asked to do (0: skip them)")
 
     bak = sub.add_parser("backup", help="back up the database and media (safe while running)")
     bak.add_argument("dir", nargs="?", type=Path, help="folder (default BACKUP_DIR)")
@@ -98,11 +105,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if webhook:
-            settings.require_webhook()
+            from bot.platforms.runner import check_webhooks  # noqa: PLC0415
+
+            check_webhooks(settings)
     except ConfigError as exc:
         print(f"nazer: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    setup_logging(settings.log_level, settings.bot_token, settings.log_file)
+    setup_logging(settings.log_level, settings.tokens, settings.log_file)
+    if args.command == "bale-check":
+        from bot.platforms.check import run_check  # noqa: PLC0415
+
+        return run_check(settings, args.chat, args.wait)
     if args.command in (None, "run"):
         return run_bot(settings, webhook=webhook)
     if args.command in FILE_COMMANDS:
@@ -112,13 +125,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
-    """Long polling (or the webhook listener) until SIGTERM/SIGINT."""
-    from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
-    from telegram.error import InvalidToken, TelegramError  # noqa: PLC0415
+    """Long polling (or the webhook listeners) of every platform until SIGTERM/SIGINT."""
+    from telegram.error import InvalidToken, TelegramError  # noqa: PLC0415 - keep CLI light
 
     from bot.app import build_application  # noqa: PLC0415
     from bot.backup import run_lock  # noqa: PLC0415
     from bot.logs import quiet_known_warnings  # noqa: PLC0415
+    from bot.platforms.runner import serve  # noqa: PLC0415
 
     lock = run_lock(settings.database_path)
     if lock is None:
@@ -126,12 +139,7 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     quiet_known_warnings()
     app = build_application(settings)
     try:
-        if webhook:
-            from bot.webhook import run_webhook  # noqa: PLC0415
-
-            run_webhook(app, settings)
-        else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+        serve(app, settings, webhook=webhook)
     except InvalidToken:
         return fail("cli.token_refused")  # a configuration error: systemd does not restart
     except TelegramError as exc:
@@ -153,7 +161,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
         print(f"nazer: {exc}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging("WARNING")
-    settings = sandbox_settings(base, args.dir)
+    settings = sandbox_settings(base, args.dir, args.platform)
     if args.fresh:
         forget(settings)
     session = Sandbox(settings, sys.stdin, sys.stdout)
@@ -184,6 +192,9 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos)
     if not args.role:
         return fail("cli.invite_needs_role")
     role = Role(args.role)
+    config = cli_platforms.chosen_platform(settings, args.platform)
+    if config is None:
+        return EXIT_USAGE
     scope: dict[str, int] = {}
     if role is Role.DEPUTY:
         county = await repos.counties.by_name(normalize_input(args.county or ""))
@@ -206,28 +217,11 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos)
     days = args.days or settings.invite_ttl_days
     new = await create_invite(
         repos, now, role=role, name=args.name, ttl=timedelta(days=days),
-        second_deputy=role is Role.DEPUTY and args.second_deputy, **scope
+        second_deputy=role is Role.DEPUTY and args.second_deputy, platform=config.platform,
+        **scope
     )
-    print(new.token)
-    username = settings.bot_username or await _bot_username(settings)
-    if username:
-        print(f"https://t.me/{username}?start={new.token}")
-    else:
-        print(t_plain("cli.no_username"), file=sys.stderr)
+    await cli_platforms.print_invitation(config, new.token)
     return 0
-
-
-async def _bot_username(settings: Settings) -> str | None:
-    from telegram import Bot  # noqa: PLC0415
-    from telegram.error import TelegramError  # noqa: PLC0415
-
-    bot = Bot(settings.bot_token, base_url=settings.base_url, base_file_url=settings.base_file_url)
-    try:
-        async with asyncio.timeout(10):
-            me = await bot.get_me()
-    except (TelegramError, TimeoutError, OSError):
-        return None
-    return me.username
 
 
 async def cmd_import_people(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:

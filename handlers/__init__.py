@@ -32,6 +32,7 @@ from handlers import (
     flowkit,
     gate,
     inspection_record,
+    invite_platform,
     member_projects,
     member_report,
     office_report,
@@ -58,6 +59,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             admin_broadcast.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
+            *invite_platform.build_handlers(),
             *admin_people.build_handlers(),
             *admin_people_replace.build_handlers(),
             *deputy_checkin.build_handlers(),

@@ -20,9 +20,11 @@ from bot.context import BotContext
 from bot.db.repos.broadcasts import Broadcast
 from bot.domain import Role
 from bot.i18n import t, t_plain
+from bot.media_store import stored_path
 from bot.services import broadcasts as svc
 from handlers.common import cancel, cancel_handlers
 from handlers.keyboards import grid
+from handlers.media import download
 from handlers.menus import MENU_ROWS, menu_button
 from scheduler import outbox_worker
 from scheduler.outbox import call_payload
@@ -103,7 +105,11 @@ async def attachment_received(update: Update, context: BotContext) -> int:
         ("photo", message.photo[-1].file_id) if message.photo
         else ("document", message.document.file_id)
     )
-    result = await svc.attach(context.repos, draft.id, draft.created_by, kind, file_id)
+    # The bytes too, when recipients may be on the other platform (a file id works on one).
+    both = len(context.bot_data["apps"]) > 1
+    stored = await download(context, file_id) if both else None
+    result = await svc.attach(context.repos, draft.id, draft.created_by, kind, file_id,
+                              stored_path(stored))
     if result == "too_long":
         await message.reply_text(t("broadcast.attach_too_long"))
         return await ask_attach(update, context)
@@ -283,7 +289,8 @@ async def send(update: Update, context: BotContext) -> int:
     status = await update.effective_message.reply_text(
         svc.status_text(draft, svc.Progress(count, 0, 0, 0, count))
     )
-    await context.repos.broadcasts.set_status_message(draft.id, status.chat_id, status.message_id)
+    await context.repos.broadcasts.set_status_message(draft.id, status.chat_id, status.message_id,
+                                                      context.platform)
     queued = await svc.queue_broadcast(context.repos, context.now(), draft.id, draft.created_by)
     if queued is None:
         await status.edit_text(t("broadcast.gone"))

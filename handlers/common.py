@@ -38,7 +38,10 @@ async def scope_text(context: BotContext, person: Person) -> str:
 
 
 async def set_commands(app: Application, chat_id: int, role: Role) -> None:
-    """Shows the role's command list in this person's chat (Persian descriptions)."""
+    """Shows the role's command list in this person's chat (Persian descriptions), where the
+    platform has command lists (Bale: every command is reachable from the menus and /help)."""
+    if not app.bot_data["platform_config"].has_command_lists:
+        return
     try:
         await app.bot.set_my_commands(
             bot_commands(COMMANDS[role]), scope=BotCommandScopeChat(chat_id)

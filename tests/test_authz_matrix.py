@@ -95,6 +95,7 @@ CALLBACKS: dict[str, Cb] = {
     "inv:county:#": Cb(ADMINS, "counties"),
     "inv:org:#": Cb(ADMINS, "organisations"),
     "inv:revoke:#": Cb(ADMINS, "invites"),
+    "inv:pf:#:*": Cb(ADMINS, "invites"),
     # Cancelling ends the person's own flow; it changes no data, so anyone registered may.
     "inv:cancel": Cb(REGISTERED),
     "cty:add": Cb(ADMINS),

@@ -37,7 +37,7 @@ def commands_set_for(bot, chat_id: int) -> list[str]:
 async def test_bootstrap_admin_gets_the_admin_menu_and_commands(bot):
     admin = bot.chat(ADMIN_ID, "Zahra")
     await admin.send("/start")
-    person = await bot.repos.people.by_tg(ADMIN_ID)
+    person = await bot.repos.people.by_tg(bot.platform, ADMIN_ID)
     assert person.role is Role.ADMIN
     assert admin.last_text() == t(
         "common.welcome_back", name="Zahra", role=t_plain("roles.admin"),
@@ -62,7 +62,7 @@ async def test_deputy_invitation_end_to_end(bot):
     )
     assert deputy.keyboard() == [t_plain(k) for row in MENU_ROWS[Role.DEPUTY] for k in row]
     assert commands_set_for(bot, 2001) == [command_name(k) for k in COMMANDS[Role.DEPUTY]]
-    person = await bot.repos.people.by_tg(2001)
+    person = await bot.repos.people.by_tg(bot.platform, 2001)
     assert (person.role, person.county_id, person.name) == (Role.DEPUTY, county.id, "Ali")
 
 
@@ -76,8 +76,8 @@ async def test_member_and_admin_invitations(bot):
     second_admin = bot.chat(2003, "Reza")
     await second_admin.send(f"/start {admin_token}")
 
-    m = await bot.repos.people.by_tg(2002)
-    a = await bot.repos.people.by_tg(2003)
+    m = await bot.repos.people.by_tg(bot.platform, 2002)
+    a = await bot.repos.people.by_tg(bot.platform, 2003)
     assert (m.role, m.organisation_id, m.county_id) == (Role.MEMBER, org.id, None)
     assert (a.role, a.county_id, a.organisation_id) == (Role.ADMIN, None, None)
     assert "سمن امید" in member.last_text()
@@ -96,7 +96,7 @@ async def test_a_token_works_once(bot):
     other = bot.chat(2002)
     await other.send(f"/start {token}")
     assert other.last_text() == t("onboarding.invite_used")
-    assert await bot.repos.people.by_tg(2002) is None
+    assert await bot.repos.people.by_tg(bot.platform, 2002) is None
 
 
 async def test_an_expired_token_is_refused(bot):
@@ -105,14 +105,14 @@ async def test_an_expired_token_is_refused(bot):
     chat = bot.chat(2001)
     await chat.send(f"/start {new.token}")
     assert chat.last_text() == t("onboarding.invite_expired")
-    assert await bot.repos.people.by_tg(2001) is None
+    assert await bot.repos.people.by_tg(bot.platform, 2001) is None
 
 
 async def test_a_forged_token_is_refused(bot):
     chat = bot.chat(2001)
     await chat.send("/start " + "A" * 32)
     assert chat.last_text() == t("onboarding.invite_unknown")
-    assert await bot.repos.people.by_tg(2001) is None
+    assert await bot.repos.people.by_tg(bot.platform, 2001) is None
 
 
 async def test_an_admin_revokes_in_chat_and_the_token_stops_working(bot):
@@ -140,10 +140,10 @@ async def test_repeated_wrong_tokens_are_slowed_down(bot):
         await guesser.send(f"/start wrong{i:028d}")
     await guesser.send(f"/start {good.token}")
     assert guesser.last_text() == t("onboarding.invite_throttled")
-    assert await bot.repos.people.by_tg(2001) is None
+    assert await bot.repos.people.by_tg(bot.platform, 2001) is None
     bot.clock.advance(timedelta(minutes=11))
     await guesser.send(f"/start {good.token}")
-    assert (await bot.repos.people.by_tg(2001)).role is Role.ADMIN
+    assert (await bot.repos.people.by_tg(bot.platform, 2001)).role is Role.ADMIN
 
 
 async def test_invitations_are_audited(bot):

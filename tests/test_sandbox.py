@@ -130,7 +130,7 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
 
     db = await Database(settings.database_path).open()
     try:
-        person = await Repos.over(db).people.by_tg(NEWCOMER_BASE + 1)
+        person = await Repos.over(db).people.by_tg("telegram", NEWCOMER_BASE + 1)
         county = await Repos.over(db).counties.by_name("رفسنجان")
     finally:
         await db.close()
@@ -212,7 +212,7 @@ async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, mo
         now = app.bot_data["clock"].now()
         if now >= due:
             async with app.bot_data["repos"].db.transaction():
-                await queue_text(app.bot_data["repos"].outbox, now, chat_id=ADMIN_TG, kind="test",
+                await queue_text(app.bot_data["repos"].outbox, now, platform="telegram", chat_id=ADMIN_TG, kind="test",
                                     text=t("common.cancelled"), dedup_key="test:remind",
                                     buttons=[[("OK", "test:ok")]])
 

@@ -16,6 +16,7 @@ from typing import Any
 from bot.db.repos import Repos
 from bot.db.repos.broadcasts import Broadcast, PendingAck
 from bot.i18n import t, t_plain
+from bot.platforms import file_field
 from bot.services.notify import inline_keyboard
 
 MAX_TEXT = 4096
@@ -75,15 +76,17 @@ async def set_text(repos: Repos, draft_id: int, admin_id: int, html: str, length
     )
 
 
-async def attach(repos: Repos, draft_id: int, admin_id: int, kind: str, file_id: str) -> str:
-    """Attaches a photo or document: "ok", "too_long" (text over a caption's length) or "gone"."""
+async def attach(repos: Repos, draft_id: int, admin_id: int, kind: str, file_id: str,
+                 path: str | None = None) -> str:
+    """Attaches a photo or document: "ok", "too_long" (text over a caption's length) or "gone".
+    `path`: its bytes under MEDIA_DIR, for recipients on another platform than the admin's."""
     draft = await own_draft(repos, draft_id, admin_id)
     if draft is None or kind not in ("photo", "document"):
         return "gone"
     if draft.text_length > MAX_CAPTION:
         return "too_long"
     done = await repos.broadcasts.set_draft(
-        draft_id, admin_id, media_kind=kind, media_file_id=file_id
+        draft_id, admin_id, media_kind=kind, media_file_id=file_id, media_path=path
     )
     return "ok" if done else "gone"
 
@@ -158,15 +161,22 @@ async def audience_label(repos: Repos, b: Broadcast) -> str:
     return t_plain(f"broadcast.audience.{b.audience}")
 
 
-def recipient_message(draft: Broadcast, ack: str | None) -> tuple[str, dict[str, Any]]:
-    """(Bot API method, parameters) of what a recipient receives; `ack` is the button's data."""
+def recipient_message(draft: Broadcast, ack: str | None, *, source: str = "telegram",
+                      target: str = "telegram") -> tuple[str, dict[str, Any]]:
+    """(Bot API method, parameters) of what a recipient receives; `ack` is the button's data.
+    The attachment came from the admin's platform (`source`); on another (`target`) its
+    bytes go instead of its file id, or, never downloaded, the text goes alone."""
     payload: dict[str, Any] = {"parse_mode": "HTML"}
-    if draft.media_kind is None:
+    media = None
+    if draft.media_kind is not None and draft.media_file_id is not None:
+        media = file_field(draft.media_kind, draft.media_file_id, draft.media_path,
+                           source=source, target=target)
+    if media is None:
         method = "send_message"
         payload["text"] = draft.text_html
     else:
         method = f"send_{draft.media_kind}"
-        payload[draft.media_kind] = draft.media_file_id
+        payload.update(media)
         payload["caption"] = draft.text_html
     if draft.ack_required and ack is not None:
         payload["reply_markup"] = inline_keyboard([[(t_plain("broadcast.ack_button"), ack)]])
@@ -187,13 +197,17 @@ async def queue_broadcast(
     recipients, unreachable = await _audience(repos, draft)
     if not recipients:
         return None
-    method, payload = recipient_message(draft, ack_data(draft.id))
+    author = await repos.people.get(admin_id)
+    source = author.platform if author is not None else "telegram"
     async with repos.db.transaction():
         if not await repos.broadcasts.mark_queued(draft.id, admin_id, now):
             return None
-        for person in recipients:
+        for person in recipients:  # everyone, on either platform
+            method, payload = recipient_message(draft, ack_data(draft.id), source=source,
+                                                target=person.platform)
             outbox_id = await repos.outbox.enqueue(
-                now, chat_id=person.chat_id, kind=KIND, payload=payload, method=method,
+                now, platform=person.platform, chat_id=person.chat_id, kind=KIND,
+                payload=payload, method=method,
                 dedup_key=f"bc:{draft.id}:{person.person_id}", batch_id=draft.id,
             )
             assert outbox_id is not None, "a new broadcast cannot have queued rows yet"
@@ -242,7 +256,7 @@ async def finish_if_done(repos: Repos, now: datetime, broadcast: Broadcast) -> P
             return None
         if author is not None and author.tg_user_id is not None:
             await repos.outbox.enqueue(
-                now, chat_id=author.tg_user_id, kind=REPORT_KIND,
+                now, platform=author.platform, chat_id=author.tg_user_id, kind=REPORT_KIND,
                 payload={"text": status_text(broadcast, p), "parse_mode": "HTML"},
                 dedup_key=f"bcdone:{broadcast.id}",
             )
@@ -289,7 +303,8 @@ async def queue_due_reminders(repos: Repos, now: datetime, after: timedelta) -> 
             }
         async with repos.db.transaction():
             row = await repos.outbox.enqueue(
-                now, chat_id=due.chat_id, kind=REMINDER_KIND, payload=payload,
+                now, platform=due.platform, chat_id=due.chat_id, kind=REMINDER_KIND,
+                payload=payload,
                 dedup_key=f"bcr:{due.broadcast_id}:{due.person_id}",
             )
             await repos.broadcasts.mark_reminded(due.broadcast_id, due.person_id, now)

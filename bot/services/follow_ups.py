@@ -48,7 +48,8 @@ async def close(
         ):
             return None
         for admin in admins:
-            await queue_text(repos.outbox, now, chat_id=admin.tg_user_id or 0, kind="follow_up.closed",
+            await queue_text(repos.outbox, now, platform=admin.platform,
+                             chat_id=admin.tg_user_id or 0, kind="follow_up.closed",
                                 text=text, dedup_key=f"follow_up.closed:{item.id}:{admin.id}")
         await repos.audit.record(now, person.id, "follow_up.close",
                                     f"follow_up:{item.id}")

@@ -19,6 +19,8 @@ from bot.db.repos.reports import Attachment, Report
 from bot.domain import Person, Role
 from bot.i18n import Safe, fa_digits, fa_number, t, t_list, t_plain
 from bot.jalali import JalaliMonth, format_date, format_datetime
+from bot.media_store import stored_path
+from bot.platforms import file_field
 from bot.services import report_draft
 from bot.services.notify import queue_text
 from bot.services.projects import domain_label, may_review, may_see
@@ -187,15 +189,22 @@ async def _queue_copy(
     """The files first, then the summary with the decision buttons under it."""
     if reviewer.tg_user_id is None:
         return
-    chat = reviewer.tg_user_id
+    chat, key = reviewer.tg_user_id, reviewer.chat_key
+    author = await repos.people.get(report.author_id)
+    source = author.platform if author is not None else reviewer.platform
     for index, f in enumerate(files):
+        # The author's file ids work only on the author's platform; elsewhere the bytes go.
+        payload = file_field(f.kind, f.file_id, stored_path(f.sha256), source=source,
+                             target=reviewer.platform)
+        if payload is None:
+            continue
         await repos.outbox.enqueue(
-            now, chat_id=chat, kind="report_review", method=_SEND[f.kind],
-            payload={f.kind: f.file_id}, dedup_key=f"rep:new:{report.id}:{chat}:{index}",
+            now, platform=reviewer.platform, chat_id=chat, kind="report_review",
+            method=_SEND[f.kind], payload=payload, dedup_key=f"rep:new:{report.id}:{key}:{index}",
         )
     await queue_text(
-        repos.outbox, now, chat_id=chat, kind="report_review", text=text,
-        dedup_key=f"rep:new:{report.id}:{chat}", buttons=review_buttons(report.id),
+        repos.outbox, now, platform=reviewer.platform, chat_id=chat, kind="report_review",
+        text=text, dedup_key=f"rep:new:{report.id}:{key}", buttons=review_buttons(report.id),
     )
 
 
@@ -232,13 +241,13 @@ async def decide(
         await repos.audit.record(now, reviewer.id, f"report.{decision}",
                                     f"report:{report.id}", reason=reason)
         if author is not None and author.tg_user_id is not None and author.active:
-            await _queue_decision(repos, now, author.tg_user_id, report, project, reason,
+            await _queue_decision(repos, now, author, report, project, reason,
                                   accept=accept, completed=completed)
     return Decision.DONE
 
 
 async def _queue_decision(
-    repos: Repos, now: datetime, chat: int, report: Report, project: Project,
+    repos: Repos, now: datetime, author: Person, report: Report, project: Project,
     reason: str | None,
     *, accept: bool, completed: bool,
 ) -> None:
@@ -250,8 +259,9 @@ async def _queue_decision(
     else:
         text = t("review.told_returned", title=project.title, code=code, reason=reason or "")
         buttons = [[(t_plain("review.revise_button"), ReportButtons.REVISE(report.id))]]
-    await queue_text(repos.outbox, now, chat_id=chat, kind="report_decision", text=text,
-                        dedup_key=f"rep:dec:{report.id}:{chat}", buttons=buttons)
+    await queue_text(repos.outbox, now, platform=author.platform, chat_id=author.tg_user_id,
+                     kind="report_decision", text=text,
+                     dedup_key=f"rep:dec:{report.id}:{author.chat_key}", buttons=buttons)
 
 
 async def revision_data(repos: Repos, person: Person, report_id: int) -> dict | None:
