@@ -106,6 +106,8 @@ class ChatSim:
         update = {"update_id": next(self._update_ids), **update}
         if self.platform == "bale":
             update = fake_bale.bale_update(update)
+            message = update.get("message") or {}
+            self.api.typed(message.get("text") or message.get("caption"))  # type: ignore[attr-defined]
         await fake_api.through_api(self.app, self.api, update)
         return self.api.calls[self._seen :]
 

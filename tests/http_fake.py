@@ -268,6 +268,18 @@ class FakeTelegramServer:
             }
             if "text" in call.params:
                 message["text"] = call.params["text"]
+            for kind in ("photo", "document"):
+                if method == f"send{kind.title()}":
+                    uploaded = call.params.get(kind)
+                    data = uploaded["data"] if isinstance(uploaded, dict) else b""
+                    file_id = f"sent{message['message_id']}"
+                    self.files[f"files/{file_id}"] = data
+                    found = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                             "file_size": len(data)}
+                    message[kind] = [{**found, "width": 1, "height": 1}] if kind == "photo" \
+                        else found
+            if method == "sendMediaGroup":
+                return [message, {**message, "message_id": next(self._message_ids)}]
             return message
         return True
 

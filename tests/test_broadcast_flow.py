@@ -13,6 +13,9 @@ from tests.conftest import ADMIN_ID
 from tests.fakes import ChatSim
 from tests.people import add_organisation, register
 
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
+
 
 @pytest.fixture(autouse=True)
 def no_handler_errors(caplog: pytest.LogCaptureFixture):

@@ -14,7 +14,11 @@ from handlers.menus import COMMANDS, MENU_ROWS, command_name
 from tests.conftest import ADMIN_ID
 from tests.people import add_organisation
 
-TOKEN_IN_TEXT = re.compile(r"<code>([A-Za-z0-9_-]+)</code>")
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
+
+TOKEN_IN_TEXT = re.compile(r"<code>(?:/start )?([A-Za-z0-9_-]+)</code>")  # Bale: «/start CODE»
+COMMAND = re.compile(r"^/([a-z_]+) ", re.MULTILINE)
 
 
 async def invite_in_chat(bot, role: str, scope_data: str | None = None) -> str:
@@ -28,10 +32,22 @@ async def invite_in_chat(bot, role: str, scope_data: str | None = None) -> str:
     return TOKEN_IN_TEXT.search(admin.last_text())[1]
 
 
-def commands_set_for(bot, chat_id: int) -> list[str]:
+async def commands_set_for(bot, chat_id: int) -> list[str]:
+    """The commands the person is shown: Telegram's per-chat command list; on Bale, which has
+    none (and is never sent one), the commands /help lists."""
+    if bot.platform == "bale":
+        assert bot.api.named("setMyCommands") == []
+        await bot.chat(chat_id).send("/help")
+        return COMMAND.findall(bot.chat(chat_id).last_text())
     call = [c for c in bot.api.named("setMyCommands")
             if (c.params.get("scope") or {}).get("chat_id") == chat_id][-1]
     return [c["command"] for c in call.params["commands"]]
+
+
+def invitation_in(bot, token: str) -> str:
+    """What the admin forwards: Telegram's deep link; on Bale (no deep link known) the code."""
+    return f"/start {token}" if bot.platform == "bale" else (
+        f"https://t.me/nazer_test_bot?start={token}")
 
 
 async def test_bootstrap_admin_gets_the_admin_menu_and_commands(bot):
@@ -44,14 +60,14 @@ async def test_bootstrap_admin_gets_the_admin_menu_and_commands(bot):
         scope=t_plain("common.scope_province"),
     )
     assert admin.keyboard() == [t_plain(k) for row in MENU_ROWS[Role.ADMIN] for k in row]
-    assert commands_set_for(bot, ADMIN_ID) == [command_name(k) for k in COMMANDS[Role.ADMIN]]
+    assert await commands_set_for(bot, ADMIN_ID) == [command_name(k) for k in COMMANDS[Role.ADMIN]]
 
 
 async def test_deputy_invitation_end_to_end(bot):
     county = await bot.repos.counties.by_name("رفسنجان")
     token = await invite_in_chat(bot, "deputy", f"inv:county:{county.id}")
     assert len(token) >= 22  # 128 bits in url-safe base64 need 22 characters
-    assert f"https://t.me/nazer_test_bot?start={token}" in bot.chat(ADMIN_ID).last_text()
+    assert invitation_in(bot, token) in bot.chat(ADMIN_ID).last_text()
 
     deputy = bot.chat(2001, "Ali")
     await deputy.send(f"/start {token}")
@@ -61,7 +77,7 @@ async def test_deputy_invitation_end_to_end(bot):
         scope=t_plain("common.scope_county", county="رفسنجان"),
     )
     assert deputy.keyboard() == [t_plain(k) for row in MENU_ROWS[Role.DEPUTY] for k in row]
-    assert commands_set_for(bot, 2001) == [command_name(k) for k in COMMANDS[Role.DEPUTY]]
+    assert await commands_set_for(bot, 2001) == [command_name(k) for k in COMMANDS[Role.DEPUTY]]
     person = await bot.repos.people.by_tg(bot.platform, 2001)
     assert (person.role, person.county_id, person.name) == (Role.DEPUTY, county.id, "Ali")
 
@@ -100,7 +116,8 @@ async def test_a_token_works_once(bot):
 
 
 async def test_an_expired_token_is_refused(bot):
-    new = await create_invite(bot.repos, bot.clock.now(), role=Role.ADMIN, ttl=timedelta(days=7))
+    new = await create_invite(bot.repos, bot.clock.now(), role=Role.ADMIN, ttl=timedelta(days=7),
+                              platform=bot.platform)
     bot.clock.advance(timedelta(days=7, seconds=1))
     chat = bot.chat(2001)
     await chat.send(f"/start {new.token}")
@@ -134,7 +151,7 @@ async def test_an_admin_revokes_in_chat_and_the_token_stops_working(bot):
 
 
 async def test_repeated_wrong_tokens_are_slowed_down(bot):
-    good = await create_invite(bot.repos, bot.clock.now(), role=Role.ADMIN)
+    good = await create_invite(bot.repos, bot.clock.now(), role=Role.ADMIN, platform=bot.platform)
     guesser = bot.chat(2001)
     for i in range(MAX_BAD_TOKENS):
         await guesser.send(f"/start wrong{i:028d}")

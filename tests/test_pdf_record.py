@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from bot.domain import Role
@@ -14,6 +15,9 @@ from bot.services.pdf_record import file_name, load_record, render
 from tests.conftest import ADMIN_ID, Harness
 from tests.people import add_organisation, register
 from tests.report_fixtures import KERMAN, make_month
+
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
 
 KER_VISIT = "\u0628-140509-0001"
 RAF_VISIT = "\u0628-140509-0003"

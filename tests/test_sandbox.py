@@ -68,10 +68,10 @@ class Terminal:
 
 
 def open_sandbox(tmp_path, role: str | None = None, county: str | None = None,
-                 ) -> tuple[Sandbox, Terminal, asyncio.Task[int]]:
+                 platform: str = "telegram") -> tuple[Sandbox, Terminal, asyncio.Task[int]]:
     """A sandbox session on its own database, running until /quit, driven through a Terminal."""
     term = Terminal()
-    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path)
+    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path, platform)
     box = Sandbox(settings, term, term.out, clock=FixedClock(START))
     term.session = asyncio.create_task(box.run(role, county))
     return box, term, term.session
@@ -136,6 +136,27 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
         await db.close()
     assert person.role is Role.DEPUTY
     assert person.county_id == county.id
+
+
+async def test_the_sandbox_plays_bale(tmp_path):
+    """--platform bale: the same bot through Bale's fake; an invitation is the code and
+    «/start CODE», a press arrives without chat_instance, nothing shows an HTML tag."""
+    box, term, session = open_sandbox(tmp_path, "admin", platform="bale")
+    screen = await term.screen()
+    assert box.platform == "bale" and box.settings.bot_token == ""
+    screen = await term.type("/invite")
+    screen = await term.type(number_of(screen, t_plain("roles.deputy")))
+    screen = await term.type(number_of(screen, "رفسنجان"))
+    assert "t.me" not in screen
+    token = re.search(r"/start ([\w-]+)", screen)[1]
+    await term.type("/as new")
+    await term.type(f"/start {token}")
+    screen = await term.type("/whoami")
+    assert "رفسنجان" in screen
+    term.inputs.put("/quit\n")
+    assert await asyncio.wait_for(session, WAIT) == 0
+    assert box.api.violations == []
+    assert box.api.named("setMyCommands") == []
 
 
 async def test_deputy_checks_in_with_location_and_photos(tmp_path):

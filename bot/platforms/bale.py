@@ -43,8 +43,7 @@ log = logging.getLogger(__name__)
 
 TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
 _LIMITED = ("bot limit exceed", "local_rate_limited", "too many requests", "flood")
-_UNREACHABLE = ("forbidden", "no such group or user", "permission_denied", "blocked",
-                "user is deactivated", "chat not found")
+_UNREACHABLE = ("forbidden", "no such group or user", "permission_denied")
 
 
 class BaleRequest(LayeredRequest):

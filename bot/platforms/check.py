@@ -139,12 +139,12 @@ class Check:
     async def errors(self) -> None:
         """A wrong token and an unreachable chat: status, shape, how Nazer reads them."""
         status, answer = await self.call("getMe", token=self.config.token + "x")
-        self.report.say("look", "getMe, wrong token",
+        self.report.say("info", "getMe, wrong token",
                         f"HTTP {status} {_short(answer)} → {self.read('getMe', status, answer, {})}"
                         " (Nazer expects InvalidToken)")
         params = {"chat_id": NOBODY, "text": "x"}
         status, answer = await self.call("sendMessage", params)
-        self.report.say("look", "sendMessage to nobody",
+        self.report.say("info", "sendMessage to nobody",
                         f"HTTP {status} {_short(answer)} → "
                         f"{self.read('sendMessage', status, answer, params)}"
                         " (Nazer expects Forbidden: an unreachable person)")
@@ -239,7 +239,7 @@ class Check:
         """Not needed on Bale (every command is in the menus and /help); said for the record."""
         status, answer = await self.call("setMyCommands", {"commands": [
             {"command": "help", "description": "?"}]})
-        self.report.say("look", "setMyCommands", f"HTTP {status} {_short(answer)} (Nazer does"
+        self.report.say("info", "setMyCommands", f"HTTP {status} {_short(answer)} (Nazer does"
                         " not use it on Bale)")
 
     async def press(self) -> None:
@@ -316,7 +316,7 @@ class Check:
             self.report.say(kind, "getUpdates (long poll)", f"held {held:.1f} s of"
                             f" {POLL_SECONDS} (BALE_POLL_INTERVAL paces early empty answers)")
         else:
-            self.report.say("look", "getUpdates (long poll)", f"HTTP {status} {_short(answer)}")
+            self.report.say("info", "getUpdates (long poll)", f"HTTP {status} {_short(answer)}")
 
 
 def _short(value: Any, limit: int = 200) -> str:
@@ -333,7 +333,7 @@ def run_check(settings: Settings, chat: int | None, wait: int) -> int:
     async def main() -> Report:
         async with httpx.AsyncClient(timeout=30) as client:
             check = Check(settings, chat, wait, client)
-            print(t_plain("platforms_cli.check_start", bot="Bale",
+            print(t_plain("platforms_cli.check_start", bot=t_plain("platforms.name_bale"),
                           url=check.config.base_url), flush=True)
             return await check.run()
 

@@ -38,8 +38,14 @@ def escape(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    """Code shows as typed; a fence inside it cannot end it."""
-    return text.replace(FENCE, "`\u200b``")
+    """Code shows as typed; a fence inside it, or a backtick against the fence, cannot end it
+    (a zero-width space keeps them apart)."""
+    text = text.replace(FENCE, "`\u200b``")
+    if text.startswith(("`", "\n")):
+        text = "\u200b" + text
+    if text.endswith(("`", "\n")):
+        text += "\u200b"
+    return text
 
 
 class _Renderer(HTMLParser):
@@ -85,6 +91,8 @@ def _wrap(tag: str, attrs: dict[str, str | None], inner: str, outer: list) -> st
         return ""
     in_code = any(t in ("code", "pre") for t, _, _ in outer)
     if tag in _MARKS:
+        if any(_MARKS.get(t) == _MARKS[tag] for t, _, _ in outer):
+            return inner  # already bold (italic) around it: a second marker would end it
         return f"{_MARKS[tag]}{inner}{_MARKS[tag]}"
     if tag == "a":
         href = attrs.get("href") or ""
@@ -155,4 +163,8 @@ def bale_to_html(text: str) -> str:
 
 
 def _uncode(text: str) -> str:
+    if text.startswith(("\u200b`", "\u200b\n")):
+        text = text[1:]
+    if text.endswith(("`\u200b", "\n\u200b")):
+        text = text[:-1]
     return text.replace("`\u200b``", FENCE)
