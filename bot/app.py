@@ -2,9 +2,9 @@
 
 One Application per configured platform (Telegram, Bale), each with its own bot, token,
 request layers (bot/platforms/transport.py), persistence and handler instances, all over one
-database, one clock and one outbox worker. The first (Telegram's when it is configured) runs
-the periodic jobs and the outbox; `bot_data["apps"]` holds them all, `bot_data["platform"]`
-says which one an update came from.
+database, one clock and one outbox worker. The first to come up (Telegram's, unless its
+server cannot be reached at start) runs the periodic jobs and the outbox for all;
+`bot_data["apps"]` holds them all, `bot_data["platform"]` says which one an update came from.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class NazerApplication(Application):
     """
 
     async def process_update(self, update: object) -> None:
-        with logged_update(update):
+        with logged_update(update, self.bot_data.get("platform", "telegram")):
             await super().process_update(update)
             await self._answer_unanswered(update)
             if self.persistence is not None:
@@ -126,14 +126,16 @@ class NazerApplication(Application):
 
 
 async def post_init(app: Application) -> None:
-    """Opens and migrates the database; the first platform's app also seeds counties,
-    requeues in-flight sends and schedules the jobs. The command list is set where the
-    platform has one."""
+    """Opens and migrates the database; the first platform's app to come up also seeds
+    counties, requeues in-flight sends and schedules the jobs (the scheduler and the outbox
+    then run on it, for every platform). The command list is set where the platform has one."""
     repos: Repos = app.bot_data["repos"]
     config: PlatformConfig = app.bot_data["platform_config"]
     await repos.db.open()
-    app.bot_data["running"].add(config.platform)
-    if app.bot_data["primary"]:
+    running: set[Platform] = app.bot_data["running"]
+    first = not running
+    running.add(config.platform)
+    if first:
         now = app.bot_data["clock"].now()
         added = await seed_counties(repos, now)
         if added:
@@ -214,8 +216,7 @@ def build_application(
     for config in configs:
         inner = request.get(config.platform) if isinstance(request, Mapping) else request
         app = _build_one(settings, config, shared, inner)
-        app.bot_data.update(shared, platform=config.platform, platform_config=config,
-                            primary=not shared["apps"])
+        app.bot_data.update(shared, platform=config.platform, platform_config=config)
         shared["apps"][config.platform] = app
     first = next(iter(shared["apps"].values()))
     worker = outbox_worker(first)
@@ -245,6 +246,8 @@ def _build_one(settings: Settings, config: PlatformConfig, shared: dict[str, Any
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    elif config.proxy:
+        builder = builder.proxy(config.proxy).get_updates_proxy(config.proxy)
     app = builder.build()
     for group, handlers in sorted(all_handlers().items()):
         app.add_handlers(handlers, group=group)

@@ -60,6 +60,8 @@ class Settings:
     backup_dir: Path | None = None  # None: no automatic daily backup
     backup_keep: int = 14
     log_file: Path | None = None
+    # Telegram from Iran: a proxy for Telegram's bot only (README); Bale goes direct.
+    bot_proxy: str | None = None
     # Outbox pacing on Telegram (about 30 a second overall, one a second per chat).
     outbox_rate: int = 30
     outbox_chat_interval: float = 1.0
@@ -79,6 +81,7 @@ class Settings:
     bale_webhook_url: str | None = None
     bale_webhook_secret: str | None = None
     bale_webhook_port: int = 8444
+    bale_proxy: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -94,6 +97,7 @@ class Settings:
                 self.outbox_rate, self.outbox_chat_interval, local_mode=self.api_local_mode,
                 webhook_url=self.webhook_url, webhook_secret=self.webhook_secret,
                 webhook_listen=self.webhook_listen, webhook_port=self.webhook_port,
+                proxy=self.bot_proxy,
             ))
         if self.bale_token:
             found.append(PlatformConfig(
@@ -103,6 +107,7 @@ class Settings:
                 limit_pause=self.bale_limit_pause, poll_interval=self.bale_poll_interval,
                 webhook_url=self.bale_webhook_url, webhook_secret=self.bale_webhook_secret,
                 webhook_listen=self.webhook_listen, webhook_port=self.bale_webhook_port,
+                proxy=self.bale_proxy,
             ))
         return tuple(found)
 
@@ -193,6 +198,7 @@ def _pacing(values: dict[str, str]) -> dict[str, object]:
             "OUTBOX_CHAT_INTERVAL", values.get("OUTBOX_CHAT_INTERVAL", "1")),
         "invite_link": _parse_link("INVITE_LINK", values.get("INVITE_LINK"),
                                    TELEGRAM_INVITE_LINK),
+        "bot_proxy": _parse_proxy("BOT_PROXY", values.get("BOT_PROXY", "")),
     }
 
 
@@ -221,6 +227,7 @@ def _bale(values: dict[str, str], token: str) -> dict[str, object]:
         "bale_webhook_url": values.get("BALE_WEBHOOK_URL", "").strip() or None,
         "bale_webhook_secret": values.get("BALE_WEBHOOK_SECRET", "").strip() or None,
         "bale_webhook_port": port,
+        "bale_proxy": _parse_proxy("BALE_PROXY", values.get("BALE_PROXY", "")),
     }
 
 
@@ -232,6 +239,15 @@ def _parse_link(name: str, raw: str | None, default: str) -> str:
     if "{token}" not in value or not value.startswith(("https://", "http://")):
         raise ConfigError(f"{name} must be an address with {{token}} in it (and optionally"
                           f" {{username}}), or none, got {value!r}")
+    return value
+
+
+def _parse_proxy(name: str, raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://", "socks5://", "socks5h://")):
+        raise ConfigError(f"{name} must look like http://host:port or socks5://host:port")
     return value
 
 

@@ -191,14 +191,17 @@ def _describe(update: object) -> tuple[Any, Any, str, str]:
 
 
 @contextmanager
-def logged_update(update: object) -> Iterator[None]:
-    """Times the processing of one update and writes its line when it is done."""
+def logged_update(update: object, platform: str = "telegram") -> Iterator[None]:
+    """Times the processing of one update and writes its line when it is done (a Bale user
+    is `bale-<id>`: ids of two platforms can be equal)."""
     token = _step.set("-")
     started = time.perf_counter()
     try:
         yield
     finally:
         update_id, user_id, kind, shown = _describe(update)
+        if platform != "telegram" and user_id != "-":
+            user_id = f"{platform}-{user_id}"
         update_log.info(
             "update=%s user=%s kind=%s input=%s handler=%s ms=%.1f", update_id, user_id, kind,
             shown, _step.get(), (time.perf_counter() - started) * 1000,

@@ -155,3 +155,20 @@ def test_bales_webhook_has_an_unguessable_path_and_no_secret_header(tmp_path, ba
     assert reply.text == welcome("Sima")
     assert bale.named("getUpdates") == []
     assert len([c for c in bale.named("sendMessage") if c.chat_id == ADMIN_ID]) == 1
+
+
+def test_bale_serves_while_telegram_cannot_be_reached(tmp_path, bale):
+    """Telegram filtered (or its proxy down) at start: Bale serves, Telegram is tried again."""
+    closed = free_port()  # nothing listens there
+    env = bale_env(tmp_path, bale, BOT_TOKEN="123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                   BOT_API_BASE_URL=f"http://127.0.0.1:{closed}/bot",
+                   BOT_API_FILE_URL=f"http://127.0.0.1:{closed}/file/bot")
+    proc = start_bot(tmp_path, env)
+    try:
+        bale.push({"update_id": 1, **bale.message_update(ADMIN_ID, "/start", "Sima")})
+        reply = bale.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == ADMIN_ID)
+    finally:
+        code, err = stop_bot(proc)
+    assert code == 0, err
+    assert reply.text == welcome("Sima")
+    assert "telegram: the Bot API cannot be reached" in err

@@ -79,3 +79,23 @@ def test_bales_webhook_needs_an_unguessable_path():
 def test_dedup_keys_keep_telegrams_form():
     assert chat_key("telegram", 2001) == "2001"  # rows queued before Bale keep their keys
     assert chat_key("bale", 2001) == "bale-2001"
+
+
+def test_a_proxy_for_telegram_only():
+    s = Settings.from_env({"BOT_TOKEN": TOKEN, "BALE_TOKEN": BALE_TOKEN,
+                           "BOT_PROXY": "socks5://127.0.0.1:1080"}, dotenv=NONE)
+    telegram, bale = s.platforms()
+    assert (telegram.proxy, bale.proxy) == ("socks5://127.0.0.1:1080", None)
+    with pytest.raises(ConfigError, match="BOT_PROXY"):
+        Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_PROXY": "127.0.0.1:1080"}, dotenv=NONE)
+
+
+def test_the_proxy_reaches_telegrams_requests():
+    from bot.app import build_application  # noqa: PLC0415
+
+    s = Settings(bot_token=TOKEN, bot_proxy="http://127.0.0.1:3128", bale_token=BALE_TOKEN)
+    app = build_application(s)
+    telegram = app.bot.request  # HTTPXRequest: its httpx client's proxy is the setting
+    assert "127.0.0.1:3128" in repr(telegram._client_kwargs.get("proxy"))  # noqa: SLF001
+    bale = app.bot_data["apps"]["bale"].bot.request.inner
+    assert bale._client_kwargs.get("proxy") is None  # noqa: SLF001

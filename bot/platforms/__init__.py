@@ -51,6 +51,9 @@ class PlatformConfig:
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    # The proxy this platform's bot goes through (http://, https:// or socks5://); None:
+    # none, or HTTPS_PROXY / ALL_PROXY from the environment (httpx reads them).
+    proxy: str | None = None
 
     @property
     def is_bale(self) -> bool:

@@ -124,6 +124,8 @@ class Check:
         await self.webhook_info()
         if self.chat is None:
             self.chat = await self.find_chat()
+            if self.chat is not None:  # your Bale user id, too: BALE_ADMIN_IDS wants it
+                self.report.say("info", "chat (your user id)", str(self.chat))
         if self.chat is None:
             print(t_plain("platforms_cli.check_chat_needed"), file=sys.stderr)
             return self.report

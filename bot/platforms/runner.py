@@ -5,7 +5,9 @@ the same steps are taken for each of them (initialize, post_init, updates, start
 post_stop, shutdown, post_shutdown, as Application.__run does), so Telegram and Bale share
 the database, the clock, the scheduler and the outbox. Updates come by long polling, or by
 webhook where the platform has one set (bot/webhook.py); a Bale bot without BALE_WEBHOOK_URL
-polls even in webhook mode (polling is recommended on Bale).
+polls even in webhook mode (polling is recommended on Bale). A platform whose server cannot
+be reached at start (Telegram filtered, its proxy down) is tried again every RETRY_SECONDS
+while the other serves; what is owed to its people waits in the outbox meanwhile.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import signal
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import Application
 
 from bot.app import applications
@@ -40,30 +43,35 @@ def serve(app: Application, settings: Settings, *, webhook: bool = False) -> Non
     asyncio.run(_serve(applications(app), settings, webhook))
 
 
+RETRY_SECONDS = 30.0  # a platform whose server cannot be reached at start is tried again
+
+
 async def _serve(apps: list[Application], settings: Settings, webhook: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    listeners = []
+    up: list[Application] = []
+    listeners: list = []
+    tasks = [asyncio.create_task(_bring_up(app, settings, webhook, up, listeners),
+                                 name=f"up:{app.bot_data['platform']}") for app in apps]
+    stopper = asyncio.create_task(stop.wait())
+    pending = set(tasks)
     try:
-        for app in apps:
-            await app.initialize()
-            if app.post_init:
-                await app.post_init(app)
-        for app in apps:
-            config: PlatformConfig = app.bot_data["platform_config"]
-            listener = _listener(app, config, settings) if webhook else None
-            if listener is not None:
-                await listener.start()
-                listeners.append(listener)
-            else:
-                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-            await app.start()
-            log.info("%s: serving (%s)", config.platform, "webhook" if listener else "polling")
-        await stop.wait()
+        while True:
+            done, pending = await asyncio.wait({stopper, *pending},
+                                               return_when=asyncio.FIRST_COMPLETED)
+            if stopper in done:
+                break
+            for task in done:
+                task.result()  # a refused token (InvalidToken) ends the run for all
+            pending.discard(stopper)
     finally:
+        for task in [*tasks, stopper]:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         for listener in listeners:
             await listener.stop()
         for app in apps:
@@ -78,6 +86,33 @@ async def _serve(apps: list[Application], settings: Settings, webhook: bool) -> 
             await app.shutdown()
             if app.post_shutdown:
                 await app.post_shutdown(app)
+
+
+async def _bring_up(app: Application, settings: Settings, webhook: bool,
+                    up: list[Application], listeners: list) -> None:
+    """One platform: initialize (again every RETRY_SECONDS while its server cannot be
+    reached: Telegram filtered, a proxy down, and the other platform serves meanwhile),
+    post_init, updates by polling or webhook, start."""
+    config: PlatformConfig = app.bot_data["platform_config"]
+    while True:
+        try:
+            await app.initialize()
+            break
+        except NetworkError as exc:  # InvalidToken is no NetworkError: it ends the run
+            log.warning("%s: the Bot API cannot be reached (%s); trying again in %.0f s",
+                        config.platform, exc, RETRY_SECONDS)
+            await asyncio.sleep(RETRY_SECONDS)
+    if app.post_init:
+        await app.post_init(app)
+    listener = _listener(app, config, settings) if webhook else None
+    if listener is not None:
+        await listener.start()
+        listeners.append(listener)
+    else:
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    await app.start()
+    up.append(app)
+    log.info("%s: serving (%s)", config.platform, "webhook" if listener else "polling")
 
 
 def _listener(app: Application, config: PlatformConfig, settings: Settings):  # noqa: ANN202
