@@ -59,11 +59,10 @@ async def bot_username(config: PlatformConfig) -> str | None:
     """The bot's @username as its platform reports it (None when it cannot be asked)."""
     from telegram import Bot  # noqa: PLC0415 - keep the CLI light
     from telegram.error import TelegramError  # noqa: PLC0415
-
-    from bot.platforms.transport import layered  # noqa: PLC0415
     from telegram.request import HTTPXRequest  # noqa: PLC0415
 
     from bot.clock import SystemClock  # noqa: PLC0415
+    from bot.platforms.transport import layered  # noqa: PLC0415
 
     request = layered(config, HTTPXRequest(), updates=False, now=SystemClock().now)
     bot = Bot(config.token, base_url=config.base_url, base_file_url=config.file_url,

@@ -18,7 +18,7 @@ from bot.jalali import format_datetime
 from bot.services.onboarding import create_invite, revoke_invite
 from handlers.admin_people_replace import ask_about_deputy
 from handlers.common import cancel, cancel_handlers
-from handlers.invite_platform import invitation_text, switch_buttons
+from handlers.invite_platform import invitation_text, platform_note, switch_buttons
 from handlers.keyboards import grid
 from handlers.menus import menu_button
 
@@ -79,8 +79,9 @@ async def _created(update: Update, context: BotContext, role: Role, **scope: int
     )
     await update.callback_query.edit_message_text(
         await describe(context, new.invite, new.token),
-        reply_markup=grid([], extra=[(t_plain("invite.revoke_button"), f"inv:revoke:{new.invite.id}"),
-                                     *switch_buttons(context, new.invite)]),
+        reply_markup=grid([], extra=[
+            (t_plain("invite.revoke_button"), f"inv:revoke:{new.invite.id}"),
+            *switch_buttons(context, new.invite)]),
     )
     return ConversationHandler.END
 
@@ -99,7 +100,7 @@ async def describe(context: BotContext, invite: Invite, token: str | None = None
         hint=invite.hint, expires=format_datetime(invite.expires_at, context.settings.tz),
     )
     if token is None:
-        return details
+        return details + platform_note(context, invite)
     return invitation_text(context, invite, token, details)  # the link of its platform
 
 

@@ -44,9 +44,14 @@ def invitation_text(context: BotContext, invite: Invite, token: str, details: st
         text = t("platforms.invite_created_code", details=Safe(details), token=token,
                  bot=f"@{username}" if username else t_plain("platforms.the_bot"),
                  platform=platform_name(invite.platform))
-    if len(context.bot_data["apps"]) > 1:
-        text += "\n\n" + t("platforms.invite_for", platform=platform_name(invite.platform))
-    return text
+    return text + platform_note(context, invite)
+
+
+def platform_note(context: BotContext, invite: Invite) -> str:
+    """«This invitation is for Bale», when both platforms are served (else nothing)."""
+    if len(context.bot_data["apps"]) < 2:
+        return ""
+    return "\n\n" + t("platforms.invite_for", platform=platform_name(invite.platform))
 
 
 def platform_name(platform: str) -> str:

@@ -52,10 +52,10 @@ def test_errors_answered_with_200_get_their_status(answer, status):
 
 
 def test_a_limit_without_retry_after_waits_the_configured_pause():
-    code, payload = answer_as_telegram("sendMessage", *bale(429, LIMITED), {}, limit_pause=30,
-                                       now=0)
+    _, payload = answer_as_telegram("sendMessage", *bale(429, LIMITED), {}, limit_pause=30,
+                                    now=0)
     assert json.loads(payload)["parameters"] == {"retry_after": 30}
-    code, payload = answer_as_telegram(
+    _, payload = answer_as_telegram(
         "sendMessage", *bale(429, LIMITED, parameters={"retry_after": 7}), {}, limit_pause=30,
         now=0)
     assert json.loads(payload)["parameters"] == {"retry_after": 7}

@@ -158,7 +158,8 @@ async def test_blocked_people_are_skipped_from_then_on(bot):
     second = (await bot.repos.broadcasts.recent())[0]
     assert second.recipients == 35
     # Anything else queued for them is closed without a call.
-    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram", chat_id=people[0], kind="other",
+    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram",
+                                   chat_id=people[0], kind="other",
                                    payload={"text": "x"})
     calls_before = len(bot.api.calls)
     await bot.deliver()

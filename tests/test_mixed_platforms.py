@@ -59,7 +59,7 @@ async def test_one_id_two_people(both: Harness):
 
 
 async def test_a_report_written_on_bale_is_reviewed_on_telegram(both: Harness, tmp_path):
-    deputy, deputy_p, member, member_p, project_id = await county_on_two_platforms(both)
+    deputy, _, member, _, project_id = await county_on_two_platforms(both)
     both.apis[TELEGRAM].out_dir = tmp_path / "uploaded"
     await member.send("/report")
     await member.click(f"rep:p:{project_id}")
@@ -164,7 +164,7 @@ async def test_an_admin_turns_an_invitation_into_one_for_the_other_platform(both
 
 
 async def test_each_platform_is_paced_on_its_own(both: Harness):
-    _, _, member, member_p, _ = await county_on_two_platforms(both)
+    await county_on_two_platforms(both)
     worker = outbox_worker(both.app)
     assert (worker.pacer_for(TELEGRAM).per_second, worker.pacer_for(TELEGRAM).per_chat_interval
             ) == (30, 1.0)
@@ -187,3 +187,11 @@ async def test_exports_do_not_tell_the_platforms_apart(both: Harness):
     assert sorted(r["recipient"] for r in rows) == ["Maryam", "Reza"]
     assert not any("platform" in r for r in rows)
     assert all("platform" not in name for kind in KINDS.values() for name in headers(kind))
+
+
+async def test_pending_invitations_say_their_platform(both: Harness):
+    await create_invite(both.repos, both.clock.now(), role=Role.ADMIN, platform=BALE)
+    admin = both.chat(ADMIN_ID, "Zahra", platform=TELEGRAM)
+    await admin.send("/invites")
+    assert admin.last_text().endswith(
+        t("platforms.invite_for", platform=t_plain("platforms.name_bale")))

@@ -1,4 +1,5 @@
-"""Settings for Telegram, Bale or both: today's names keep working for Telegram, BALE_* for Bale."""
+"""Settings for Telegram, Bale or both: today's names keep working for Telegram, BALE_* for
+Bale."""
 
 from __future__ import annotations
 

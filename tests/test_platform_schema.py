@@ -73,8 +73,9 @@ async def test_one_user_id_on_two_platforms_is_two_people(tmp_path: Path):
         for platform in ("telegram", "bale"):
             await db.execute("INSERT INTO user_data (platform, user_id, data) VALUES (?, 1, '{}')",
                              (platform,))
-            await db.execute("INSERT INTO group_notices (platform, chat_id, at) VALUES (?, -1, 'x')",
-                             (platform,))
+            await db.execute(
+                "INSERT INTO group_notices (platform, chat_id, at) VALUES (?, -1, 'x')",
+                (platform,))
         assert await db.scalar("SELECT count(*) FROM user_data") == 2
     finally:
         await db.close()

@@ -233,7 +233,8 @@ async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, mo
         now = app.bot_data["clock"].now()
         if now >= due:
             async with app.bot_data["repos"].db.transaction():
-                await queue_text(app.bot_data["repos"].outbox, now, platform="telegram", chat_id=ADMIN_TG, kind="test",
+                await queue_text(app.bot_data["repos"].outbox, now, platform="telegram",
+                                 chat_id=ADMIN_TG, kind="test",
                                     text=t("common.cancelled"), dedup_key="test:remind",
                                     buttons=[[("OK", "test:ok")]])
 

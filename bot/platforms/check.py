@@ -30,7 +30,7 @@ from bot.platforms.bale import answer_as_telegram
 from bot.platforms.guard import repair
 from bot.platforms.markup import html_to_bale
 
-# A 1×1 PNG: the smallest picture a server takes as a photo.
+# A 1x1 PNG: the smallest picture a server takes as a photo.
 PIXEL = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e0a4a2b10000000049454e44ae426082")
@@ -141,9 +141,9 @@ class Check:
     async def errors(self) -> None:
         """A wrong token and an unreachable chat: status, shape, how Nazer reads them."""
         status, answer = await self.call("getMe", token=self.config.token + "x")
+        read = self.read("getMe", status, answer, {})
         self.report.say("info", "getMe, wrong token",
-                        f"HTTP {status} {_short(answer)} → {self.read('getMe', status, answer, {})}"
-                        " (Nazer expects InvalidToken)")
+                        f"HTTP {status} {_short(answer)} → {read} (Nazer expects InvalidToken)")
         params = {"chat_id": NOBODY, "text": "x"}
         status, answer = await self.call("sendMessage", params)
         self.report.say("info", "sendMessage to nobody",
@@ -214,7 +214,7 @@ class Check:
             {"photo": ("pixel.png", PIXEL, "image/png")}), (*MESSAGE_FIELDS, "photo"))
         self.expect("sendDocument", *await self.call(
             "sendDocument", {"chat_id": self.chat},
-            {"document": ("check.csv", "a,b\n1,2\n".encode(), "text/csv")}),
+            {"document": ("check.csv", b"a,b\n1,2\n", "text/csv")}),
             (*MESSAGE_FIELDS, "document"))
         media = [{"type": "photo", "media": "attach://one"},
                  {"type": "photo", "media": "attach://two"}]

@@ -127,8 +127,8 @@ def fit(text: str, limit: int) -> str:
     return text[: limit - 1] + "\u2026"
 
 
-_TOKEN = re.compile(r"\\(.)|```\n(.*?)\n```|```(.*?)```|\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)|(\*|_)",
-                    re.DOTALL)
+_TOKEN = re.compile(
+    r"\\(.)|```\n(.*?)\n```|```(.*?)```|\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)|(\*|_)", re.DOTALL)
 
 
 def bale_to_html(text: str) -> str:

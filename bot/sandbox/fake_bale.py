@@ -63,7 +63,8 @@ class FakeBaleAPI(FakeBotAPI):
             shown = [m.group(0) for m in HTML_TAG.finditer(value)
                      if m.group(0) not in self.typed_tags]
             if shown:
-                self.violations.append(f"{call.endpoint} {name} shows HTML {shown}: {value[:120]!r}")
+                self.violations.append(
+                    f"{call.endpoint} {name} shows HTML {shown}: {value[:120]!r}")
         for name in _TEXTS:
             if isinstance(params.get(name), str):
                 params[name] = bale_to_html(params[name])

@@ -339,7 +339,8 @@ class Sandbox:
         role, _, county = rest.partition(" ")
         if role == "new":
             self.newcomers += 1
-            while await self.repos.people.by_tg(self.platform, NEWCOMER_BASE + self.newcomers) is not None:
+            while await self.repos.people.by_tg(self.platform,
+                                                NEWCOMER_BASE + self.newcomers) is not None:
                 self.newcomers += 1  # someone from an earlier session
             await self.become(Persona(NEWCOMER_BASE + self.newcomers,
                                       t_plain("sandbox.name_new", n=self.newcomers), None))

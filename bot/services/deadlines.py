@@ -63,7 +63,8 @@ async def remind_project(
                 text = t("project_reminders.deadline", title=project.title, days=left,
                          deadline=format_date(project.deadline))
                 queued += bool(await queue_text(
-                    repos.outbox, now, platform=person.platform, chat_id=chat, kind="project_deadline", text=text,
+                    repos.outbox, now, platform=person.platform, chat_id=chat,
+                    kind="project_deadline", text=text,
                     dedup_key=f"prj:dl:{project.id}:{threshold}:{person.chat_key}",
                     buttons=report_buttons(project.id),
                 ))
@@ -71,7 +72,8 @@ async def remind_project(
                 text = t("project_reminders.silent", title=project.title,
                          days=(today - last_day).days)
                 queued += bool(await queue_text(
-                    repos.outbox, now, platform=person.platform, chat_id=chat, kind="project_silent", text=text,
+                    repos.outbox, now, platform=person.platform, chat_id=chat,
+                    kind="project_silent", text=text,
                     dedup_key=f"prj:quiet:{project.id}:{last_day.isoformat()}:{quiet}:{person.chat_key}",
                     buttons=report_buttons(project.id),
                 ))

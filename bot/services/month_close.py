@@ -76,7 +76,8 @@ async def queue_month_close(
                                  buttons=item.buttons, dedup_key=key)
             if chart is not None:
                 await repos.outbox.enqueue(
-                    now, platform=admin.platform, chat_id=chat, kind="league_chart", method="send_photo",
+                    now, platform=admin.platform, chat_id=chat, kind="league_chart",
+                    method="send_photo",
                     payload={"photo_path": chart, "caption": caption},
                     dedup_key=marker(period, admin.id),
                 )

@@ -142,7 +142,8 @@ async def redeem_invite(
     try:
         async with repos.db.transaction():
             person_id = await repos.people.upsert_registered(
-                now, platform=platform, tg_user_id=tg_user_id, name=invite.name or tg_name, role=invite.role,
+                now, platform=platform, tg_user_id=tg_user_id, name=invite.name or tg_name,
+                role=invite.role,
                 county_id=invite.county_id, organisation_id=invite.organisation_id,
             )
             if not await repos.invites.claim(invite.id, person_id, now):

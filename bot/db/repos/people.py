@@ -182,7 +182,8 @@ class PeopleRepo:
     ) -> None:
         """Marks whether the bot can write to this person (403 means blocked)."""
         await self.db.execute(
-            "UPDATE people SET reachable = ?, updated_at = ? WHERE platform = ? AND tg_user_id = ?",
+            "UPDATE people SET reachable = ?, updated_at = ?"
+            " WHERE platform = ? AND tg_user_id = ?",
             (int(reachable), to_db(now), platform, tg_user_id),
         )
 
