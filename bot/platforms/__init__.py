@@ -52,7 +52,7 @@ class PlatformConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     # The proxy this platform's bot goes through (http://, https:// or socks5://); None:
-    # none, or HTTPS_PROXY / ALL_PROXY from the environment (httpx reads them).
+    # none, or HTTPS_PROXY from the environment (httpx reads it; not for SOCKS5).
     proxy: str | None = None
 
     @property
