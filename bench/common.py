@@ -74,7 +74,7 @@ async def populate_people(repos: Repos, count: int, now: datetime, organisations
             else:
                 role, county_id, org_id = Role.MEMBER, None, orgs[i % len(orgs)].id
             await repos.people.upsert_registered(
-                now, tg_user_id=tg_id, name=f"Person {i}", role=role,
+                now, platform="telegram", tg_user_id=tg_id, name=f"Person {i}", role=role,
                 county_id=county_id, organisation_id=org_id,
             )
             tg_ids.append(tg_id)

@@ -84,7 +84,8 @@ async def run(name: str, chats: list[int], directory: Path) -> dict[str, float]:
     repos = app.bot_data["repos"]
     async with repos.db.transaction():
         for i, chat_id in enumerate(chats):
-            await queue_text(repos.outbox, sim.now(), chat_id=chat_id, kind="bench", text=f"<b>message</b> {i}")
+            await queue_text(repos.outbox, sim.now(), platform="telegram",
+                             chat_id=chat_id, kind="bench", text=f"<b>message</b> {i}")
     worker = outbox_worker(app)
     worker.pacer = Pacer(monotonic=sim.monotonic, sleep=sim.sleep)
     began = stopwatch()

@@ -1,9 +1,17 @@
-"""Builds the python-telegram-bot Application: settings, database, handlers, jobs."""
+"""Builds the python-telegram-bot Applications: settings, database, handlers, jobs.
+
+One Application per configured platform (Telegram, Bale), each with its own bot, token,
+request layers (bot/platforms/transport.py), persistence and handler instances, all over one
+database, one clock and one outbox worker. The first to come up (Telegram's, unless its
+server cannot be reached at start) runs the periodic jobs and the outbox for all;
+`bot_data["apps"]` holds them all, `bot_data["platform"]` says which one an update came from.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
@@ -21,6 +29,8 @@ from bot.db.repos import Repos
 from bot.errors import on_error
 from bot.logs import logged_update, trace_handlers
 from bot.persistence import SqlitePersistence
+from bot.platforms import Platform, PlatformConfig
+from bot.platforms.transport import layered
 from bot.services.counties import seed_counties
 from bot.services.inspection_setup import seed_inspection_defaults
 from bot.services.onboarding import TokenThrottle
@@ -60,7 +70,22 @@ ANSWERED_KEPT = 10_000  # presses remembered: far more than can arrive in a quer
 
 
 class NazerBuilder(ApplicationBuilder):
-    """Builds a NazerBot with everything ApplicationBuilder would give its ExtBot."""
+    """Builds a NazerBot with everything ApplicationBuilder would give its ExtBot, its requests
+    inside the platform's layers (bot/platforms/transport.py)."""
+
+    _nazer_layers: Any = None
+
+    def layers(self, config: PlatformConfig, clock: Clock) -> NazerBuilder:
+        """The platform whose request layers wrap the requests (set or built)."""
+        self._nazer_layers = (config, clock)
+        return self
+
+    def _build_request(self, get_updates: bool) -> BaseRequest:  # noqa: FBT001 - PTB's own
+        request = super()._build_request(get_updates=get_updates)
+        if self._nazer_layers is None:
+            return request
+        config, clock = self._nazer_layers
+        return layered(config, request, updates=get_updates, now=clock.now)
 
     def _build_ext_bot(self) -> ExtBot:
         value = DefaultValue.get_value
@@ -85,7 +110,7 @@ class NazerApplication(Application):
     """
 
     async def process_update(self, update: object) -> None:
-        with logged_update(update):
+        with logged_update(update, self.bot_data.get("platform", "telegram")):
             await super().process_update(update)
             await self._answer_unanswered(update)
             if self.persistence is not None:
@@ -102,18 +127,27 @@ class NazerApplication(Application):
 
 
 async def post_init(app: Application) -> None:
-    """Opens and migrates the database, seeds counties, requeues in-flight sends, schedules."""
+    """Opens and migrates the database; the first platform's app to come up also seeds
+    counties, requeues in-flight sends and schedules the jobs (the scheduler and the outbox
+    then run on it, for every platform). The command list is set where the platform has one."""
     repos: Repos = app.bot_data["repos"]
-    now = app.bot_data["clock"].now()
+    config: PlatformConfig = app.bot_data["platform_config"]
     await repos.db.open()
-    added = await seed_counties(repos, now)
-    if added:
-        log.info("seeded %d counties", added)
-    await seed_inspection_defaults(repos)
-    requeued = await repos.outbox.requeue_in_flight()
-    if requeued:
-        log.info("requeued %d outbox rows that were in flight at the last stop", requeued)
-    schedule_jobs(app)
+    running: set[Platform] = app.bot_data["running"]
+    first = not running
+    running.add(config.platform)
+    if first:
+        now = app.bot_data["clock"].now()
+        added = await seed_counties(repos, now)
+        if added:
+            log.info("seeded %d counties", added)
+        await seed_inspection_defaults(repos)
+        requeued = await repos.outbox.requeue_in_flight()
+        if requeued:
+            log.info("requeued %d outbox rows that were in flight at the last stop", requeued)
+        schedule_jobs(app)
+    if not config.has_command_lists:
+        return  # every command is reachable from the menus and /help (docs/bale.md)
     try:
         await app.bot.set_my_commands(bot_commands(STRANGER_COMMANDS))
     except TelegramError:
@@ -126,9 +160,32 @@ async def post_stop(app: Application) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    """Stops the requests still being prepared, then closes the database."""
+    """Stops the requests still being prepared, then closes the database once the last
+    platform's app is shut down."""
     await jobs(app.bot_data).close()
-    await app.bot_data["repos"].db.close()
+    running: set[Platform] = app.bot_data["running"]
+    running.discard(app.bot_data["platform"])
+    if not running:
+        await app.bot_data["repos"].db.close()
+
+
+def applications(app: Application) -> list[Application]:
+    """Every platform's Application of the bot `app` belongs to, the first one first."""
+    return list(app.bot_data["apps"].values())
+
+
+async def start_all(app: Application) -> None:
+    """Initialises every platform's Application and runs post_init (tests, sandbox)."""
+    for each in applications(app):
+        await each.initialize()
+        await each.post_init(each)
+
+
+async def shutdown_all(app: Application) -> None:
+    """Shuts every platform's Application down, then post_shutdown (tests, sandbox)."""
+    for each in applications(app):
+        await each.shutdown()
+        await each.post_shutdown(each)
 
 
 def _zoned(clock: Clock, settings: Settings) -> Clock:
@@ -137,39 +194,64 @@ def _zoned(clock: Clock, settings: Settings) -> Clock:
     return clock
 
 
+Requests = BaseRequest | Mapping[str, BaseRequest] | None
+
+
 def build_application(
     settings: Settings,
     *,
-    request: BaseRequest | None = None,
+    request: Requests = None,
     clock: Clock | None = None,
 ) -> Application:
-    """The whole bot; `request` replaces the network (tests, sandbox), `clock` the time."""
+    """The whole bot: one Application per configured platform over one database, clock and
+    outbox; returns the first (the others: bot_data["apps"]). `request` replaces the network
+    (tests, sandbox): one request, or one per platform; `clock` the time."""
+    configs = settings.platforms()
+    if not configs:
+        raise ValueError("no platform is configured (BOT_TOKEN or BALE_TOKEN)")
     db = Database(settings.database_path)
     repos = Repos.over(db)
+    shared: dict[str, Any] = {
+        "settings": settings, "db": db, "repos": repos,
+        "clock": _zoned(clock or SystemClock(), settings), "throttle": TokenThrottle(),
+        "apps": {}, "running": set(),
+    }
+    for config in configs:
+        inner = request.get(config.platform) if isinstance(request, Mapping) else request
+        app = _build_one(settings, config, shared, inner)
+        app.bot_data.update(shared, platform=config.platform, platform_config=config)
+        shared["apps"][config.platform] = app
+    first = next(iter(shared["apps"].values()))
+    worker = outbox_worker(first)
+    for app in shared["apps"].values():
+        app.bot_data["outbox_worker"] = worker
+    return first
+
+
+def _build_one(settings: Settings, config: PlatformConfig, shared: dict[str, Any],
+               request: BaseRequest | None) -> Application:
+    """One platform's Application with the whole handler registry."""
+    clock: Clock = shared["clock"]
     builder = (
         NazerBuilder()
+        .layers(config, clock)
         .application_class(NazerApplication)
-        .token(settings.bot_token)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_file_url)
-        .local_mode(settings.api_local_mode)
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.file_url)
+        .local_mode(config.local_mode)
         .defaults(Defaults(tzinfo=settings.tz, parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=BotContext))
-        .persistence(SqlitePersistence(repos.state))
+        .persistence(SqlitePersistence(shared["repos"].state, config.platform))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    elif config.proxy:
+        builder = builder.proxy(config.proxy).get_updates_proxy(config.proxy)
     app = builder.build()
-    app.bot_data.update(
-        settings=settings,
-        db=db,
-        repos=repos,
-        clock=_zoned(clock or SystemClock(), settings),
-        throttle=TokenThrottle(),
-    )
     for group, handlers in sorted(all_handlers().items()):
         app.add_handlers(handlers, group=group)
     trace_handlers(app.handlers)

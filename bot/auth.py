@@ -25,11 +25,13 @@ async def current_person(update: Update, context: BotContext) -> Person | None:
         return context.person
     person = None
     user = update.effective_user
+    platform = context.platform
     if user is not None:
-        person = await context.repos.people.by_tg(user.id)
-        if user.id in context.settings.admin_ids and (person is None or person.role != Role.ADMIN):
+        person = await context.repos.people.by_tg(platform, user.id)
+        if user.id in context.platform_config.admin_ids and (
+                person is None or person.role != Role.ADMIN):
             person = await context.repos.people.ensure_bootstrap_admin(
-                user.id, user.full_name, context.now()
+                platform, user.id, user.full_name, context.now()
             )
     if person is not None and (person.last_seen_at is None
                                or context.now() - person.last_seen_at >= SEEN_EVERY):
@@ -37,8 +39,8 @@ async def current_person(update: Update, context: BotContext) -> Person | None:
         await context.repos.people.touch(person.id, context.now())
     if person is not None and not person.reachable:
         # They are writing to us, so they no longer block the bot: deliver to them again.
-        await context.repos.people.set_reachable(person.tg_user_id, True, context.now())
-        person = await context.repos.people.by_tg(person.tg_user_id)
+        await context.repos.people.set_reachable(platform, person.tg_user_id, True, context.now())
+        person = await context.repos.people.by_tg(platform, person.tg_user_id)
     context.person = person
     context.person_loaded = True
     return person

@@ -18,7 +18,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-from bot import cli_exports, cli_inspections, cli_people
+from bot import cli_exports, cli_inspections, cli_people, cli_platforms
 from bot.cli_common import (
     EXIT_USAGE,
     Parser,
@@ -37,6 +37,7 @@ from bot.domain import Role
 from bot.i18n import t_plain
 from bot.jalali import format_datetime
 from bot.logs import setup_logging
+from bot.text import host_of
 from bot.services.counties import add_county, county_choices, rename_county, seed_counties
 from bot.services.onboarding import create_invite, import_people, revoke_token
 from bot.services.projects import (
@@ -75,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--second-deputy", action="store_true",
                      help=helptext("invite_second_deputy"))
     inv.add_argument("--replace", metavar="PERSON", help=helptext("invite_replace"))
+    cli_platforms.add_platform_argument(inv)
 
     imp = add_import_parser(sub, "import-people", "import_people")
     imp.add_argument("--second-deputy", action="store_true",
@@ -90,6 +92,12 @@ def parser() -> argparse.ArgumentParser:
     box.add_argument("--as", dest="role", choices=[r.value for r in Role],
                      help=helptext("sandbox_as"))
     box.add_argument("--county", help=helptext("sandbox_county"))
+    box.add_argument("--platform", choices=["telegram", "bale"], default="telegram",
+                     help=helptext("sandbox_platform"))
+    chk = sub.add_parser("bale-check", help=helptext("bale_check"),
+                         description=helptext("bale_check"))
+    chk.add_argument("--chat", type=int, help=helptext("bale_check_chat"))
+    chk.add_argument("--wait", type=int, default=60, help=helptext("bale_check_wait"))
 
     bak = sub.add_parser("backup", help=helptext("backup"), description=helptext("backup"))
     bak.add_argument("dir", nargs="?", type=Path, metavar="DIR", help=helptext("backup_dir"))
@@ -123,10 +131,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env(require_token=args.command in NEEDS_TOKEN)
         if webhook:
-            settings.require_webhook()
+            from bot.platforms.runner import check_webhooks  # noqa: PLC0415
+
+            check_webhooks(settings)
     except ConfigError as exc:
         return fail("cli.config_error", reason=exc.message())
-    setup_logging(settings.log_level, settings.bot_token, settings.log_file)
+    setup_logging(settings.log_level, settings.tokens, settings.log_file)
+    if args.command == "bale-check":
+        from bot.platforms.check import run_check  # noqa: PLC0415
+
+        return run_check(settings, args.chat, args.wait)
     if args.command in (None, "run"):
         return run_bot(settings, webhook=webhook)
     if args.command in FILE_COMMANDS:
@@ -136,13 +150,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
-    """Long polling (or the webhook listener) until SIGTERM/SIGINT."""
-    from telegram import Update  # noqa: PLC0415 - keep `--help` and CLI commands light
+    """Long polling (or the webhook listeners) of every platform until SIGTERM/SIGINT."""
     from telegram.error import InvalidToken, NetworkError, TelegramError  # noqa: PLC0415
 
     from bot.app import build_application  # noqa: PLC0415
     from bot.backup import run_lock  # noqa: PLC0415
     from bot.logs import quiet_known_warnings  # noqa: PLC0415
+    from bot.platforms.runner import serve  # noqa: PLC0415
 
     lock = run_lock(settings.database_path)
     if lock is None:
@@ -150,17 +164,13 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     quiet_known_warnings()
     app = build_application(settings)
     try:
-        if webhook:
-            from bot.webhook import run_webhook  # noqa: PLC0415
-
-            run_webhook(app, settings)
-        else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+        serve(app, settings, webhook=webhook)
     except InvalidToken:
         return fail("cli.token_refused")  # a configuration error: systemd does not restart
     except NetworkError as exc:  # also TimedOut: no route, no DNS, a proxy is needed
         log.debug("network unreachable at start: %s", exc)
-        print(t_plain("cli.network_unreachable", url=_host(settings.base_url)), file=sys.stderr)
+        url = host_of(settings.platforms()[0].base_url)
+        print(t_plain("cli.network_unreachable", url=url), file=sys.stderr)
         return 1
     except TelegramError as exc:
         log.debug("the Bot API refused to start the bot: %s", _one_line(exc))
@@ -169,14 +179,6 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     finally:
         lock.close()
     return 0
-
-
-def _host(url: str) -> str:
-    """The scheme and host of the Bot API URL (never the token after it)."""
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _one_line(exc: BaseException) -> str:
@@ -194,7 +196,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return fail("cli.config_error", reason=exc.message())
     setup_logging("WARNING")
-    settings = sandbox_settings(base, args.dir)
+    settings = sandbox_settings(base, args.dir, args.platform)
     if args.fresh:
         forget(settings)
     session = Sandbox(settings, sys.stdin, sys.stdout)
@@ -229,6 +231,9 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos)
     days = settings.invite_ttl_days if args.days is None else args.days
     if not 1 <= days <= MAX_INVITE_DAYS:
         return fail("cli.bad_days", days=str(args.days))
+    config = cli_platforms.chosen_platform(settings, args.platform)
+    if config is None:
+        return EXIT_USAGE
     scope: dict[str, int] = {}
     scope_name = t_plain(f"roles.{role.value}")
     if role is Role.DEPUTY:
@@ -255,30 +260,13 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings, repos: Repos)
         scope, scope_name = {"organisation_id": org.id}, org.name
     new = await create_invite(
         repos, now, role=role, name=args.name, ttl=timedelta(days=days),
-        second_deputy=role is Role.DEPUTY and args.second_deputy, **scope
+        second_deputy=role is Role.DEPUTY and args.second_deputy, platform=config.platform,
+        **scope
     )
-    print(new.token)
-    username = settings.bot_username or (settings.bot_token and await _bot_username(settings))
-    if username:
-        print(f"https://t.me/{username}?start={new.token}")
-    else:
-        print(t_plain("cli.no_username"), file=sys.stderr)
+    await cli_platforms.print_invitation(config, new.token)
     print(t_plain("cli.invite_created", role=t_plain(f"roles.{role.value}"), scope=scope_name,
                   expires=format_datetime(new.invite.expires_at, settings.tz)), file=sys.stderr)
     return 0
-
-
-async def _bot_username(settings: Settings) -> str | None:
-    from telegram import Bot  # noqa: PLC0415
-    from telegram.error import TelegramError  # noqa: PLC0415
-
-    bot = Bot(settings.bot_token, base_url=settings.base_url, base_file_url=settings.base_file_url)
-    try:
-        async with asyncio.timeout(10):
-            me = await bot.get_me()
-    except (TelegramError, TimeoutError, OSError):
-        return None
-    return me.username
 
 
 async def cmd_import_people(args: argparse.Namespace, settings: Settings, repos: Repos) -> int:

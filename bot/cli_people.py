@@ -11,6 +11,7 @@ import sys
 from datetime import timedelta
 
 from bot.cli_common import fail, helptext
+from bot.cli_platforms import print_invitation
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db.repos import Repos
@@ -18,6 +19,7 @@ from bot.domain import ROLE_LABEL_KEYS, Person, Role
 from bot.i18n import fa_digits, t_plain
 from bot.jalali import format_datetime
 from bot.phones import normalize_phone
+from bot.platforms import PlatformConfig
 from bot.services.onboarding import create_invite
 from bot.services.people import (
     FILTERS,
@@ -70,7 +72,7 @@ async def cmd_people(args: argparse.Namespace, settings: Settings, repos: Repos)
         return fail("people_cli.unknown", value=missing)
     if args.action == "deactivate" and len(people) == 1:
         person = people[0]
-        outcome = await deactivate_person(repos, now, person.id, None, settings.admin_ids)
+        outcome = await deactivate_person(repos, now, person.id, None, settings.bootstrap_admins)
         if outcome is not Outcome.DONE:
             return fail(OUTCOME_KEYS[outcome])
         print(t_plain("people_cli.deactivated", name=person.name))
@@ -101,14 +103,22 @@ def _line(person: Person, place: str, settings: Settings) -> str:
 async def _successor_invite(repos: Repos, settings: Settings, old: Person) -> int:
     if not old.active or old.role is not Role.DEPUTY or old.county_id is None:
         return fail("people.gone")
+    config = _platform_of(settings, old.platform)
     new = await create_invite(repos, SystemClock().now(), role=Role.DEPUTY,
                               county_id=old.county_id, replaces=old.id,
-                              ttl=timedelta(days=settings.invite_ttl_days))
+                              ttl=timedelta(days=settings.invite_ttl_days),
+                              platform=config.platform)
     print(t_plain("people_cli.successor_invite", name=old.name), file=sys.stderr)
-    print(new.token)
-    if settings.bot_username:
-        print(f"https://t.me/{settings.bot_username}?start={new.token}")
+    await print_invitation(config, new.token)
     return 0
+
+
+def _platform_of(settings: Settings, platform: str) -> PlatformConfig:
+    """The successor comes in where the deputy was (or on the first platform served)."""
+    try:
+        return settings.platform(platform)
+    except KeyError:
+        return settings.platforms()[0]
 
 
 async def second_deputy_confirmed(repos: Repos, county_id: int, county: str,

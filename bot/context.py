@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.db import Database
     from bot.db.repos import Repos
     from bot.domain import Person
+    from bot.platforms import Platform, PlatformConfig
 
 
 class BotContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -40,6 +41,16 @@ class BotContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], dict[st
     @property
     def settings(self) -> Settings:
         return self.bot_data["settings"]
+
+    @property
+    def platform(self) -> Platform:
+        """The messenger this update came from (each has its own Application)."""
+        return self.bot_data["platform"]
+
+    @property
+    def platform_config(self) -> PlatformConfig:
+        """That messenger's settings: admins, links, limits, what it supports."""
+        return self.bot_data["platform_config"]
 
     def now(self) -> datetime:
         """The injected clock's current instant (aware, UTC)."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.platforms import chat_key
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -39,7 +41,7 @@ class Organisation:
 @dataclass(frozen=True)
 class Person:
     id: int
-    tg_user_id: int | None
+    tg_user_id: int | None  # the person's user id on their platform (Telegram or Bale)
     name: str
     role: Role
     county_id: int | None = None
@@ -48,6 +50,12 @@ class Person:
     active: bool = True
     reachable: bool = True
     last_seen_at: datetime | None = None
+    platform: str = "telegram"  # bot.platforms.Platform: ids of two platforms can be equal
+
+    @property
+    def chat_key(self) -> str:
+        """The person's chat in outbox dedup keys (bot.platforms.chat_key)."""
+        return chat_key(self.platform, self.tg_user_id)
 
     def may_see_county(self, county_id: int | None) -> bool:
         """Admins see every county, a deputy only the own, a member only the organisation's."""
@@ -71,3 +79,4 @@ class Invite:
     created_by: int | None = None
     replaces: int | None = None  # the deputy this invitation's user takes over from
     second_deputy: bool = False  # an admin confirmed a second active deputy for the county
+    platform: str = "telegram"  # where it is redeemed (bot.platforms.Platform)

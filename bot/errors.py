@@ -33,11 +33,13 @@ async def on_error(update: object, context: BotContext) -> None:
         except TelegramError:
             log.warning("could not send the apology for update %s", update_id)
 
-    chat_id = context.settings.error_chat_id
+    chat_id = context.platform_config.error_chat_id  # ERROR_CHAT_ID, on Bale BALE_ERROR_CHAT_ID
     if chat_id is None or error is None:
         return
     trace = "".join(traceback.format_exception(None, error, error.__traceback__))
-    trace = trace.replace(context.settings.bot_token, "<token>")[-_MAX_REPORT:]
+    for token in context.settings.tokens:
+        trace = trace.replace(token, "<token>")
+    trace = trace[-_MAX_REPORT:]
     report = f"update {update_id}, user {user_id}\n<pre>{html.escape(trace)}</pre>"
     try:
         await context.bot.send_message(chat_id, report)

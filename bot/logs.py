@@ -57,15 +57,17 @@ def redact_phones(text: str) -> str:
 class RedactToken(logging.Filter):
     """Replaces the token wherever it appears in a log record (httpx logs request URLs)."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str | tuple[str, ...]) -> None:
         super().__init__()
-        self.token = token
+        self.tokens = tuple(t for t in ((token,) if isinstance(token, str) else token) if t)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
+        if self.tokens:
             message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<token>")
+            if any(token in message for token in self.tokens):
+                for token in self.tokens:
+                    message = message.replace(token, "<token>")
+                record.msg = message
                 record.args = ()
         return True
 
@@ -95,18 +97,20 @@ class DropStartupFailure(logging.Filter):
 class RedactingFormatter(logging.Formatter):
     """Formats, then removes the token and phone numbers from the whole text (tracebacks too)."""
 
-    def __init__(self, fmt: str, token: str = "") -> None:
+    def __init__(self, fmt: str, token: str | tuple[str, ...] = "") -> None:
         super().__init__(fmt)
-        self.token = token
+        self.tokens = tuple(t for t in ((token,) if isinstance(token, str) else token) if t)
+        self.token = self.tokens[0] if self.tokens else ""
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        if self.token:
-            text = text.replace(self.token, "<token>")
+        for token in self.tokens:  # Telegram's and Bale's
+            text = text.replace(token, "<token>")
         return redact_phones(text)
 
 
-def setup_logging(level: str, token: str = "", log_file: Path | None = None) -> None:
+def setup_logging(level: str, token: str | tuple[str, ...] = "",
+                  log_file: Path | None = None) -> None:
     """Configures the root logger once; httpx's per-request lines are kept at WARNING."""
     stream = logging.StreamHandler()
     # Under systemd (JOURNAL_STREAM is set) journald stamps each line itself.
@@ -197,14 +201,17 @@ def _describe(update: object) -> tuple[Any, Any, str, str]:
 
 
 @contextmanager
-def logged_update(update: object) -> Iterator[None]:
-    """Times the processing of one update and writes its line when it is done."""
+def logged_update(update: object, platform: str = "telegram") -> Iterator[None]:
+    """Times the processing of one update and writes its line when it is done (a Bale user
+    is `bale-<id>`: ids of two platforms can be equal)."""
     token = _step.set("-")
     started = time.perf_counter()
     try:
         yield
     finally:
         update_id, user_id, kind, shown = _describe(update)
+        if platform != "telegram" and user_id != "-":
+            user_id = f"{platform}-{user_id}"
         update_log.info(
             "update=%s user=%s kind=%s input=%s handler=%s ms=%.1f", update_id, user_id, kind,
             shown, _step.get(), (time.perf_counter() - started) * 1000,

@@ -29,3 +29,8 @@ def store_media(media_dir: Path, data: bytes, suffix: str = "") -> StoredFile:
         partial.write_bytes(data)
         partial.replace(target)  # atomic: a crash never leaves half a file under the final name
     return StoredFile(digest, relative.as_posix(), len(data))
+
+
+def stored_path(sha256: str | None, suffix: str = "") -> str | None:
+    """Where store_media kept bytes of this SHA-256 (relative to MEDIA_DIR); None for None."""
+    return f"{sha256[:2]}/{sha256}{suffix}" if sha256 else None

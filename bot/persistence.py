@@ -16,13 +16,16 @@ from bot.db.repos.state import StateRepo
 
 
 class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
-    def __init__(self, state: StateRepo) -> None:
+    """One per platform's Application: its steps and user_data are kept under its platform."""
+
+    def __init__(self, state: StateRepo, platform: str = "telegram") -> None:
         # NazerApplication flushes after every update; the interval is only a safety net.
         super().__init__(
             store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
             update_interval=5,
         )
         self.state = state
+        self.platform = platform
         # What the database holds, so an update that changed nothing writes nothing (PTB
         # hands over every person's user_data and every touched step after each update).
         self._users: dict[int, str] = {}
@@ -30,7 +33,7 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         """Loads every person's scratch data at start-up."""
-        data = await self.state.all_user_data()
+        data = await self.state.all_user_data(self.platform)
         self._users = {user_id: _fingerprint(value) for user_id, value in data.items()}
         return data
 
@@ -39,12 +42,12 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
         fingerprint = _fingerprint(data)
         if self._users.get(user_id, _fingerprint({})) == fingerprint:
             return
-        await self.state.set_user_data(user_id, data)
+        await self.state.set_user_data(self.platform, user_id, data)
         self._users[user_id] = fingerprint
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forgets one person's scratch data."""
-        await self.state.set_user_data(user_id, None)
+        await self.state.set_user_data(self.platform, user_id, None)
         self._users.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
@@ -52,7 +55,7 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
 
     async def get_conversations(self, name: str) -> ConversationDict:
         """Loads the stored steps of one conversation handler."""
-        steps = await self.state.conversations(name)
+        steps = await self.state.conversations(self.platform, name)
         self._steps.update({(name, key): step for key, step in steps.items()})
         return steps
 
@@ -62,7 +65,7 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
         """Stores (or clears) the step a person is at in a conversation, if it changed."""
         if self._steps.get((name, key)) == new_state:
             return
-        await self.state.set_conversation(name, key, new_state)
+        await self.state.set_conversation(self.platform, name, key, new_state)
         if new_state is None:
             self._steps.pop((name, key), None)
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 # Built from code points so no Persian script sits in Python source (it lives in locales/).
 _FA_DIGITS = "".join(chr(0x06F0 + i) for i in range(10))
@@ -54,3 +55,9 @@ def match_key(text: str) -> str:
     text = _EZAFE_YEH.sub("\u0647", text)
     text = _MARKS.sub("", text)
     return _SEPARATORS.sub("", text).casefold()
+
+
+def host_of(url: str) -> str:
+    """The scheme and host of a Bot API URL (never the token after it)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

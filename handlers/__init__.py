@@ -34,6 +34,7 @@ from handlers import (
     follow_ups,
     gate,
     inspection_record,
+    invite_platform,
     member_projects,
     member_report,
     office_report,
@@ -62,6 +63,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             admin_broadcast.build_handler(),
             # Commands and buttons that are not conversations.
             *admin_invite.build_handlers(),
+            *invite_platform.build_handlers(),
             *admin_people.build_handlers(),
             *admin_people_replace.build_handlers(),
             *deputy_checkin.build_handlers(),

@@ -16,10 +16,12 @@ from bot.callbacks import Broadcasts as CB
 from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
+from bot.media_store import stored_path
 from bot.services import broadcasts as svc
 from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
 from handlers.flowkit import Flow, Step, Turn, message, press, text
 from handlers.keyboards import grid
+from handlers.media import download
 from handlers.menus import main_menu, menu_button
 from scheduler import outbox_worker
 from scheduler.outbox import call_payload
@@ -114,11 +116,14 @@ async def text_received(turn: Turn) -> Outcome:
 
 
 async def attachment_received(turn: Turn) -> Outcome:
-    """Attaches the photo or document."""
+    """Attaches the photo or document (its bytes too when recipients may be on the other
+    platform: a file id works with one bot only)."""
     msg = turn.message
     kind, file_id = (("photo", msg.photo[-1].file_id) if msg.photo
                      else ("document", msg.document.file_id))
-    return svc.attach(turn.draft, kind, file_id)
+    both = len(turn.context.bot_data["apps"]) > 1
+    stored = await download(turn.context, file_id) if both else None
+    return svc.attach(turn.draft, kind, file_id, stored_path(stored))
 
 
 async def no_attachment(turn: Turn) -> Outcome:
@@ -184,7 +189,8 @@ async def send(turn: Turn) -> Outcome:
     status = await turn.message.reply_text(
         svc.status_text(stored, svc.Progress(count, 0, 0, 0, count)),
         reply_markup=main_menu(turn.person.role))
-    await turn.repos.broadcasts.set_status_message(stored.id, status.chat_id, status.message_id)
+    await turn.repos.broadcasts.set_status_message(stored.id, status.chat_id, status.message_id,
+                                                   turn.context.platform)
     queued = await svc.queue_broadcast(turn.repos, turn.now(), stored.id, stored.created_by)
     if queued is None:
         await status.edit_text(t("broadcast.gone"))

@@ -19,6 +19,7 @@ from bot.paging import Entry, View
 from bot.services.onboarding import create_invite, revoke_invite
 from handlers.admin_people_replace import ask_about_deputy
 from handlers.common import cancel, cancel_handlers
+from handlers.invite_platform import invitation_text, platform_note, switch_buttons
 from handlers.keyboards import grid
 from handlers.menus import menu_button
 from handlers.paging import PagedList
@@ -76,11 +77,13 @@ async def _created(update: Update, context: BotContext, role: Role, **scope: int
     admin = await person_of(update, context)
     new = await create_invite(
         context.repos, context.now(), role=role, created_by=admin.id,
-        ttl=timedelta(days=context.settings.invite_ttl_days), **scope,
+        ttl=timedelta(days=context.settings.invite_ttl_days), platform=context.platform, **scope,
     )
     await update.callback_query.edit_message_text(
         await describe(context, new.invite, new.token),
-        reply_markup=grid([], extra=[(t_plain("invite.revoke_button"), f"inv:revoke:{new.invite.id}")]),
+        reply_markup=grid([], extra=[
+            (t_plain("invite.revoke_button"), f"inv:revoke:{new.invite.id}"),
+            *switch_buttons(context, new.invite)]),
     )
     return ConversationHandler.END
 
@@ -99,14 +102,8 @@ async def describe(context: BotContext, invite: Invite, token: str | None = None
         hint=invite.hint, expires=format_datetime(invite.expires_at, context.clock.tz),
     )
     if token is None:
-        return details
-    link = invite_link(context.settings.bot_username or context.bot.username, token)
-    return t("invite.created", details=Safe(details), token=token, link=link)
-
-
-def invite_link(username: str | None, token: str) -> str:
-    """The t.me deep link that opens the bot with /start TOKEN."""
-    return f"https://t.me/{username}?start={token}" if username else ""
+        return details + platform_note(context, invite)
+    return invitation_text(context, invite, token, details)  # the link of its platform
 
 
 async def pending_view(update: Update, context: BotContext, _key: int | None) -> View:

@@ -132,7 +132,7 @@ async def confirm_deactivate(update: Update, context: BotContext) -> None:
     await query.answer()
     person = await context.repos.people.get(int(query.data.split(":")[2]))
     outcome = await deactivate(context.repos, context.now(), person.id if person else 0,
-                               await person_of(update, context), context.settings.admin_ids)
+                               await person_of(update, context), context.settings.bootstrap_admins)
     text = (t("people.deactivated", name=person.name) if outcome is Outcome.DONE and person
             else t(OUTCOME_KEYS[outcome]))
     await query.edit_message_text(text)

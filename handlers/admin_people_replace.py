@@ -117,7 +117,8 @@ async def _show_invite(update: Update, context: BotContext, note: str, **scope: 
     admin = await person_of(update, context)
     new = await create_invite(context.repos, context.now(), role=Role.DEPUTY,
                               created_by=admin.id,
-                              ttl=timedelta(days=context.settings.invite_ttl_days), **scope)
+                              ttl=timedelta(days=context.settings.invite_ttl_days),
+                              platform=context.platform, **scope)
     text = await describe(context, new.invite, new.token)
     await update.callback_query.edit_message_text(f"{note}\n\n{text}" if note else text)
 

@@ -45,7 +45,10 @@ async def person_commands(context: BotContext, person: Person) -> list[str]:
 
 
 async def set_commands(app: Application, chat_id: int, keys: list[str]) -> None:
-    """Shows the person's command list in their chat (Persian descriptions)."""
+    """Shows the person's command list in their chat (Persian descriptions), where the
+    platform has command lists (Bale: every command is reachable from the menus and /help)."""
+    if not app.bot_data["platform_config"].has_command_lists:
+        return
     try:
         await app.bot.set_my_commands(bot_commands(keys), scope=BotCommandScopeChat(chat_id))
     except TelegramError:

@@ -58,7 +58,7 @@ async def _tell_group_once(update: Update, context: BotContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer()
     chat = update.effective_chat
-    if await context.repos.state.first_group_notice(chat.id, context.now()):
+    if await context.repos.state.first_group_notice(context.platform, chat.id, context.now()):
         try:
             await context.bot.send_message(chat.id, t("gate.private_only"))
         except TelegramError:
@@ -71,7 +71,8 @@ async def _membership_changed(update: Update, context: BotContext) -> None:
     if change.chat.type == ChatType.PRIVATE:
         # A person who blocks the bot (kicked) cannot receive anything until they come back.
         reachable = status not in (ChatMember.BANNED, ChatMember.LEFT)
-        await context.repos.people.set_reachable(change.from_user.id, reachable, context.now())
+        await context.repos.people.set_reachable(context.platform, change.from_user.id,
+                                                 reachable, context.now())
     elif status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
         await _tell_group_once(update, context)
 

@@ -19,6 +19,7 @@ REFUSALS = {
     Redeem.USED: "onboarding.invite_used",
     Redeem.REVOKED: "onboarding.invite_revoked",
     Redeem.THROTTLED: "onboarding.invite_throttled",
+    Redeem.OTHER_PLATFORM: "platforms.invite_other_platform",
 }
 
 
@@ -26,8 +27,9 @@ async def start_with_token(update: Update, context: BotContext) -> None:
     """Redeems the invitation in /start TOKEN and greets the new person with their menu."""
     user = update.effective_user
     result = await redeem_invite(
-        context.repos, context.now(), context.args[0], tg_user_id=user.id,
-        tg_name=user.full_name, throttle=context.bot_data["throttle"], tz=context.clock.tz,
+        context.repos, context.now(), context.args[0], platform=context.platform,
+        tg_user_id=user.id, tg_name=user.full_name, throttle=context.bot_data["throttle"],
+        tz=context.clock.tz,
     )
     if result.status is Redeem.OK and result.person is not None:
         await greet(update, context, result.person, "onboarding.welcome")
@@ -45,7 +47,8 @@ async def contact_shared(update: Update, context: BotContext) -> None:
         await message.reply_text(t("onboarding.contact_not_yours"), reply_markup=share_contact())
         return
     person = await match_contact(
-        context.repos, context.now(), phone=contact.phone_number, tg_user_id=contact.user_id
+        context.repos, context.now(), phone=contact.phone_number, tg_user_id=contact.user_id,
+        platform=context.platform,
     )
     if person is None:
         known = await current_person(update, context)

@@ -57,14 +57,17 @@ async def _edit(worker: OutboxWorker, broadcast: Broadcast, current: Progress) -
     chat_id, message_id = broadcast.status_chat_id, broadcast.status_message_id
     if chat_id is None or message_id is None:
         return None
-    await worker.pacer.acquire(chat_id)
-    granted = worker.pacer.monotonic()
+    platform = broadcast.status_platform or "telegram"  # the admin's platform
+    pacer = worker.pacer_for(platform)
+    await pacer.acquire(chat_id)
+    granted = pacer.monotonic()
     try:
-        await worker.app.bot.edit_message_text(
+        # What the edit returns is not read: Bale answers edits with a stub.
+        await worker.bot_for(platform).edit_message_text(
             chat_id=chat_id, message_id=message_id, text=status_text(broadcast, current),
         )
     except RetryAfter as exc:
-        worker.pacer.pause(retry_after_seconds(exc))
+        pacer.pause(retry_after_seconds(exc))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             log.warning("status message of broadcast %s not edited: %s", broadcast.id, exc)

@@ -1,12 +1,15 @@
-"""Delivers the outbox within Telegram's limits: 30 messages a second overall, 1 a second per chat.
+"""Delivers the outbox within each platform's limits: on Telegram 30 messages a second
+overall, 1 a second per chat; on Bale its own, conservative ones (BALE_OUTBOX_RATE,
+BALE_CHAT_INTERVAL).
 
-One dispatcher claims due rows ('sending'), waits for a slot from the Pacer and starts the
-Bot API call as a task, so up to `concurrency` calls overlap (Telegram answers in 100–300 ms,
-so one call at a time could not reach 30/s). The claim never takes a second row for a chat
-that has one in flight. The Bot API has no idempotency key, so a crash after a call reached
-Telegram and before its row was marked can repeat that message; rows still 'sending' at
-start-up go back to the queue (OutboxRepo.requeue_in_flight). docs/outbox.md has the bound:
-at most `concurrency` messages, at most one per chat.
+One dispatcher per platform (a lane) claims that platform's due rows ('sending'), waits for a
+slot from its Pacer and starts the Bot API call as a task, so up to `concurrency` calls
+overlap (Telegram answers in 100–300 ms, so one call at a time could not reach 30/s). The
+claim never takes a second row for a chat that has one in flight. The Bot API has no
+idempotency key, so a crash after a call reached the server and before its row was marked
+can repeat that message; rows still 'sending' at start-up go back to the queue
+(OutboxRepo.requeue_in_flight). docs/outbox.md has the bound: at most `concurrency` messages
+per platform, at most one per chat.
 """
 
 from __future__ import annotations
@@ -130,17 +133,42 @@ class SkippedTime:
     async def sleep(self, seconds: float) -> None:
         self.t += seconds
 
-    def pacer(self) -> Pacer:
+    def pacer(self, per_second: int = 30, per_chat_interval: float = 1.0) -> Pacer:
         """A Pacer that keeps the limits' order but never really waits."""
-        return Pacer(monotonic=self.monotonic, sleep=self.sleep)
+        return Pacer(per_second, per_chat_interval, monotonic=self.monotonic, sleep=self.sleep)
 
 
 # Called after each dispatched batch (idle=False) and when nothing is due (idle=True).
 Observer = Callable[["OutboxWorker", bool], Awaitable[None]]
 
 
+class Lane:
+    """One platform's delivery: its own pacer (its limits), slots and wake-up; None is the
+    single lane of a worker that knows no platforms (benchmarks' stand-in apps)."""
+
+    def __init__(self, platform: str | None, pacer: Pacer, concurrency: int) -> None:
+        self.platform = platform
+        self.pacer = pacer
+        self.slots = asyncio.Semaphore(concurrency)
+        self.event = asyncio.Event()
+        self.inflight: set[asyncio.Task[None]] = set()
+
+
+class _Wake:
+    """`worker.wake.set()` wakes every lane (something new may be due on any platform)."""
+
+    def __init__(self, worker: OutboxWorker) -> None:
+        self.worker = worker
+
+    def set(self) -> None:
+        for lane in self.worker.lanes.values():
+            lane.event.set()
+
+
 class OutboxWorker:
-    """Drains due outbox rows through the bot, paced, with up to `concurrency` calls in flight."""
+    """Drains due outbox rows through each platform's bot, each platform paced with its own
+    limits (PlatformConfig.rate, chat_interval), with up to `concurrency` calls in flight per
+    platform. A slow or paused platform never holds up the other."""
 
     def __init__(
         self,
@@ -150,21 +178,49 @@ class OutboxWorker:
         concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.app = app
-        self.pacer = pacer or Pacer()
         self.batch = batch
         self.concurrency = concurrency
-        self.wake = asyncio.Event()
+        self.wake = _Wake(self)
         self.observers: list[Observer] = []
-        self._slots = asyncio.Semaphore(concurrency)
-        self._inflight: set[asyncio.Task[None]] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._observing = asyncio.Lock()
+        self.lanes: dict[str | None, Lane] = {}
+        settings = app.bot_data.get("settings")
+        platforms = list(app.bot_data.get("apps") or ())
+        for name in platforms or [None]:
+            lane_pacer = pacer
+            if lane_pacer is None or name != (platforms or [None])[0]:
+                config = settings.platform(name) if name is not None and settings else None
+                lane_pacer = (Pacer(config.rate, config.chat_interval) if config is not None
+                              else Pacer())
+            self.lanes[name] = Lane(name, lane_pacer, concurrency)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def pacer(self) -> Pacer:
+        """The first platform's pacer (the only one when the bot serves one platform)."""
+        return next(iter(self.lanes.values())).pacer
+
+    @pacer.setter
+    def pacer(self, pacer: Pacer) -> None:
+        next(iter(self.lanes.values())).pacer = pacer
+
+    def pacer_for(self, platform: str | None) -> Pacer:
+        """The pacer of a platform's lane (the first lane's for an unknown platform)."""
+        lane = self.lanes.get(platform)
+        return lane.pacer if lane is not None else self.pacer
+
+    def skip_time(self, time: SkippedTime) -> None:
+        """Every lane paced on `time`, each with its platform's limits (tests, sandbox)."""
+        for lane in self.lanes.values():
+            lane.pacer = time.pacer(lane.pacer.per_second, lane.pacer.per_chat_interval)
 
     def set_concurrency(self, concurrency: int) -> None:
         """Changes how many calls may overlap (only while nothing is in flight)."""
-        if self._inflight:
+        if self.in_flight:
             raise RuntimeError("cannot change concurrency while calls are in flight")
         self.concurrency = concurrency
-        self._slots = asyncio.Semaphore(concurrency)
+        for lane in self.lanes.values():
+            lane.slots = asyncio.Semaphore(concurrency)
 
     @property
     def repos(self):
@@ -173,28 +229,47 @@ class OutboxWorker:
     def now(self):
         return self.app.bot_data["clock"].now()
 
+    def bot_for(self, platform: str | None) -> Any:
+        """The bot that delivers a platform's rows."""
+        apps = self.app.bot_data.get("apps")
+        if apps and platform in apps:
+            return apps[platform].bot
+        return self.app.bot
+
     @property
     def in_flight(self) -> frozenset[asyncio.Task[None]]:
         """The delivery tasks still running (for shutdown and crash tests)."""
-        return frozenset(self._inflight)
+        return frozenset(t for lane in self.lanes.values() for t in lane.inflight)
 
     async def drain_once(self) -> int:
-        """Claims one batch of due rows and starts their calls, paced; returns how many."""
-        items = await self.repos.outbox.claim_due(self.now(), self.batch)
+        """Claims one batch of due rows per platform and starts their calls, each platform
+        paced on its own; returns how many rows."""
+        counts = await asyncio.gather(*(self._dispatch(lane) for lane in self.lanes.values()))
+        handled = sum(counts)
+        await self._notify(idle=not handled and not self.in_flight)
+        return handled
+
+    async def _dispatch(self, lane: Lane) -> int:
+        """Claims a batch of one lane's due rows and starts their calls, paced."""
+        if lane.platform is None:
+            items = await self.repos.outbox.claim_due(self.now(), self.batch)
+        else:
+            items = await self.repos.outbox.claim_due(self.now(), self.batch,
+                                                      platform=lane.platform)
         for item in items:
-            await self._slots.acquire()
-            await self.pacer.acquire(item.chat_id)
-            task = asyncio.create_task(self._deliver_in_slot(item), name=f"outbox:{item.id}")
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            await lane.slots.acquire()
+            await lane.pacer.acquire(item.chat_id)
+            task = asyncio.create_task(self._deliver_in_slot(lane, item),
+                                       name=f"outbox:{item.id}")
+            lane.inflight.add(task)
+            task.add_done_callback(lane.inflight.discard)
             await asyncio.sleep(0)  # let the call go out at the moment its slot was granted
-        await self._notify(idle=not items and not self._inflight)
         return len(items)
 
     async def settle(self) -> None:
         """Waits until every call in flight has its answer recorded."""
-        while self._inflight:
-            await asyncio.gather(*self._inflight, return_exceptions=True)
+        while tasks := self.in_flight:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def drain(self) -> int:
         """Sends until nothing is due and nothing is in flight; returns how many rows."""
@@ -210,14 +285,14 @@ class OutboxWorker:
                     return total
             total += handled
 
-    async def _deliver_in_slot(self, item: OutboxItem) -> None:
+    async def _deliver_in_slot(self, lane: Lane, item: OutboxItem) -> None:
         try:
             await self.deliver(item)
         except Exception:  # the database went away mid-write; the row is requeued at start-up
             log.exception("could not record the outcome of outbox row %s", item.id)
         finally:
-            self._slots.release()
-            self.wake.set()  # the chat may have more waiting, now that this one is done
+            lane.slots.release()
+            lane.event.set()  # the chat may have more waiting, now that this one is done
 
     async def deliver(self, item: OutboxItem) -> None:
         """One Bot API call for one row, and the row's new status."""
@@ -226,12 +301,15 @@ class OutboxWorker:
             message = await self._call(item)
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
-            self.pacer.pause(seconds)
-            log.warning("429 from Telegram: every send waits %.0f s", seconds)
+            self.pacer_for(item.platform).pause(seconds)
+            log.warning("429 from %s: every send there waits %.0f s", item.platform, seconds)
             # The pause holds every slot, so the row may be due at once; the attempt is refunded.
             await outbox.mark_retry(item.id, self.now(), str(exc), counts=False)
         except Forbidden as exc:
-            await outbox.mark_blocked(item.id, item.chat_id, self.now(), str(exc))
+            # A refused send is how a person who blocked the bot is noticed (Bale has no
+            # membership updates; on Telegram they may come late or not at all).
+            await outbox.mark_blocked(item.id, item.chat_id, self.now(), str(exc),
+                                      platform=item.platform)
         except BadRequest as exc:
             if "message is not modified" in str(exc).lower():
                 await outbox.mark_sent(item.id, self.now(), None)
@@ -245,8 +323,12 @@ class OutboxWorker:
             log.exception("outbox row %s cannot be sent", item.id)
             await outbox.mark_final(item.id, "failed", repr(exc))
         else:
+            # What an edit returns is never read (Bale answers edits with a stub); an album's
+            # first message stands for it.
             first = message[0] if isinstance(message, tuple | list) and message else message
-            await outbox.mark_sent(item.id, self.now(), getattr(first, "message_id", None))
+            message_id = None if item.method.startswith("edit") else getattr(
+                first, "message_id", None)
+            await outbox.mark_sent(item.id, self.now(), message_id)
 
     async def _retry_later(self, item: OutboxItem, error: str) -> None:
         # An outage of the Bot API (or of the network) can last long; what is owed waits for
@@ -262,47 +344,55 @@ class OutboxWorker:
             raise BadRequest(f"unknown outbox method {item.method}")
         settings = self.app.bot_data.get("settings")
         return await call_payload(
-            self.app.bot, item.chat_id, item.method, item.payload,
+            self.bot_for(item.platform), item.chat_id, item.method, item.payload,
             media_dir=settings.media_dir if settings is not None else None,
         )
 
     async def _notify(self, *, idle: bool) -> None:
-        for observer in self.observers:
-            try:
-                await observer(self, idle)
-            except Exception:
-                log.exception("outbox observer %s failed", getattr(observer, "__name__", observer))
+        async with self._observing:  # lanes call in turn, never two at once
+            for observer in self.observers:
+                try:
+                    await observer(self, idle)
+                except Exception:
+                    log.exception("outbox observer %s failed",
+                                  getattr(observer, "__name__", observer))
 
     async def run(self) -> None:
-        """Delivers for as long as the bot runs; wakes every second or when poked."""
+        """Delivers for as long as the bot runs: one loop per platform."""
+        await asyncio.gather(*(self._run_lane(lane) for lane in self.lanes.values()))
+
+    async def _run_lane(self, lane: Lane) -> None:
+        """One platform's loop; wakes every second or when poked."""
         while True:
             try:
-                handled = await self.drain_once()
+                handled = await self._dispatch(lane)
+                await self._notify(idle=not handled and not lane.inflight)
             except Exception:
-                log.exception("outbox delivery failed; retrying in a second")
+                log.exception("outbox delivery (%s) failed; retrying in a second",
+                              lane.platform)
                 handled = 0
             if not handled:
-                self.wake.clear()
+                lane.event.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                    await asyncio.wait_for(lane.event.wait(), timeout=1.0)
 
     def start(self) -> None:
         """Starts the background delivery task."""
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="outbox")
+        if not self._tasks:
+            self._tasks = [asyncio.create_task(self.run(), name="outbox")]
 
     async def stop(self, grace: float = 10.0) -> None:
         """Stops claiming, lets calls in flight finish (up to `grace` seconds), then stops.
 
         Rows still 'sending' afterwards are requeued at the next start.
         """
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._inflight:
-            _, pending = await asyncio.wait(set(self._inflight), timeout=grace)
+                await task
+        self._tasks = []
+        if self.in_flight:
+            _, pending = await asyncio.wait(set(self.in_flight), timeout=grace)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
@@ -317,7 +407,7 @@ async def call_payload(
     long is cut here with a pointer (and logged), never refused by Telegram and given up.
     """
     kwargs = fit_payload(dict(payload))
-    for field in ("photo", "document"):  # a file under MEDIA_DIR, read when it is sent
+    for field in ("photo", "document", "voice"):  # a file under MEDIA_DIR, read when sent
         if (relative := kwargs.pop(f"{field}_path", None)) is not None:
             path = (media_dir or Path()) / relative
             if not path.is_file():

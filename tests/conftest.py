@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
+from bot.app import build_application, shutdown_all, start_all
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.repos import Repos
+from bot.platforms import Platform
 from scheduler import outbox_worker, tick
 from scheduler.outbox import SkippedTime
-from tests.fakes import ChatSim, FakeBotAPI
+from tests.fakes import BALE_BOT_USER, ChatSim, FakeBotAPI, fake_api_for
 
 ADMIN_ID = 1000
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -24,25 +25,38 @@ NoWait = SkippedTime  # the old name, for tests written against it
 
 
 class Harness:
-    """The bot as a test drives it: start, talk, run jobs, restart on the same database."""
+    """The bot as a test drives it: start, talk, run jobs, restart on the same database.
 
-    def __init__(self, settings: Settings, api: FakeBotAPI, clock: FixedClock) -> None:
+    One platform (Telegram's or Bale's fake as `api`), or several (`apis`, the mixed run);
+    `platform` is the first one, where `chat()` talks unless told otherwise.
+    """
+
+    def __init__(self, settings: Settings, api: FakeBotAPI, clock: FixedClock,
+                 apis: dict[str, FakeBotAPI] | None = None) -> None:
         self.settings = settings
         self.api = api
+        self.apis = apis or {getattr(api, "platform", "telegram"): api}
         self.clock = clock
         self.app = None
-        api.now = lambda: int(clock.now().timestamp())
+        for each in self.apis.values():
+            each.now = lambda: int(clock.now().timestamp())
 
     async def start(self) -> None:
-        self.app = build_application(self.settings, request=self.api, clock=self.clock)
-        await self.app.initialize()
-        await self.app.post_init(self.app)
-        outbox_worker(self.app).pacer = SkippedTime().pacer()
+        self.app = build_application(self.settings, request=self.apis, clock=self.clock)
+        await start_all(self.app)
+        outbox_worker(self.app).skip_time(SkippedTime())
 
     async def stop(self) -> None:
         """A clean shutdown, as on SIGTERM."""
-        await self.app.shutdown()
-        await self.app.post_shutdown(self.app)
+        await shutdown_all(self.app)
+
+    @property
+    def platform(self) -> str:
+        """The first platform (the only one unless the run is mixed)."""
+        return str(self.app.bot_data["platform"])
+
+    def app_of(self, platform: str):  # noqa: ANN201 - Application
+        return self.app.bot_data["apps"][platform]
 
     async def crash(self) -> None:
         """Drops the process state without any shutdown work (as kill -9 would)."""
@@ -58,9 +72,16 @@ class Harness:
     def repos(self) -> Repos:
         return self.app.bot_data["repos"]
 
-    def chat(self, user_id: int, first_name: str = "Test", **kwargs) -> ChatSim:
-        """A private chat with one person."""
-        return ChatSim(self.app, self.api, user_id, first_name, **kwargs)
+    def chat(self, user_id: int, first_name: str = "Test", *, platform: str | None = None,
+             **kwargs) -> ChatSim:
+        """A private chat with one person (on the first platform unless told otherwise)."""
+        platform = platform or self.platform
+        return ChatSim(self.app_of(platform), self.apis[platform], user_id, first_name, **kwargs)
+
+    def violations(self) -> list[str]:
+        """What the Bale fake refused to take (an HTML tag shown, parse_mode, a method
+        Bale has not); empty for Telegram."""
+        return [v for each in self.apis.values() for v in getattr(each, "violations", [])]
 
     async def tick(self) -> None:
         """Runs the periodic jobs once at the clock's current time."""
@@ -71,15 +92,46 @@ class Harness:
         return await outbox_worker(self.app).drain()
 
 
+BALE_TOKEN = "987654321:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+PLATFORMS = [Platform.TELEGRAM.value, Platform.BALE.value]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_platforms: run the test once on Telegram and once on Bale")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests (or modules) marked both_platforms run on Telegram and on Bale's fake."""
+    if (metafunc.definition.get_closest_marker("both_platforms")
+            and "platform" in metafunc.fixturenames):
+        metafunc.parametrize("platform", PLATFORMS, indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def platform(request: pytest.FixtureRequest) -> str:
+    """The platform the bot runs on: Telegram, unless the test is marked both_platforms."""
+    return getattr(request, "param", Platform.TELEGRAM.value)
+
+
+def settings_for(tmp_path: Path, *platforms: str) -> Settings:
+    """Settings for the platforms, with ADMIN_ID a bootstrap admin on each."""
+    telegram, bale = Platform.TELEGRAM in platforms, Platform.BALE in platforms
     return Settings(
-        bot_token=TOKEN,
+        bot_token=TOKEN if telegram else "",
         database_path=tmp_path / "nazer.sqlite3",
         media_dir=tmp_path / "media",
-        admin_ids=frozenset({ADMIN_ID}),
+        admin_ids=frozenset({ADMIN_ID}) if telegram else frozenset(),
         bot_username="nazer_test_bot",
+        bale_token=BALE_TOKEN if bale else "",
+        bale_admin_ids=frozenset({ADMIN_ID}) if bale else frozenset(),
+        bale_username=BALE_BOT_USER["username"],
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, platform: str) -> Settings:
+    return settings_for(tmp_path, platform)
 
 
 @pytest.fixture
@@ -88,12 +140,13 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-async def bot(settings: Settings, clock: FixedClock) -> AsyncIterator[Harness]:
-    harness = Harness(settings, FakeBotAPI(), clock)
+async def bot(settings: Settings, clock: FixedClock, platform: str) -> AsyncIterator[Harness]:
+    harness = Harness(settings, fake_api_for(platform), clock)
     await harness.start()
     yield harness
     if harness.app is not None:
         await harness.stop()
+    assert harness.violations() == []
 
 
 @pytest.fixture
@@ -105,3 +158,15 @@ async def strict(settings: Settings, clock: FixedClock) -> AsyncIterator[Harness
     await harness.start()
     yield harness
     await harness.stop()
+
+
+@pytest.fixture
+async def both(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
+    """The bot on Telegram and on Bale at once, over one database (the mixed run)."""
+    apis = {p: fake_api_for(p) for p in PLATFORMS}
+    harness = Harness(settings_for(tmp_path, *PLATFORMS), apis[Platform.TELEGRAM], clock, apis)
+    await harness.start()
+    yield harness
+    if harness.app is not None:
+        await harness.stop()
+    assert harness.violations() == []

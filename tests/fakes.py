@@ -2,8 +2,11 @@
 
 FakeBotAPI (bot/sandbox/fake_api.py, shared with the sandbox) replaces python-telegram-bot's
 network layer, so the real Application, handlers and database run end to end; it records
-every call, answers like Telegram, and takes injected faults. ChatSim builds real Telegram
-JSON updates for one person and feeds them to app.process_update.
+every call, answers like Telegram, and takes injected faults. FakeBaleAPI is its Bale mode
+(bot/sandbox/fake_bale.py): errors with HTTP 200, stub answers to edits, no parse_mode.
+ChatSim builds real JSON updates for one person (Bale-shaped on Bale) and hands them to the
+bot the way the network would: through getUpdates and the platform's request layers, then
+app.process_update.
 """
 
 from __future__ import annotations
@@ -11,21 +14,36 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from telegram import Update
 from telegram.ext import Application
 
-from bot.sandbox import fake_api
+from bot.sandbox import fake_api, fake_bale
 from bot.workers import jobs
 from bot.sandbox.fake_api import QUERY_ANSWERED, Call, Fault  # noqa: F401 - used by tests
 
 BOT_USER = {"id": 777000111, "is_bot": True, "first_name": "Nazer", "username": "nazer_test_bot"}
+BALE_BOT_USER = {"id": 1470000111, "is_bot": True, "first_name": "Nazer",
+                 "username": "nazer_test_bale_bot"}
 
 
 class FakeBotAPI(fake_api.FakeBotAPI):
     """The package's fake Bot API as the tests' transport (their bot user, ids from 5000)."""
 
+    platform = "telegram"
+
     def __init__(self) -> None:
         super().__init__(bot_user=BOT_USER, first_message_id=5000)
+
+
+class FakeBaleAPI(fake_bale.FakeBaleAPI):
+    """The Bale mode of the tests' transport (their Bale bot user, ids from 5000)."""
+
+    def __init__(self) -> None:
+        super().__init__(bot_user=BALE_BOT_USER, first_message_id=5000)
+
+
+def fake_api_for(platform: str) -> fake_api.FakeBotAPI:
+    """The tests' fake Bot API of a platform."""
+    return FakeBaleAPI() if platform == "bale" else FakeBotAPI()
 
 
 def _buttons(markup: dict[str, Any] | None) -> list[tuple[str, str]]:
@@ -54,6 +72,7 @@ class ChatSim:
     ) -> None:
         self.app = app
         self.api = api
+        self.platform = getattr(api, "platform", "telegram")
         self.user_id = user_id
         self.first_name = first_name
         self.chat_type = chat_type
@@ -82,13 +101,18 @@ class ChatSim:
                 "chat": self._chat(), "from": self._user(), **content}
 
     async def feed(self, update: dict[str, Any], *, settle: bool = True) -> list[Call]:
-        """Processes one raw update; returns the calls the bot made in response. With settle
+        """Processes one raw update the way the network delivers it (getUpdates through the
+        platform's request layers); returns the calls the bot made in response. With settle
         (as a person who waits for the answer), what the update started in the background (a
         record, a chart, an export: bot/workers.py) is waited for too."""
         self._seen = len(self.api.calls)
         update = {"update_id": next(self._update_ids), **update}
+        if self.platform == "bale":
+            update = fake_bale.bale_update(update)
+            message = update.get("message") or {}
+            self.api.typed(message.get("text") or message.get("caption"))  # type: ignore[attr-defined]
         running = jobs(self.app.bot_data).tasks()
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await fake_api.through_api(self.app, self.api, update)
         if settle:  # what this update started, not what others are waiting for
             await jobs(self.app.bot_data).idle(ignore=running)
         return self.api.calls[self._seen :]

@@ -3,6 +3,12 @@
 It speaks HTTP the way api.telegram.org does (POST /bot<TOKEN>/<method>, GET
 /file/bot<TOKEN>/<path>), records every call, serves updates pushed by the test to
 getUpdates with a short long-poll, and answers the rest like Telegram. Stdlib only.
+
+`FakeTelegramServer(bale=True)` is its Bale mode, as tapi.bale.ai behaves by what is known
+(docs/bale.md, bot/sandbox/fake_bale.py): errors with HTTP 200 and ok:false, stub answers to
+edits, no chat_instance on button presses, no parse_mode (a text with one, or with an HTML
+tag, is recorded in `violations`); what a person sees is recorded as HTML (`params`), what
+was sent as `wire`.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.platforms.markup import HTML_TAG, bale_to_html
+from bot.sandbox.fake_bale import LIMITED, TOKEN_NOT_FOUND, UNSUPPORTED
 from tests.fakes import Call
 
 BOT_USER = {"id": 777000222, "is_bot": True, "first_name": "Nazer", "username": "nazer_http_bot"}
@@ -71,10 +79,14 @@ class _QuietServer(ThreadingHTTPServer):
 class FakeTelegramServer:
     """Start with `with FakeTelegramServer() as api:`; then api.base_url, api.push(update)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bale: bool = False) -> None:
+        self.bale = bale
         self.calls: list[HttpCall] = []
         self.files: dict[str, bytes] = {}
-        self.revoked: set[str] = set()  # tokens answered with 401 Unauthorized
+        self.revoked: set[str] = set()  # tokens answered with 401 (Bale: 403 Token not found)
+        self.refused: set[int] = set()  # chats that answer as a person who blocked the bot
+        self.limited = 0  # the next this many sends answer «bot limit exceed» (Bale) / 429
+        self.violations: list[str] = []
         self._updates: list[dict[str, Any]] = []
         self._cond = threading.Condition()
         self._message_ids = itertools.count(9000)
@@ -151,13 +163,17 @@ class FakeTelegramServer:
 
     def callback_update(self, user_id: int, data: str, message: HttpCall,
                         first_name: str = "Test") -> dict[str, Any]:
-        """A press on a button of a message the bot sent (the recorded send call)."""
-        return {"callback_query": {
+        """A press on a button of a message the bot sent (the recorded send call); Bale's
+        has no chat_instance."""
+        query = {
             "id": str(next(self._message_ids)), "chat_instance": str(user_id), "data": data,
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
             "message": {"message_id": 1, "date": int(time.time()), "text": message.text or ".",
                         "chat": {"id": user_id, "type": "private"}},
-        }}
+        }
+        if self.bale:
+            del query["chat_instance"]
+        return {"callback_query": query}
 
     def wait_for(self, predicate: Callable[[HttpCall], bool], timeout: float = 20.0) -> HttpCall:
         """Blocks until a recorded call satisfies predicate; raises AssertionError on timeout."""
@@ -200,8 +216,37 @@ class FakeTelegramServer:
                 self._cond.wait(remaining)
             return list(self._updates)
 
+    def receive(self, call: HttpCall) -> None:
+        """Bale mode: checks what arrived and records what a person sees, as HTML."""
+        call.wire = dict(call.params)
+        if not self.bale or not call.method.lower().startswith(("send", "edit", "copy")):
+            return
+        if "parse_mode" in call.params:
+            self.violations.append(f"{call.method} sent parse_mode")
+        for name in ("text", "caption"):
+            value = call.params.get(name)
+            if isinstance(value, str):
+                if HTML_TAG.search(value):
+                    self.violations.append(f"{call.method} {name} shows HTML: {value[:80]!r}")
+                call.params[name] = bale_to_html(value)
+
+    def error(self, call: HttpCall) -> tuple[int, int, str] | None:
+        """(HTTP status, error_code, description) when the call fails; None when it does not."""
+        if call.token in self.revoked:
+            return (403, 403, TOKEN_NOT_FOUND) if self.bale else (401, 401, "Unauthorized")
+        if self.bale and call.method in UNSUPPORTED:
+            return 200, 404, "Not Found"
+        if call.method.startswith("send") and call.chat_id in self.refused:
+            return (200 if self.bale else 403, 403,
+                    "Forbidden: no such group or user" if self.bale
+                    else "Forbidden: bot was blocked by the user")
+        if call.method.startswith("send") and self.limited > 0:
+            self.limited -= 1
+            return (200, 429, LIMITED) if self.bale else (429, 429, "Too Many Requests")
+        return None
+
     def answer(self, call: HttpCall) -> Any:
-        """What Telegram would return for the call."""
+        """What Telegram (or Bale) would return for the call."""
         method = call.method
         if method == "getMe":
             return BOT_USER
@@ -214,6 +259,8 @@ class FakeTelegramServer:
                     "file_size": len(data), "file_path": f"files/{file_id}"}
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if self.bale and method.startswith("edit"):
+            return {"message_id": 0}  # Bale's stub answer to an edit
         if method.startswith(("send", "edit", "copy", "forward")):
             message: dict[str, Any] = {
                 "message_id": next(self._message_ids), "date": int(time.time()),
@@ -221,6 +268,18 @@ class FakeTelegramServer:
             }
             if "text" in call.params:
                 message["text"] = call.params["text"]
+            for kind in ("photo", "document"):
+                if method == f"send{kind.title()}":
+                    uploaded = call.params.get(kind)
+                    data = uploaded["data"] if isinstance(uploaded, dict) else b""
+                    file_id = f"sent{message['message_id']}"
+                    self.files[f"files/{file_id}"] = data
+                    found = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                             "file_size": len(data)}
+                    message[kind] = [{**found, "width": 1, "height": 1}] if kind == "photo" \
+                        else found
+            if method == "sendMediaGroup":
+                return [message, {**message, "message_id": next(self._message_ids)}]
             return message
         return True
 
@@ -271,9 +330,13 @@ class FakeTelegramServer:
                 elif body:
                     params.update({k: _decode(v) for k, v in parse_qsl(body.decode("utf-8"))})
                 call = HttpCall(method, params, token=token)
-                if token in fake.revoked:
+                fake.receive(call)
+                failure = fake.error(call)
+                if failure is not None:
                     fake._record(call)
-                    self._reply(401, b'{"ok":false,"error_code":401,"description":"Unauthorized"}')
+                    status, code, description = failure
+                    self._reply(status, json.dumps({"ok": False, "error_code": code,
+                                                    "description": description}).encode())
                     return
                 if method != "getUpdates":
                     fake._record(call)

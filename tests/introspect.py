@@ -351,7 +351,7 @@ async def force_step(app: Application, conv: ConversationHandler, user_id: int,
     if conv.name not in FLOWS or not isinstance(state, str):
         return
     repos = app.bot_data["repos"]
-    person = await repos.people.by_tg(user_id)
+    person = await repos.people.by_tg(app.bot_data["platform"], user_id)
     if person is not None:
         await repos.drafts.set_step(person.id, conv.name, state, app.bot_data["clock"].now())
 

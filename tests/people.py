@@ -18,8 +18,11 @@ async def register(
     county: str | None = None,
     organisation: str | None = None,
     name: str = "Test",
+    platform: str | None = None,
 ) -> tuple[ChatSim, Person]:
-    """Invites and registers a person; returns their chat and record (menu already shown)."""
+    """Invites and registers a person (on the bot's first platform unless told otherwise);
+    returns their chat and record (menu already shown)."""
+    platform = platform or bot.platform
     scope: dict[str, int] = {}
     if county is not None:
         found = await bot.repos.counties.by_name(county)
@@ -30,11 +33,11 @@ async def register(
         assert org is not None, organisation
         scope["organisation_id"] = org.id
     new = await create_invite(
-        bot.repos, bot.clock.now(), role=role, ttl=timedelta(days=7), **scope
+        bot.repos, bot.clock.now(), role=role, ttl=timedelta(days=7), platform=platform, **scope
     )
-    chat = bot.chat(user_id, name)
+    chat = bot.chat(user_id, name, platform=platform)
     await chat.send(f"/start {new.token}")
-    person = await bot.repos.people.by_tg(user_id)
+    person = await bot.repos.people.by_tg(platform, user_id)
     assert person is not None and person.role is role
     return chat, person
 

@@ -104,6 +104,7 @@ CALLBACKS: dict[str, Cb] = {
     "pg:pj:#": Cb(REGISTERED),
     "pg:ph:#:#": Cb(REGISTERED, "projects"),
     "pg:bc:#": Cb(ADMINS),
+    "inv:pf:#:*": Cb(ADMINS, "invites"),
     # Cancelling ends the person's own flow; it changes no data, so anyone registered may.
     "inv:cancel": Cb(REGISTERED),
     "cty:add": Cb(ADMINS),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.domain import Role
 from bot.i18n import t, t_plain
 from bot import limits
@@ -11,6 +13,9 @@ from handlers.broadcast_status import county_blocks, excerpt
 from tests.conftest import ADMIN_ID
 from tests.people import register
 from tests.test_broadcast_flow import choose, compose, no_handler_errors  # noqa: F401
+
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
 
 
 async def broadcast_to_deputies(bot, ack: bool = True) -> int:

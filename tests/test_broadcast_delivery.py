@@ -33,7 +33,8 @@ async def add_people(bot, n: int) -> list[int]:
     async with bot.repos.db.transaction():
         for i in range(n):
             await bot.repos.people.upsert_registered(
-                bot.clock.now(), tg_user_id=FIRST + i, name=f"P{i}", role=Role.DEPUTY,
+                bot.clock.now(), platform="telegram", tg_user_id=FIRST + i, name=f"P{i}",
+                role=Role.DEPUTY,
                 county_id=counties[i % len(counties)].id, organisation_id=None,
             )
     return [FIRST + i for i in range(n)]
@@ -115,7 +116,7 @@ async def test_thousand_recipients_with_429_403_and_502(bot):
     assert await bot.repos.broadcasts.delivery_counts(broadcast.id) == {
         "sent": 1000 - len(blocked), "blocked": len(blocked)}
     for chat in blocked:
-        person = await bot.repos.people.by_tg(chat)
+        person = await bot.repos.people.by_tg(bot.platform, chat)
         assert not person.reachable
 
     # Telegram's limits, on what reached the API.
@@ -157,7 +158,8 @@ async def test_blocked_people_are_skipped_from_then_on(bot):
     second = (await bot.repos.broadcasts.recent())[0]
     assert second.recipients == 35
     # Anything else queued for them is closed without a call.
-    await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=people[0], kind="other",
+    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram",
+                                   chat_id=people[0], kind="other",
                                    payload={"text": "x"})
     calls_before = len(bot.api.calls)
     await bot.deliver()
@@ -173,10 +175,10 @@ async def test_someone_who_unblocks_and_writes_is_reachable_again(bot):
     await admin.click("bc:send")
     bot.api.fault = Telegram(bot, {people[0]}, set(), set())
     await bot.deliver()
-    assert not (await bot.repos.people.by_tg(people[0])).reachable
+    assert not (await bot.repos.people.by_tg(bot.platform, people[0])).reachable
     bot.api.fault = None
     await bot.chat(people[0]).send("/whoami")
-    assert (await bot.repos.people.by_tg(people[0])).reachable
+    assert (await bot.repos.people.by_tg(bot.platform, people[0])).reachable
 
 
 async def test_a_429_on_the_status_edit_pauses_deliveries_too(bot):

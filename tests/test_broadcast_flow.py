@@ -13,6 +13,9 @@ from tests.conftest import ADMIN_ID
 from tests.fakes import ChatSim
 from tests.people import add_organisation, register
 
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
+
 
 @pytest.fixture(autouse=True)
 def no_handler_errors(caplog: pytest.LogCaptureFixture):
@@ -135,7 +138,7 @@ async def test_caption_limit_and_wrong_input_reasks(bot):
     await admin.send("text where a button is expected")
     assert admin.last_text() == t("broadcast.ask_audience")
     await admin.click("bc:ack:1")  # a button of a later step: refused, nothing stored
-    draft = await bot.repos.drafts.get((await bot.repos.people.by_tg(ADMIN_ID)).id,
+    draft = await bot.repos.drafts.get((await bot.repos.people.by_tg(bot.platform, ADMIN_ID)).id,
                                        "admin_broadcast")
     assert draft.data.get("audience") is None
     assert not draft.data.get("ack_required")
@@ -162,7 +165,7 @@ async def test_counties_multi_select_and_organisation(bot):
     await admin.click("bc:noatt")
     await admin.click("bc:aud:counties")
     await admin.click("bc:cty:done")  # none chosen yet: stays
-    admin_id = (await bot.repos.people.by_tg(ADMIN_ID)).id
+    admin_id = (await bot.repos.people.by_tg(bot.platform, ADMIN_ID)).id
 
     async def chosen() -> list[int]:
         return (await bot.repos.drafts.get(admin_id, "admin_broadcast")).data["county_ids"]

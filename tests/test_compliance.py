@@ -26,7 +26,6 @@ from bot.services.compliance_views import (
     county_text,
     help_text,
     league_messages,
-    league_texts,
 )
 from tests.conftest import ADMIN_ID, Harness
 from tests.people import add_organisation, register

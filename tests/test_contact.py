@@ -60,7 +60,7 @@ async def test_sharing_ones_own_number_registers_the_person(bot, tmp_path: Path)
     await ali.send("/start")
     assert ali.last_text() == t("gate.stranger")
     await ali.send_contact("989123456789")  # Telegram sends numbers without the plus
-    person = await bot.repos.people.by_tg(3001)
+    person = await bot.repos.people.by_tg(bot.platform, 3001)
     assert (person.name, person.role) == ("Ali Karimi", Role.DEPUTY)
     assert "Ali Karimi" in ali.last_text()
     assert ali.keyboard()  # the deputy menu is shown
@@ -73,15 +73,15 @@ async def test_someone_elses_contact_does_not_count(bot, tmp_path: Path):
     impostor = bot.chat(3002)
     await impostor.send_contact("+989123456789", user_id=3001)
     assert impostor.last_text() == t("onboarding.contact_not_yours")
-    assert await bot.repos.people.by_tg(3002) is None
-    assert await bot.repos.people.by_tg(3001) is None
+    assert await bot.repos.people.by_tg(bot.platform, 3002) is None
+    assert await bot.repos.people.by_tg(bot.platform, 3001) is None
 
 
 async def test_an_unknown_number_is_told_how_to_ask(bot):
     chat = bot.chat(3003)
     await chat.send_contact("+989350000000")
     assert chat.last_text() == t("onboarding.contact_unknown")
-    assert await bot.repos.people.by_tg(3003) is None
+    assert await bot.repos.people.by_tg(bot.platform, 3003) is None
 
 
 async def test_a_matched_number_cannot_be_claimed_by_another_account(bot, tmp_path: Path):

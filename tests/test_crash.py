@@ -212,10 +212,11 @@ async def _prepare_broadcast(tmp_path: Path) -> list[int]:
         async with db.transaction():
             for i, chat in enumerate(chats):
                 await repos.people.upsert_registered(
-                    now, tg_user_id=chat, name=f"P{i}", role=Role.DEPUTY,
+                    now, platform="telegram", tg_user_id=chat, name=f"P{i}", role=Role.DEPUTY,
                     county_id=counties[i % len(counties)].id, organisation_id=None,
                 )
-                await repos.outbox.enqueue(now, chat_id=chat, kind="broadcast",
+                await repos.outbox.enqueue(now, platform="telegram", chat_id=chat,
+                                           kind="broadcast",
                                               payload={"text": f"owed {chat}"}, batch_id=1)
     finally:
         await db.close()

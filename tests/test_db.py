@@ -24,6 +24,7 @@ async def test_migrate_blank(tmp_path: Path):
         assert await columns(db.conn, "people") == [
             "id", "tg_user_id", "name", "phone", "role", "county_id", "organisation_id",
             "active", "reachable", "created_at", "updated_at", "last_seen_at", "deactivated_at",
+            "platform",
         ]
         assert "token_hash" in await columns(db.conn, "invites")
         assert await db.scalar("PRAGMA journal_mode") == "wal"

@@ -10,6 +10,9 @@ from handlers import admin_export
 from tests.conftest import ADMIN_ID, Harness
 from tests.report_fixtures import make_month
 
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
+
 
 async def test_admin_walks_the_buttons_and_gets_the_xlsx(bot: Harness) -> None:
     await make_month(bot)

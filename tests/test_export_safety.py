@@ -78,7 +78,7 @@ async def test_hostile_attachment_names_round_trip_through_the_zip(bot: Harness,
                                                                    tmp_path: Path) -> None:
     month = await make_month(bot)
     project_id = month.project_ids[1]
-    member = await bot.repos.people.by_tg(3101)
+    member = await bot.repos.people.by_tg(bot.platform, 3101)
     when = utc(27, 10)
     files = []
     for n, name in enumerate(HOSTILE):

@@ -131,7 +131,7 @@ async def test_a_closing_photo_used_elsewhere_is_refused(bot: Harness) -> None:
     # Another visit of the same deputy with a real picture, then that picture as the "fix".
     facility = await add_facility(bot, (await bot.repos.counties.get(item.county_id)).name,
                                   "Second centre")
-    deputy = await bot.repos.people.by_tg(6100)
+    deputy = await bot.repos.people.by_tg(bot.platform, 6100)
     picture = jpeg(photo(30))
     from tests.inspect_flow import pick_facility, answer_all, NEAR  # noqa: PLC0415
 

@@ -74,7 +74,7 @@ async def test_blocking_the_bot_marks_a_person_unreachable(bot):
         "new_chat_member": {"status": "kicked", "user": bot_user, "until_date": 0},
     }}
     await chat.feed(update)
-    assert (await bot.repos.people.by_tg(2001)).reachable is False
+    assert (await bot.repos.people.by_tg(bot.platform, 2001)).reachable is False
 
 
 async def test_a_deputy_is_refused_admin_commands_and_forged_buttons(bot):

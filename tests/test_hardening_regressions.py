@@ -84,7 +84,8 @@ async def test_a_checkin_button_after_a_lost_step_picks_the_draft_up_again(bot, 
     county = (await bot.repos.counties.all())[0]
     chat, deputy = await register(bot, 2001, Role.DEPUTY, county=county.name)
     await chat.send("/inspect")
-    await bot.repos.state.set_conversation("deputy_checkin", (2001, 2001), None)  # the kill
+    # the kill
+    await bot.repos.state.set_conversation("telegram", "deputy_checkin", (2001, 2001), None)
     await bot.restart(crash=True)
     chat = bot.chat(2001)
     food = (await programme(bot, "food")).id
@@ -107,7 +108,7 @@ async def test_input_at_a_lost_location_step_goes_on_from_the_draft(bot, handler
     facility = await add_facility(bot, county.name, "Slaughterhouse")
     await pick_facility(bot, chat, facility)
     await chat.send_location(*NEAR)
-    await bot.repos.state.set_conversation("deputy_checkin", (2001, 2001), "location")
+    await bot.repos.state.set_conversation("telegram", "deputy_checkin", (2001, 2001), "location")
     await bot.restart(crash=True)
     chat = bot.chat(2001)
     before = len(chat.texts())

@@ -51,7 +51,7 @@ async def test_a_huge_image_is_refused_while_others_are_answered(bot: Harness) -
     # The admin asks for the record; it is held inside the worker call.
     await admin.click(f"rec:{visit.id}", settle=False)
     await gated.started.wait()
-    assert jobs(bot.app.bot_data).running(f"record:{(await bot.repos.people.by_tg(ADMIN_ID)).id}"
+    assert jobs(bot.app.bot_data).running(f"record:{(await bot.repos.people.by_tg(bot.platform, ADMIN_ID)).id}"
                                           f":{visit.id}")
     calls = await admin.click(f"rec:{visit.id}", settle=False)
     assert [c.params.get("text") for c in calls if c.endpoint == "answerCallbackQuery"] == [

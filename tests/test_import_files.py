@@ -22,7 +22,6 @@ from bot.i18n import raw, t_list, t_plain
 from bot.services.imports import jalali_date
 from bot.tabular import TableError, load_table
 from bot.text import match_key
-from tests.conftest import TOKEN
 
 COUNTIES = t_list("seed.counties")
 KERMAN, RAFSANJAN, BAM = COUNTIES[0], COUNTIES[1], COUNTIES[3]

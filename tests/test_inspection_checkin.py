@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain import Role
 from bot.i18n import fa_digits, t
 from bot.services import inspections as svc
@@ -16,6 +18,9 @@ from tests.inspect_flow import (
     programme,
 )
 from tests.people import register
+
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
 
 
 async def test_checkin_end_to_end_with_serious_finding(bot, settings):

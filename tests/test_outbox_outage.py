@@ -11,7 +11,8 @@ from tests.test_broadcast_delivery import BAD_GATEWAY, add_people
 async def test_thirty_seconds_without_the_api_lose_nothing(bot):
     people = await add_people(bot, 5)
     for chat in people:
-        await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=chat, kind="notice",
+        await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram",
+                                       chat_id=chat, kind="notice",
                                        payload={"text": "owed"})
     back_at = bot.clock.now() + timedelta(seconds=30)
     delivered: Counter[int] = Counter()
@@ -39,7 +40,8 @@ async def test_thirty_seconds_without_the_api_lose_nothing(bot):
 async def test_a_longer_outage_still_loses_nothing(bot):
     """Ten minutes without the API: retries slow to one every five minutes, then succeed."""
     (chat,) = await add_people(bot, 1)
-    await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=chat, kind="notice",
+    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram",
+                                   chat_id=chat, kind="notice",
                                    payload={"text": "owed"})
     back_at = bot.clock.now() + timedelta(minutes=10)
     bot.api.fault = lambda call: BAD_GATEWAY if bot.clock.now() < back_at else None

@@ -64,7 +64,8 @@ async def test_pause_holds_every_slot():
 
 async def test_transient_errors_back_off_and_are_given_up_only_when_a_day_old(bot):
     bot.api.fault = lambda call: BAD_GATEWAY if call.endpoint == "sendMessage" else None
-    await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=42, kind="t", payload={"text": "x"})
+    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram", chat_id=42,
+                                   kind="t", payload={"text": "x"})
     waits = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
         await bot.deliver()
@@ -86,21 +87,23 @@ async def test_transient_errors_back_off_and_are_given_up_only_when_a_day_old(bo
 async def test_429_does_not_spend_an_attempt_and_400_fails_at_once(bot):
     answers = [TOO_MANY, TOO_MANY]
     bot.api.fault = lambda call: answers.pop(0) if answers and call.chat_id == 42 else None
-    await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=42, kind="t", payload={"text": "x"})
+    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram", chat_id=42,
+                                   kind="t", payload={"text": "x"})
     await bot.deliver()
     row = (await bot.repos.outbox.items("t"))[0]
     assert (row["status"], row["attempts"]) == ("sent", 1)
 
     bot.api.fault = lambda call: (400, {"ok": False, "error_code": 400,
                                         "description": "Bad Request: chat not found"})
-    await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=43, kind="u", payload={"text": "x"})
+    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram", chat_id=43,
+                                   kind="u", payload={"text": "x"})
     await bot.deliver()
     row = (await bot.repos.outbox.items("u"))[0]
     assert (row["status"], row["attempts"]) == ("failed", 1)
 
 
 async def test_a_row_the_bot_cannot_send_fails_instead_of_hanging(bot):
-    await bot.repos.outbox.enqueue(bot.clock.now(), chat_id=44, kind="t",
+    await bot.repos.outbox.enqueue(bot.clock.now(), platform="telegram", chat_id=44, kind="t",
                                    payload={"text": "x", "no_such_parameter": 1})
     await bot.deliver()
     assert (await bot.repos.outbox.items("t"))[0]["status"] == "failed"
@@ -109,8 +112,10 @@ async def test_a_row_the_bot_cannot_send_fails_instead_of_hanging(bot):
 async def test_one_message_per_chat_on_the_wire_and_in_order(bot):
     now = bot.clock.now()
     for i in range(3):
-        await bot.repos.outbox.enqueue(now, chat_id=50, kind="t", payload={"text": f"m{i}"})
-    await bot.repos.outbox.enqueue(now, chat_id=51, kind="t", payload={"text": "other"})
+        await bot.repos.outbox.enqueue(now, platform="telegram", chat_id=50,
+                                       kind="t", payload={"text": f"m{i}"})
+    await bot.repos.outbox.enqueue(now, platform="telegram", chat_id=51,
+                                   kind="t", payload={"text": "other"})
     first = await bot.repos.outbox.claim_due(now, 30)
     assert sorted(i.chat_id for i in first) == [50, 51]
     assert await bot.repos.outbox.claim_due(now, 30) == []  # chat 50 still has one in flight

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from pypdf import PdfReader
@@ -18,6 +19,9 @@ from bot.services.pdf_record import Letterhead, file_name, load_record, render
 from tests.conftest import ADMIN_ID, Harness
 from tests.people import add_organisation, register
 from tests.report_fixtures import FINDINGS, KERMAN, make_month
+
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
 
 KER_VISIT = "\u0628-140509-0001"
 # «نج», «لگ»: Amiri draws them with an extra connecting glyph that fpdf2 maps to no letter.

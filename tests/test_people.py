@@ -67,7 +67,7 @@ async def test_deactivating_takes_access_at_once_and_keeps_history(bot: Harness)
     assert [e["subject"] for e in await _audit(bot, "people.deactivate")] == [
         f"person:{deputy.id}"]
     # An admin cannot cut themselves off; a second press changes nothing.
-    me = await bot.repos.people.by_tg(ADMIN_ID)
+    me = await bot.repos.people.by_tg(bot.platform, ADMIN_ID)
     await admin.click(f"ppl:xy:{me.id}")
     assert admin.last_text() == t("people.not_self")
     await admin.click(f"ppl:xy:{deputy.id}")
@@ -117,7 +117,7 @@ async def test_a_successor_invitation_replaces_on_use_and_tells_the_inviter(bot)
     token = next(w for w in text.split() if w.startswith("https://t.me/")).split("start=")[1]
     newcomer = bot.chat(5302, "Bita")
     await newcomer.send(f"/start {token}")
-    bita = await bot.repos.people.by_tg(5302)
+    bita = await bot.repos.people.by_tg(bot.platform, 5302)
     assert bita.county_id == old.county_id and not (await bot.repos.people.get(old.id)).active
     await bot.deliver()
     notice = next(x for x in admin.texts() if "Bita" in x)

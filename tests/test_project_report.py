@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.i18n import fa_digits, t
 from bot.jalali import JalaliMonth
 from bot.services.progress import report_code
 from tests.project_fixtures import answered_once, make_world
+
+# The flow on Telegram and on Bale (tests/conftest.py, docs/bale.md).
+pytestmark = pytest.mark.both_platforms
 
 AZAR = JalaliMonth(1405, 9)  # the month of conftest.START
 

@@ -37,7 +37,7 @@ async def draft_of(bot: Harness, person_id: int) -> SimpleNamespace | None:
 async def lose_step(bot: Harness, chat: ChatSim, state: object | None) -> ChatSim:
     """What a kill -9 after the bot's answer but before PTB stored the step leaves: the step
     stored before that update (None: outside the flow); then a start on the same database."""
-    await bot.repos.state.set_conversation(FLOW, (chat.user_id, chat.user_id), state)
+    await bot.repos.state.set_conversation("telegram", FLOW, (chat.user_id, chat.user_id), state)
     await bot.restart(crash=True)
     return bot.chat(chat.user_id, chat.first_name)
 
@@ -162,7 +162,7 @@ async def test_a_second_confirm_after_a_lost_end_stores_nothing_twice(bot):
     assert answer_of(calls) == t("report.stale")
     assert len(await bot.repos.reports.of_project(w.project_id)) == 1
     assert await draft_of(bot, w.member_person.id) is None
-    assert await bot.repos.state.conversations(FLOW) == {}
+    assert await bot.repos.state.conversations("telegram", FLOW) == {}
     assert answered_once(bot)
 
 

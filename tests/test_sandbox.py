@@ -68,10 +68,10 @@ class Terminal:
 
 
 def open_sandbox(tmp_path, role: str | None = None, county: str | None = None,
-                 ) -> tuple[Sandbox, Terminal, asyncio.Task[int]]:
+                 platform: str = "telegram") -> tuple[Sandbox, Terminal, asyncio.Task[int]]:
     """A sandbox session on its own database, running until /quit, driven through a Terminal."""
     term = Terminal()
-    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path)
+    settings = sandbox_settings(Settings(bot_token=TOKEN), tmp_path, platform)
     box = Sandbox(settings, term, term.out, clock=FixedClock(START))
     term.session = asyncio.create_task(box.run(role, county))
     return box, term, term.session
@@ -130,12 +130,33 @@ async def test_admin_invites_a_deputy_who_joins_in_the_sandbox(tmp_path):
 
     db = await Database(settings.database_path).open()
     try:
-        person = await Repos.over(db).people.by_tg(NEWCOMER_BASE + 1)
+        person = await Repos.over(db).people.by_tg("telegram", NEWCOMER_BASE + 1)
         county = await Repos.over(db).counties.by_name("رفسنجان")
     finally:
         await db.close()
     assert person.role is Role.DEPUTY
     assert person.county_id == county.id
+
+
+async def test_the_sandbox_plays_bale(tmp_path):
+    """--platform bale: the same bot through Bale's fake; an invitation is the code and
+    «/start CODE», a press arrives without chat_instance, nothing shows an HTML tag."""
+    box, term, session = open_sandbox(tmp_path, "admin", platform="bale")
+    screen = await term.screen()
+    assert box.platform == "bale" and box.settings.bot_token == ""
+    screen = await term.type("/invite")
+    screen = await term.type(number_of(screen, t_plain("roles.deputy")))
+    screen = await term.type(number_of(screen, "رفسنجان"))
+    assert "t.me" not in screen
+    token = re.search(r"/start ([\w-]+)", screen)[1]
+    await term.type("/as new")
+    await term.type(f"/start {token}")
+    screen = await term.type("/whoami")
+    assert "رفسنجان" in screen
+    term.inputs.put("/quit\n")
+    assert await asyncio.wait_for(session, WAIT) == 0
+    assert box.api.violations == []
+    assert box.api.named("setMyCommands") == []
 
 
 async def test_deputy_checks_in_with_location_and_photos(tmp_path):
@@ -212,7 +233,8 @@ async def test_time_runs_the_periodic_tasks_and_shows_what_they_owe(tmp_path, mo
         now = app.bot_data["clock"].now()
         if now >= due:
             async with app.bot_data["repos"].db.transaction():
-                await queue_text(app.bot_data["repos"].outbox, now, chat_id=ADMIN_TG, kind="test",
+                await queue_text(app.bot_data["repos"].outbox, now, platform="telegram",
+                                 chat_id=ADMIN_TG, kind="test",
                                     text=t("common.cancelled"), dedup_key="test:remind",
                                     buttons=[[("OK", "test:ok")]])
 
@@ -304,7 +326,8 @@ async def test_earlier_buttons_can_be_pressed_and_survive_switching(tmp_path, mo
         [project] = await repos.projects.of_county(None)
         member = (await repos.people.active(Role.MEMBER))[0]
         async with repos.db.transaction():
-            await queue_text(repos.outbox, now, chat_id=member.tg_user_id, kind="test",
+            await queue_text(repos.outbox, now, platform=member.platform,
+                             chat_id=member.tg_user_id, kind="test",
                              text=t("common.cancelled"), dedup_key="test:notice",
                              buttons=report_buttons(project.id))
 

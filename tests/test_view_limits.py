@@ -146,7 +146,7 @@ async def seed_plans(p: Probe, counties, rows: int) -> None:
 async def seed_broadcasts(p: Probe, rows: int) -> None:
     """Broadcasts of the longest text to everyone, asking for «seen»."""
     repos, now = p.bot.repos, p.bot.clock.now()
-    admin = await repos.people.by_tg(ADMIN_ID)
+    admin = await repos.people.by_tg(p.bot.platform, ADMIN_ID)
     typed = p.text(limits.TEXT)
     while limits.units(typed) > limits.TEXT:  # Telegram's 4,096 are UTF-16 units
         typed = typed[:-1]

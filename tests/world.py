@@ -142,7 +142,7 @@ async def seed_inspections(world: World) -> None:
     bot = world.bot
     for role, county in (("deputy_a", world.county_a), ("deputy_b", world.county_b)):
         facility = await add_facility(bot, county.name, f"Facility {role}")
-        person = await bot.repos.people.by_tg(USER_IDS[role])
+        person = await bot.repos.people.by_tg(bot.platform, USER_IDS[role])
         chat = world.chats[role]
         await full_checkin(bot, chat, person, facility, findings="No vet", severity="critical")
         await chat.click(confirm_data(chat))
@@ -162,7 +162,7 @@ async def seed_projects(world: World) -> None:
             budget=10_000_000, start=date(2026, 11, 21), deadline=None, actor_id=None,
         )
         assert project_id is not None
-        person = await bot.repos.people.by_tg(USER_IDS[role])
+        person = await bot.repos.people.by_tg(bot.platform, USER_IDS[role])
         report_id = (await submit_report(bot, person, project_id, now, people_reached=None,
                                          done_text=None)).id
         world.extra[f"project_{role}"] = project_id

@@ -32,7 +32,8 @@ from bot.domain import Role
 from bot.i18n import normalize_input, t_plain
 from bot.jalali import format_datetime, local_date
 from bot.logs import quiet_known_warnings
-from bot.sandbox.fake_api import BOT_USER, FakeBotAPI
+from bot.sandbox.fake_api import BOT_USER, FakeBotAPI, through_api
+from bot.sandbox.fake_bale import BALE_BOT_USER, FakeBaleAPI, bale_update
 from bot.sandbox.render import Button, Renderer
 from bot.sandbox.updates import UpdateFactory
 from bot.services.onboarding import create_invite
@@ -62,15 +63,22 @@ class Persona:
     organisation_id: int | None = None
 
 
-def sandbox_settings(base: Settings, folder: Path) -> Settings:
-    """The operator's settings with the sandbox's own database, media folder and people."""
-    return replace(
+def sandbox_settings(base: Settings, folder: Path, platform: str = "telegram") -> Settings:
+    """The operator's settings with the sandbox's own database, media folder and people, on
+    one platform: Telegram, or Bale (`--platform bale`, its fake: bot/sandbox/fake_bale.py)."""
+    settings = replace(
         base, bot_token=SANDBOX_TOKEN, base_url=DEFAULT_BASE_URL, base_file_url=DEFAULT_FILE_URL,
         api_local_mode=False, database_path=folder / "sandbox.sqlite3",
         media_dir=folder / "sandbox-media", admin_ids=frozenset({ADMIN_TG}),
         bot_username=BOT_USER["username"], error_chat_id=None, backup_dir=None,
         webhook_url=None, webhook_secret=None, log_file=None,
+        bale_token="", bale_webhook_url=None, bale_error_chat_id=None,
     )
+    if platform == "bale":
+        settings = replace(settings, bot_token="", admin_ids=frozenset(),
+                           bale_token=SANDBOX_TOKEN, bale_admin_ids=frozenset({ADMIN_TG}),
+                           bale_username=BALE_BOT_USER["username"])
+    return settings
 
 
 def forget(settings: Settings) -> None:
@@ -89,8 +97,10 @@ class Sandbox:
         self.stdin = stdin
         self.stdout = stdout
         self.clock = clock or FixedClock(SystemClock().now())
-        self.api = FakeBotAPI(now=self._timestamp,
-                              out_dir=settings.database_path.parent / "sandbox-out")
+        self.platform = str(settings.platforms()[0].platform)
+        fake = FakeBaleAPI if self.platform == "bale" else FakeBotAPI
+        self.api = fake(now=self._timestamp,
+                        out_dir=settings.database_path.parent / "sandbox-out")
         self.updates = UpdateFactory(self._timestamp)
         self.renderer = Renderer()
         self.names: dict[int, str] = {}
@@ -120,7 +130,7 @@ class Sandbox:
         self.app = build_application(self.settings, request=self.api, clock=self.clock)
         await self.app.initialize()
         await self.app.post_init(self.app)
-        outbox_worker(self.app).pacer = SkippedTime().pacer()
+        outbox_worker(self.app).skip_time(SkippedTime())
         self.api.take()  # start-up calls (getMe, setMyCommands) are not for the screen
 
     async def stop(self) -> None:
@@ -258,7 +268,7 @@ class Sandbox:
         if persona.role is None:
             self.say(t_plain("sandbox.newcomer_hint"))
             return
-        person = await self.repos.people.by_tg(persona.tg_id)
+        person = await self.repos.people.by_tg(self.platform, persona.tg_id)
         if persona.role is Role.ADMIN or (person is not None and person.role is persona.role):
             await self.send(text="/start")
             return
@@ -362,7 +372,8 @@ class Sandbox:
         role, _, county = rest.partition(" ")
         if role == "new":
             self.newcomers += 1
-            while await self.repos.people.by_tg(NEWCOMER_BASE + self.newcomers) is not None:
+            while await self.repos.people.by_tg(self.platform,
+                                                NEWCOMER_BASE + self.newcomers) is not None:
                 self.newcomers += 1  # someone from an earlier session
             await self.become(Persona(NEWCOMER_BASE + self.newcomers,
                                       t_plain("sandbox.name_new", n=self.newcomers), None))
@@ -425,7 +436,10 @@ class Sandbox:
 
     async def feed(self, update: dict[str, Any]) -> None:
         """Processes one update, delivers the outbox, prints what the bot did."""
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        if self.platform == "bale":  # as Bale sends it, read through the Bale bot's layers
+            await through_api(self.app, self.api, bale_update(update))
+        else:
+            await self.app.process_update(Update.de_json(update, self.app.bot))
         # A record, a chart or an export is prepared in the background: one person at the
         # terminal waits for it, as they would in the app.
         from bot.workers import jobs  # noqa: PLC0415
@@ -441,7 +455,7 @@ class Sandbox:
         await outbox_worker(self.app).drain()
         calls = self.api.take()
         for chat_id in {c.chat_id for c in calls if c.chat_id is not None} - self.names.keys():
-            person = await self.repos.people.by_tg(chat_id)
+            person = await self.repos.people.by_tg(self.platform, chat_id)
             self.names[chat_id] = person.name if person else str(chat_id)
         lines = self.renderer.render(calls, self.me.tg_id, self.names, buttons)
         if lines and heading:

@@ -17,6 +17,7 @@ from bot.db.repos import Repos
 from bot.db.repos.broadcasts import Broadcast, PendingAck
 from bot.db.repos.drafts import Draft
 from bot.i18n import t, t_plain
+from bot.platforms import file_field
 from bot.services.notify import inline_keyboard
 from bot.steps import SUMMARY, Outcome, Refuse
 
@@ -75,6 +76,7 @@ def as_broadcast(draft: Draft) -> Broadcast:
         county_ids=tuple(d.get("county_ids", ())), organisation_id=d.get("organisation_id"),
         ack_required=bool(d.get("ack_required")), recipients=0, status_chat_id=None,
         status_message_id=None, created_at=draft.started_at, queued_at=None, finished_at=None,
+        media_path=d.get("media_path"),
     )
 
 
@@ -87,11 +89,12 @@ def set_text(draft: Draft, html: str, length: int) -> Outcome:
     return "attachment"
 
 
-def attach(draft: Draft, kind: str, file_id: str) -> Outcome:
-    """Attaches a photo or document; refused when the text is longer than a caption."""
+def attach(draft: Draft, kind: str, file_id: str, path: str | None = None) -> Outcome:
+    """Attaches a photo or document (`path`: its bytes under MEDIA_DIR, for recipients on
+    another platform than the admin's); refused when the text is longer than a caption."""
     if draft.data.get("text_length", 0) > MAX_CAPTION:
         return Refuse("broadcast.attach_too_long", ask=True)
-    draft.data.update(media_kind=kind, media_file_id=file_id)
+    draft.data.update(media_kind=kind, media_file_id=file_id, media_path=path)
     return "audience"
 
 
@@ -149,9 +152,9 @@ async def store_from_draft(repos: Repos, now: datetime, draft: Draft) -> int | N
         await repos.broadcasts.set_draft(
             broadcast_id, draft.person_id, text_html=d["text_html"],
             text_length=d["text_length"], media_kind=d.get("media_kind"),
-            media_file_id=d.get("media_file_id"), audience=d["audience"],
-            county_ids=d.get("county_ids", []), organisation_id=d.get("organisation_id"),
-            ack_required=bool(d.get("ack_required")),
+            media_file_id=d.get("media_file_id"), media_path=d.get("media_path"),
+            audience=d["audience"], county_ids=d.get("county_ids", []),
+            organisation_id=d.get("organisation_id"), ack_required=bool(d.get("ack_required")),
         )
     return broadcast_id
 
@@ -193,15 +196,22 @@ async def audience_label(repos: Repos, b: Broadcast) -> str:
     return t_plain(f"broadcast.audience.{b.audience}")
 
 
-def recipient_message(draft: Broadcast, ack: str | None) -> tuple[str, dict[str, Any]]:
-    """(Bot API method, parameters) of what a recipient receives; `ack` is the button's data."""
+def recipient_message(draft: Broadcast, ack: str | None, *, source: str = "telegram",
+                      target: str = "telegram") -> tuple[str, dict[str, Any]]:
+    """(Bot API method, parameters) of what a recipient receives; `ack` is the button's data.
+    The attachment came from the admin's platform (`source`); on another (`target`) its
+    bytes go instead of its file id, or, never downloaded, the text goes alone."""
     payload: dict[str, Any] = {"parse_mode": "HTML"}
-    if draft.media_kind is None:
+    media = None
+    if draft.media_kind is not None and draft.media_file_id is not None:
+        media = file_field(draft.media_kind, draft.media_file_id, draft.media_path,
+                           source=source, target=target)
+    if media is None:
         method = "send_message"
         payload["text"] = draft.text_html
     else:
         method = f"send_{draft.media_kind}"
-        payload[draft.media_kind] = draft.media_file_id
+        payload.update(media)
         payload["caption"] = draft.text_html
     if draft.ack_required and ack is not None:
         payload["reply_markup"] = inline_keyboard([[(t_plain("broadcast.ack_button"), ack)]])
@@ -222,13 +232,17 @@ async def queue_broadcast(
     recipients, unreachable = await _audience(repos, draft)
     if not recipients:
         return None
-    method, payload = recipient_message(draft, ack_data(draft.id))
+    author = await repos.people.get(admin_id)
+    source = author.platform if author is not None else "telegram"
     async with repos.db.transaction():
         if not await repos.broadcasts.mark_queued(draft.id, admin_id, now):
             return None
-        for person in recipients:
+        for person in recipients:  # everyone, on either platform
+            method, payload = recipient_message(draft, ack_data(draft.id), source=source,
+                                                target=person.platform)
             outbox_id = await repos.outbox.enqueue(
-                now, chat_id=person.chat_id, kind=KIND, payload=payload, method=method,
+                now, platform=person.platform, chat_id=person.chat_id, kind=KIND,
+                payload=payload, method=method,
                 dedup_key=f"bc:{draft.id}:{person.person_id}", batch_id=draft.id,
             )
             assert outbox_id is not None, "a new broadcast cannot have queued rows yet"
@@ -277,7 +291,7 @@ async def finish_if_done(repos: Repos, now: datetime, broadcast: Broadcast) -> P
             return None
         if author is not None and author.tg_user_id is not None:
             await repos.outbox.enqueue(
-                now, chat_id=author.tg_user_id, kind=REPORT_KIND,
+                now, platform=author.platform, chat_id=author.tg_user_id, kind=REPORT_KIND,
                 payload={"text": status_text(broadcast, p), "parse_mode": "HTML"},
                 dedup_key=f"bcdone:{broadcast.id}",
             )
@@ -324,7 +338,8 @@ async def queue_due_reminders(repos: Repos, now: datetime, after: timedelta) -> 
             }
         async with repos.db.transaction():
             row = await repos.outbox.enqueue(
-                now, chat_id=due.chat_id, kind=REMINDER_KIND, payload=payload,
+                now, platform=due.platform, chat_id=due.chat_id, kind=REMINDER_KIND,
+                payload=payload,
                 dedup_key=f"bcr:{due.broadcast_id}:{due.person_id}",
             )
             await repos.broadcasts.mark_reminded(due.broadcast_id, due.person_id, now)

@@ -66,16 +66,18 @@ async def remind_project(
                 text = t("project_reminders.deadline", title=project.title, days=left,
                          deadline=format_date(project.deadline))
                 queued += bool(await queue_text(
-                    repos.outbox, now, chat_id=chat, kind="project_deadline", text=text,
-                    dedup_key=f"prj:dl:{project.id}:{threshold}:{chat}",
+                    repos.outbox, now, platform=person.platform, chat_id=chat,
+                    kind="project_deadline", text=text,
+                    dedup_key=f"prj:dl:{project.id}:{threshold}:{person.chat_key}",
                     buttons=report_buttons(project.id),
                 ))
             if quiet is not None:
                 text = t("project_reminders.silent", title=project.title,
                          days=(today - last_day).days)
                 queued += bool(await queue_text(
-                    repos.outbox, now, chat_id=chat, kind="project_silent", text=text,
-                    dedup_key=f"prj:quiet:{project.id}:{last_day.isoformat()}:{quiet}:{chat}",
+                    repos.outbox, now, platform=person.platform, chat_id=chat,
+                    kind="project_silent", text=text,
+                    dedup_key=f"prj:quiet:{project.id}:{last_day.isoformat()}:{quiet}:{person.chat_key}",
                     buttons=report_buttons(project.id),
                 ))
     return queued
@@ -95,13 +97,15 @@ async def mark_overdue(repos: Repos, now: datetime, project: Project) -> bool:
             return False
         await repos.audit.record(now, None, "project.overdue", f"project:{project.id}")
         for person in [*deputies, *admins]:
-            await queue_text(repos.outbox, now, chat_id=person.tg_user_id, kind="project_overdue",
-                                text=text, dedup_key=f"prj:over:{project.id}:{person.tg_user_id}")
+            await queue_text(repos.outbox, now, platform=person.platform,
+                             chat_id=person.tg_user_id, kind="project_overdue", text=text,
+                             dedup_key=f"prj:over:{project.id}:{person.chat_key}")
         for person in await _members(repos, project):
             await queue_text(
-                repos.outbox, now, chat_id=person.tg_user_id, kind="project_overdue",
+                repos.outbox, now, platform=person.platform, chat_id=person.tg_user_id,
+                kind="project_overdue",
                 text=t("project_reminders.overdue_member", title=project.title),
-                dedup_key=f"prj:over:{project.id}:{person.tg_user_id}",
+                dedup_key=f"prj:over:{project.id}:{person.chat_key}",
             )
     return True
 
@@ -122,8 +126,9 @@ async def remind_waiting_reviews(repos: Repos, now: datetime) -> int:
         async with repos.db.transaction():
             for person in await recipients_for_review(repos, project.county_id):
                 queued += bool(await queue_text(
-                    repos.outbox, now, chat_id=person.tg_user_id, kind="review_waiting", text=text,
-                    dedup_key=f"rep:wait:{report.id}:{round_}:{person.tg_user_id}",
+                    repos.outbox, now, platform=person.platform, chat_id=person.tg_user_id,
+                    kind="review_waiting", text=text,
+                    dedup_key=f"rep:wait:{report.id}:{round_}:{person.chat_key}",
                     buttons=review_buttons(report.id),
                 ))
     return queued
@@ -151,8 +156,9 @@ async def remind_offices(repos: Repos, now: datetime, today: date) -> int:
         async with repos.db.transaction():
             for person in members:
                 queued += bool(await queue_text(
-                    repos.outbox, now, chat_id=person.tg_user_id, kind="office_report_missing",
-                    text=text, dedup_key=f"office:due:{org.id}:{period.key()}:{person.tg_user_id}",
+                    repos.outbox, now, platform=person.platform, chat_id=person.tg_user_id,
+                    kind="office_report_missing", text=text,
+                    dedup_key=f"office:due:{org.id}:{period.key()}:{person.chat_key}",
                     buttons=[[(t_plain("office_report.start_button"), "ofr:start")]],
                 ))
     return queued

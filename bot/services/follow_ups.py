@@ -144,7 +144,8 @@ async def _queue(repos: Repos, now: datetime, tz: ZoneInfo, due: Due, admins: li
     for kind, person, text, button in sends:
         if person.tg_user_id is None:
             continue
-        row = await queue_text(repos.outbox, now, chat_id=person.tg_user_id, kind=kind.value,
+        row = await queue_text(repos.outbox, now, platform=person.platform,
+                               chat_id=person.tg_user_id, kind=kind.value,
                                text=text, dedup_key=dedup_key(kind, person.id, item, due.day),
                                buttons=close_button(item) if button else None)
         queued += row is not None
@@ -220,7 +221,8 @@ async def extend(
                                  old_due=to_db(item.due_at), new_due=to_db(new_due),
                                  reason=reason)
         for deputy in deputies:
-            await queue_text(repos.outbox, now, chat_id=deputy.tg_user_id or 0,
+            await queue_text(repos.outbox, now, platform=deputy.platform,
+                             chat_id=deputy.tg_user_id or 0,
                              kind=Kind.EXTENDED.value, text=text,
                              dedup_key=f"{Kind.EXTENDED.value}:{deputy.id}:{item.id}:"
                                        f"{to_db(new_due)}")
@@ -295,9 +297,9 @@ async def close(
             return None
         await repos.evidence.set_closing_facts(item.id, phash, work_path)
         for admin in admins:
-            await queue_text(repos.outbox, now, chat_id=admin.tg_user_id or 0,
-                             kind="follow_up.closed", text=text,
-                             dedup_key=f"follow_up.closed:{item.id}:{admin.id}")
+            await queue_text(repos.outbox, now, platform=admin.platform,
+                             chat_id=admin.tg_user_id or 0, kind="follow_up.closed",
+                             text=text, dedup_key=f"follow_up.closed:{item.id}:{admin.id}")
         await repos.audit.record(now, person.id, "follow_up.close", f"follow_up:{item.id}")
     return await repos.inspections.follow_up(item.id)
 

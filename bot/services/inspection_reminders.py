@@ -224,7 +224,8 @@ async def run_reminders(
                                  programmes, month, holidays)
             for person in recipients:
                 row = await queue_text(
-                    repos.outbox, now, chat_id=person.tg_user_id or 0, kind=due.kind.value, text=text,
+                    repos.outbox, now, platform=person.platform, chat_id=person.tg_user_id or 0,
+                    kind=due.kind.value, text=text,
                     dedup_key=due.dedup_key(person.id),
                 )
                 queued += row is not None

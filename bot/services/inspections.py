@@ -403,6 +403,7 @@ async def _alert_admins(
     for admin in admins:
         if admin.tg_user_id is not None:
             await queue_text(
-                repos.outbox, now, chat_id=admin.tg_user_id, kind="inspection.alert", text=text,
+                repos.outbox, now, platform=admin.platform, chat_id=admin.tg_user_id,
+                kind="inspection.alert", text=text,
                 dedup_key=f"inspection.alert:{inspection_id}:{admin.id}",
             )

@@ -74,11 +74,13 @@ async def queue_month_close(
                 # Without a chart the last text carries the marker instead.
                 last = chart is None and index == len(messages) - 1
                 key = marker(period, admin.id) if last else f"{marker(period, admin.id)}:{index}"
-                await queue_text(repos.outbox, now, chat_id=chat, kind="league", text=item.text,
+                await queue_text(repos.outbox, now, platform=admin.platform, chat_id=chat,
+                                 kind="league", text=item.text,
                                  buttons=item.buttons, dedup_key=key)
             if chart is not None:
                 await repos.outbox.enqueue(
-                    now, chat_id=chat, kind="league_chart", method="send_photo",
+                    now, platform=admin.platform, chat_id=chat, kind="league_chart",
+                    method="send_photo",
                     payload={"photo_path": chart, "caption": caption},
                     dedup_key=marker(period, admin.id),
                 )

@@ -35,6 +35,7 @@ async def queue_text(
     outbox: OutboxRepo,
     now: datetime,
     *,
+    platform: str,
     chat_id: int,
     kind: str,
     text: str,
@@ -42,9 +43,10 @@ async def queue_text(
     buttons: list[list[Button]] | None = None,
     not_before: datetime | None = None,
 ) -> int | None:
-    """Queues one HTML text message (in the caller's transaction, if one is open); None if it
-    was queued before."""
+    """Queues one HTML text message to a chat of a platform (in the caller's transaction, if
+    one is open); None if it was queued before. It is written once, as HTML: Bale's bot
+    renders it as Bale's Markdown when it is sent (bot/platforms/bale.py)."""
     return await outbox.enqueue(
-        now, chat_id=chat_id, kind=kind, payload=text_message(text, buttons),
+        now, platform=platform, chat_id=chat_id, kind=kind, payload=text_message(text, buttons),
         dedup_key=dedup_key, not_before=not_before,
     )

@@ -51,6 +51,7 @@ class Redeem(StrEnum):
     USED = "used"
     REVOKED = "revoked"
     THROTTLED = "throttled"
+    OTHER_PLATFORM = "other_platform"  # made for the other messenger (Telegram or Bale)
 
 
 @dataclass(frozen=True)
@@ -61,19 +62,21 @@ class RedeemResult:
 
 @dataclass
 class TokenThrottle:
-    """Slows down guessing: after MAX_BAD_TOKENS misses in the window, tokens are refused."""
+    """Slows down guessing: after MAX_BAD_TOKENS misses in the window, tokens are refused.
+    Keyed by (platform, user id): the same id on Telegram and on Bale is two people."""
 
-    misses: dict[int, list[datetime]] = field(default_factory=dict)
+    misses: dict[object, list[datetime]] = field(default_factory=dict)
 
-    def blocked(self, tg_user_id: int, now: datetime) -> bool:
+    def blocked(self, tg_user_id: int, now: datetime, platform: str = "telegram") -> bool:
         """True while this person has too many recent misses."""
-        recent = [m for m in self.misses.get(tg_user_id, []) if now - m < BAD_TOKEN_WINDOW]
-        self.misses[tg_user_id] = recent
+        key = (platform, tg_user_id)
+        recent = [m for m in self.misses.get(key, []) if now - m < BAD_TOKEN_WINDOW]
+        self.misses[key] = recent
         return len(recent) >= MAX_BAD_TOKENS
 
-    def miss(self, tg_user_id: int, now: datetime) -> None:
+    def miss(self, tg_user_id: int, now: datetime, platform: str = "telegram") -> None:
         """Counts one wrong token."""
-        self.misses.setdefault(tg_user_id, []).append(now)
+        self.misses.setdefault((platform, tg_user_id), []).append(now)
 
 
 async def create_invite(
@@ -88,6 +91,7 @@ async def create_invite(
     ttl: timedelta = timedelta(days=7),
     replaces: int | None = None,
     second_deputy: bool = False,
+    platform: str = "telegram",
 ) -> NewInvite:
     """Creates a single-use invitation and records it in the audit log. A deputy's may name
     the deputy it replaces, or carry an admin's confirmation of a second deputy (the check
@@ -108,12 +112,12 @@ async def create_invite(
             token_hash=hash_token(token), hint=token[:6], role=role, county_id=county_id,
             organisation_id=organisation_id, name=name, created_by=created_by, now=now,
             expires_at=now + ttl, replaces=replaces if role is Role.DEPUTY else None,
-            second_deputy=second_deputy and role is Role.DEPUTY,
+            second_deputy=second_deputy and role is Role.DEPUTY, platform=platform,
         )
         await repos.audit.record(
             now, created_by, "invite.create", f"invite:{invite_id}", role=role.value,
             county_id=county_id, organisation_id=organisation_id, replaces=replaces,
-            second_deputy=second_deputy,
+            second_deputy=second_deputy, platform=platform,
         )
     invite = await repos.invites.get(invite_id)
     assert invite is not None
@@ -125,17 +129,18 @@ async def redeem_invite(
     now: datetime,
     token: str,
     *,
+    platform: str,
     tg_user_id: int,
     tg_name: str,
     throttle: TokenThrottle,
     tz: ZoneInfo,
 ) -> RedeemResult:
-    """Registers the sender with the invitation's role and scope, once."""
-    if throttle.blocked(tg_user_id, now):
+    """Registers the sender (a user of `platform`) with the invitation's role and scope, once."""
+    if throttle.blocked(tg_user_id, now, platform):
         return RedeemResult(Redeem.THROTTLED)
     invite = await repos.invites.by_hash(hash_token(token.strip()))
     if invite is None:
-        throttle.miss(tg_user_id, now)
+        throttle.miss(tg_user_id, now, platform)
         return RedeemResult(Redeem.UNKNOWN)
     if invite.revoked_at is not None:
         return RedeemResult(Redeem.REVOKED)
@@ -143,10 +148,13 @@ async def redeem_invite(
         return RedeemResult(Redeem.USED)
     if invite.expires_at <= now:
         return RedeemResult(Redeem.EXPIRED)
+    if invite.platform != platform:
+        return RedeemResult(Redeem.OTHER_PLATFORM)
     try:
         async with repos.db.transaction():
             person_id = await repos.people.upsert_registered(
-                now, tg_user_id=tg_user_id, name=invite.name or tg_name, role=invite.role,
+                now, platform=platform, tg_user_id=tg_user_id, name=invite.name or tg_name,
+                role=invite.role,
                 county_id=invite.county_id, organisation_id=invite.organisation_id,
             )
             if not await repos.invites.claim(invite.id, person_id, now):
@@ -181,23 +189,26 @@ async def revoke_token(repos: Repos, now: datetime, token: str, actor_id: int | 
 
 
 async def match_contact(
-    repos: Repos, now: datetime, *, phone: str, tg_user_id: int
+    repos: Repos, now: datetime, *, phone: str, tg_user_id: int, platform: str
 ) -> Person | None:
-    """Ties the sender to the person pre-registered with this phone number, if any."""
+    """Ties the sender (a user of `platform`) to the person pre-registered with this phone
+    number, if any; the person then belongs to that platform."""
     normalised = normalize_phone(phone)
     if normalised is None:
         return None
     person = await repos.people.by_phone(normalised)
     if person is None:
         return None
-    if person.tg_user_id not in (None, tg_user_id):
+    if person.tg_user_id is not None and (person.platform, person.tg_user_id) != (
+            platform, tg_user_id):
         return None
     if person.tg_user_id is None:
-        if not await repos.people.link_phone_match(person.id, tg_user_id, now):
+        if not await repos.people.link_phone_match(person.id, platform, tg_user_id, now):
             return None
-        await repos.audit.record(now, person.id, "people.phone_match", f"person:{person.id}")
+        await repos.audit.record(now, person.id, "people.phone_match", f"person:{person.id}",
+                                 platform=platform)
         await repos.people.touch(person.id, now)
-    return await repos.people.by_tg(tg_user_id)
+    return await repos.people.by_tg(platform, tg_user_id)
 
 
 async def import_people(

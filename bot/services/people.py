@@ -99,14 +99,15 @@ async def _take_access(repos: Repos, now: datetime, person: Person, notice: str)
     await repos.people.deactivate(person.id, now)
     await repos.people.close_drafts(person, now)
     if person.tg_user_id is not None:
-        await repos.outbox.cancel_pending_for(person.tg_user_id)
-        await queue_text(repos.outbox, now, chat_id=person.tg_user_id, kind="people.notice",
+        await repos.outbox.cancel_pending_for(person.platform, person.tg_user_id)
+        await queue_text(repos.outbox, now, platform=person.platform, chat_id=person.tg_user_id,
+                         kind="people.notice",
                          text=notice, dedup_key=f"people.off:{person.id}:{now.isoformat()}")
 
 
 async def deactivate(
     repos: Repos, now: datetime, person_id: int, actor: Person | None,
-    bootstrap_ids: frozenset[int],
+    bootstrap_ids: frozenset[tuple[str, int]],
 ) -> Outcome:
     """Takes a person's access away at once; their history stays."""
     person = await repos.people.get(person_id)
@@ -114,7 +115,7 @@ async def deactivate(
         return Outcome.GONE
     if actor is not None and actor.id == person.id:
         return Outcome.SELF
-    if person.tg_user_id in bootstrap_ids:
+    if (person.platform, person.tg_user_id) in bootstrap_ids:
         return Outcome.BOOTSTRAP
     async with repos.db.transaction():
         await _take_access(repos, now, person, t("people.notice_deactivated"))
@@ -151,7 +152,8 @@ async def replace_deputy(
                                               successor=new.name))
         plans = await repos.inspections.hand_over_plans(old.id, new.id, period)
         if new.tg_user_id is not None:
-            await queue_text(repos.outbox, now, chat_id=new.tg_user_id, kind="people.notice",
+            await queue_text(repos.outbox, now, platform=new.platform, chat_id=new.tg_user_id,
+                             kind="people.notice",
                              text=t("people.notice_successor", county=county,
                                     follow_ups=follow_ups),
                              dedup_key=f"people.successor:{new.id}:{old.id}")
@@ -182,5 +184,6 @@ async def invite_used(repos: Repos, now: datetime, invite: Invite, person_id: in
         if others:
             text += "\n" + t("people.notice_two_deputies", county=place,
                              names=t_plain("people.separator").join(others))
-    await queue_text(repos.outbox, now, chat_id=creator.tg_user_id, kind="people.invite_used",
+    await queue_text(repos.outbox, now, platform=creator.platform, chat_id=creator.tg_user_id,
+                     kind="people.invite_used",
                      text=text, dedup_key=f"invite.used:{invite.id}")

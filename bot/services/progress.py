@@ -223,18 +223,20 @@ async def _queue_copy(
     (bot/services/review_notice.py), each its own outbox row, in order."""
     if reviewer.tg_user_id is None:
         return
-    chat = reviewer.tg_user_id
+    chat, key = reviewer.tg_user_id, reviewer.chat_key
     project = await repos.projects.get(report.project_id)
     author = await repos.people.get(report.author_id)
     if project is None:
         return
+    source = author.platform if author is not None else reviewer.platform
     cut = report_cut(report, project, files, author.name if author else "", tz)
     parts = notice_parts(text, report, tracking_label(report.tracking_code), project, files,
-                         review_buttons(report.id), cut=cut)
+                         review_buttons(report.id), cut=cut, source=source,
+                         target=reviewer.platform)
     for index, (method, payload) in enumerate(parts):
         await repos.outbox.enqueue(
-            now, chat_id=chat, kind="report_review", method=method, payload=payload,
-            dedup_key=f"rep:new:{report.id}:{chat}:{index}",
+            now, platform=reviewer.platform, chat_id=chat, kind="report_review", method=method,
+            payload=payload, dedup_key=f"rep:new:{report.id}:{key}:{index}",
         )
 
 
@@ -271,13 +273,13 @@ async def decide(
         await repos.audit.record(now, reviewer.id, f"report.{decision}",
                                     f"report:{report.id}", reason=reason)
         if author is not None and author.tg_user_id is not None and author.active:
-            await _queue_decision(repos, now, author.tg_user_id, report, project, reason,
+            await _queue_decision(repos, now, author, report, project, reason,
                                   accept=accept, completed=completed)
     return Decision.DONE
 
 
 async def _queue_decision(
-    repos: Repos, now: datetime, chat: int, report: Report, project: Project,
+    repos: Repos, now: datetime, author: Person, report: Report, project: Project,
     reason: str | None,
     *, accept: bool, completed: bool,
 ) -> None:
@@ -289,8 +291,9 @@ async def _queue_decision(
     else:
         text = t("review.told_returned", title=project.title, code=code, reason=reason or "")
         buttons = [[(t_plain("review.revise_button"), ReportButtons.REVISE(report.id))]]
-    await queue_text(repos.outbox, now, chat_id=chat, kind="report_decision", text=text,
-                        dedup_key=f"rep:dec:{report.id}:{chat}", buttons=buttons)
+    await queue_text(repos.outbox, now, platform=author.platform, chat_id=author.tg_user_id,
+                     kind="report_decision", text=text,
+                     dedup_key=f"rep:dec:{report.id}:{author.chat_key}", buttons=buttons)
 
 
 async def revision_data(repos: Repos, person: Person, report_id: int) -> dict | None:

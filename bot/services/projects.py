@@ -148,8 +148,8 @@ async def add_project(
                                     title=clean, budget=budget)
         for person in members:
             await queue_text(
-                repos.outbox, now, chat_id=person.tg_user_id, kind="project_new", text=text,
-                dedup_key=f"prj:new:{project_id}:{person.tg_user_id}",
+                repos.outbox, now, platform=person.platform, chat_id=person.tg_user_id,
+                kind="project_new", text=text, dedup_key=f"prj:new:{project_id}:{person.chat_key}",
                 buttons=report_buttons(project_id),
             )
     return project_id
@@ -174,8 +174,9 @@ async def cancel_project(
             return None
         await repos.audit.record(now, actor.id, "project.cancel", f"project:{project.id}")
         for person in told:
-            await queue_text(repos.outbox, now, chat_id=person.tg_user_id, kind="project_cancelled",
-                                text=text, dedup_key=f"prj:cx:{project.id}:{person.tg_user_id}")
+            await queue_text(repos.outbox, now, platform=person.platform,
+                             chat_id=person.tg_user_id, kind="project_cancelled", text=text,
+                             dedup_key=f"prj:cx:{project.id}:{person.chat_key}")
     return project
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import limits
+from bot.media_store import stored_path
+from bot.platforms import file_field
 from bot.db.repos.projects import Project
 from bot.db.repos.reports import Attachment, Report
 from bot.i18n import t, t_plain
@@ -42,9 +44,18 @@ def caption(code: str, project: Project) -> str:
     )
 
 
-def album_parts(code: str, project: Project, files: list[Attachment]) -> list[Part]:
-    """The attachments as few calls as Telegram allows, each captioned with the code."""
+def album_parts(code: str, project: Project, files: list[Attachment], *,
+                source: str = "telegram", target: str = "telegram") -> list[Part]:
+    """The attachments as few calls as Telegram allows, each captioned with the code. For a
+    reviewer on another platform than the author's, one call each with the stored bytes (a
+    file id works only with the bot that received it; a file never downloaded cannot go)."""
     text = caption(code, project)
+    if source != target:
+        sends = [(f"send_{f.kind}", field) for f in files
+                 if (field := file_field(f.kind, f.file_id, stored_path(f.sha256),
+                                         source=source, target=target)) is not None]
+        return [(method, {**field, "caption": text, "parse_mode": "HTML"})
+                for method, field in sends]
     parts: list[Part] = []
     for kind in ("photo", "document"):
         group = [f for f in files if f.kind == kind]
@@ -64,7 +75,8 @@ def album_parts(code: str, project: Project, files: list[Attachment]) -> list[Pa
 
 def notice_parts(
     card: str, report: Report, code: str, project: Project, files: list[Attachment],
-    decision: list[list[Button]], *, cut: bool,
+    decision: list[list[Button]], *, cut: bool, source: str = "telegram",
+    target: str = "telegram",
 ) -> list[Part]:
     """The card, then the albums, then the decision buttons (on the card when there are no
     files). `cut`: the card cut the report's texts, so it carries the full-text button."""
@@ -73,5 +85,5 @@ def notice_parts(
         return [("send_message", text_message(card, [*extra, *decision]))]
     ask = t("review.decide", code=code, title=limits.shorten(project.title, _TITLE_IN_CAPTION))
     return [("send_message", text_message(card, extra or None)),
-            *album_parts(code, project, files),
+            *album_parts(code, project, files, source=source, target=target),
             ("send_message", text_message(ask, decision))]

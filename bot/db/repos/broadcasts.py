@@ -15,12 +15,12 @@ from bot.db.connection import Database
 _COLUMNS = (
     "id, created_by, status, text_html, text_length, media_kind, media_file_id, audience,"
     " county_ids, organisation_id, ack_required, recipients, status_chat_id, status_message_id,"
-    " created_at, queued_at, finished_at"
+    " created_at, queued_at, finished_at, status_platform, media_path"
 )
 # Fields a draft step may change (set_draft refuses anything else).
 DRAFT_FIELDS = frozenset(
     {"text_html", "text_length", "media_kind", "media_file_id", "audience", "county_ids",
-     "organisation_id", "ack_required"}
+     "organisation_id", "ack_required", "media_path"}
 )
 
 
@@ -43,6 +43,8 @@ class Broadcast:
     created_at: datetime
     queued_at: datetime | None
     finished_at: datetime | None
+    status_platform: str | None = None  # the admin's platform, where the status message is
+    media_path: str | None = None  # the attachment's bytes under MEDIA_DIR (other platforms)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Recipient:
     person_id: int
     chat_id: int
     county_id: int | None
+    platform: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class DueReminder:
     person_id: int
     chat_id: int
     message_id: int | None
+    platform: str = "telegram"
 
 
 def _broadcast(r: aiosqlite.Row) -> Broadcast:
@@ -81,6 +85,7 @@ def _broadcast(r: aiosqlite.Row) -> Broadcast:
         created_at=from_db(r["created_at"]),
         queued_at=from_db(r["queued_at"]) if r["queued_at"] else None,
         finished_at=from_db(r["finished_at"]) if r["finished_at"] else None,
+        status_platform=r["status_platform"], media_path=r["media_path"],
     )
 
 
@@ -134,8 +139,9 @@ class BroadcastRepo:
         """Records that the broadcast is addressed to one person, carried by an outbox row."""
         await self.db.execute(
             "INSERT INTO broadcast_recipients (broadcast_id, person_id, chat_id, county_id,"
-            " outbox_id) VALUES (?, ?, ?, ?, ?)",
-            (broadcast_id, recipient.person_id, recipient.chat_id, recipient.county_id, outbox_id),
+            " outbox_id, platform) VALUES (?, ?, ?, ?, ?, ?)",
+            (broadcast_id, recipient.person_id, recipient.chat_id, recipient.county_id, outbox_id,
+             recipient.platform),
         )
 
     async def set_recipient_count(
@@ -146,11 +152,14 @@ class BroadcastRepo:
             "UPDATE broadcasts SET recipients = ? WHERE id = ?", (count, broadcast_id)
         )
 
-    async def set_status_message(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
-        """Remembers the admin's status message, which delivery edits as it goes."""
+    async def set_status_message(self, broadcast_id: int, chat_id: int, message_id: int,
+                                 platform: str = "telegram") -> None:
+        """Remembers the admin's status message (on the admin's platform), which delivery
+        edits as it goes."""
         await self.db.execute(
-            "UPDATE broadcasts SET status_chat_id = ?, status_message_id = ? WHERE id = ?",
-            (chat_id, message_id, broadcast_id),
+            "UPDATE broadcasts SET status_chat_id = ?, status_message_id = ?,"
+            " status_platform = ? WHERE id = ?",
+            (chat_id, message_id, platform, broadcast_id),
         )
 
     async def sending(self) -> list[Broadcast]:
@@ -228,7 +237,7 @@ class BroadcastRepo:
         """Delivered, unacknowledged, not yet reminded recipients of broadcasts that ask for an
         acknowledgement, whose message went out before `sent_before`."""
         rows = await self.db.fetchall(
-            "SELECT r.broadcast_id, r.person_id, r.chat_id, o.message_id"
+            "SELECT r.broadcast_id, r.person_id, r.chat_id, o.message_id, r.platform"
             " FROM broadcast_recipients r JOIN broadcasts b ON b.id = r.broadcast_id"
             " JOIN outbox o ON o.id = r.outbox_id JOIN people p ON p.id = r.person_id"
             " WHERE b.ack_required = 1 AND r.acked_at IS NULL AND r.reminded_at IS NULL"
@@ -236,8 +245,8 @@ class BroadcastRepo:
             " ORDER BY r.broadcast_id, r.person_id LIMIT ?",
             (to_db(sent_before), limit),
         )
-        return [DueReminder(r["broadcast_id"], r["person_id"], r["chat_id"], r["message_id"])
-                for r in rows]
+        return [DueReminder(r["broadcast_id"], r["person_id"], r["chat_id"], r["message_id"],
+                            r["platform"]) for r in rows]
 
     async def mark_reminded(
         self, broadcast_id: int, person_id: int, now: datetime
@@ -263,7 +272,8 @@ class BroadcastRepo:
         means the deputies and organisation members of those counties.
         """
         sql = (
-            "SELECT p.id, p.tg_user_id, p.reachable, COALESCE(p.county_id, o.county_id) AS county"
+            "SELECT p.id, p.tg_user_id, p.reachable, p.platform,"
+            " COALESCE(p.county_id, o.county_id) AS county"
             " FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id"
             " WHERE p.active = 1 AND p.tg_user_id IS NOT NULL AND p.id != ?"
         )
@@ -286,6 +296,7 @@ class BroadcastRepo:
             raise ValueError(f"unknown audience {audience!r}")
         rows = await self.db.fetchall(sql + " ORDER BY p.id", params)
         reachable = [
-            Recipient(r["id"], r["tg_user_id"], r["county"]) for r in rows if r["reachable"]
+            Recipient(r["id"], r["tg_user_id"], r["county"], r["platform"])
+            for r in rows if r["reachable"]
         ]
         return reachable, len(rows) - len(reachable)

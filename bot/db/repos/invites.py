@@ -12,7 +12,7 @@ from bot.domain import Invite, Role
 
 _COLUMNS = (
     "id, hint, role, county_id, organisation_id, name, created_at, expires_at, used_at,"
-    " revoked_at, created_by, replaces, second_deputy"
+    " revoked_at, created_by, replaces, second_deputy, platform"
 )
 
 
@@ -31,6 +31,7 @@ def _row(r: aiosqlite.Row) -> Invite:
         created_by=r["created_by"],
         replaces=r["replaces"],
         second_deputy=bool(r["second_deputy"]),
+        platform=r["platform"],
     )
 
 
@@ -51,15 +52,24 @@ class InviteRepo:
         expires_at: datetime,
         replaces: int | None = None,
         second_deputy: bool = False,
+        platform: str = "telegram",
     ) -> int:
         """Stores a new invitation inside the caller's transaction."""
         return await self.db.execute(
             "INSERT INTO invites (token_hash, hint, role, county_id, organisation_id, name,"
-            " created_by, created_at, expires_at, replaces, second_deputy)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_by, created_at, expires_at, replaces, second_deputy, platform)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (token_hash, hint, role.value, county_id, organisation_id, name, created_by,
-             to_db(now), to_db(expires_at), replaces, int(second_deputy)),
+             to_db(now), to_db(expires_at), replaces, int(second_deputy), platform),
         )
+
+    async def set_platform(self, invite_id: int, platform: str) -> bool:
+        """Moves an unused invitation to another platform; False if it was used or revoked."""
+        return await self.db.changes(
+            "UPDATE invites SET platform = ? WHERE id = ? AND used_at IS NULL"
+            " AND revoked_at IS NULL",
+            (platform, invite_id),
+        ) == 1
 
     async def by_hash(self, token_hash: str) -> Invite | None:
         """The invitation with this token hash."""

@@ -23,12 +23,13 @@ class OutboxItem:
     attempts: int
     batch_id: int | None
     created_at: datetime
+    platform: str = "telegram"  # whose bot delivers it (bot.platforms.Platform)
 
 
 def _item(r: aiosqlite.Row) -> OutboxItem:
     return OutboxItem(
         r["id"], r["chat_id"], r["kind"], r["method"], json.loads(r["payload"]), r["attempts"],
-        r["batch_id"], from_db(r["created_at"]),
+        r["batch_id"], from_db(r["created_at"]), r["platform"],
     )
 
 
@@ -39,6 +40,7 @@ class OutboxRepo:
     async def enqueue(
         self, now: datetime,
         *,
+        platform: str,
         chat_id: int,
         kind: str,
         payload: dict[str, Any],
@@ -47,19 +49,23 @@ class OutboxRepo:
         not_before: datetime | None = None,
         batch_id: int | None = None,
     ) -> int | None:
-        """Queues one message (in the caller's transaction, if one is open); None if dedup_key
-        was queued before."""
+        """Queues one message to a chat of a platform (in the caller's transaction, if one is
+        open); None if dedup_key was queued before. A key naming a chat should name it with
+        bot.platforms.chat_key (ids of two platforms can be equal)."""
         rows = await self.db.write_returning(
-            "INSERT OR IGNORE INTO outbox (chat_id, kind, dedup_key, method, payload, not_before,"
-            " created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (chat_id, kind, dedup_key, method, json.dumps(payload, ensure_ascii=False),
+            "INSERT OR IGNORE INTO outbox (platform, chat_id, kind, dedup_key, method, payload,"
+            " not_before, created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (platform, chat_id, kind, dedup_key, method, json.dumps(payload, ensure_ascii=False),
              to_db(not_before or now), to_db(now), batch_id),
         )
         return int(rows[0][0]) if rows else None
 
 
-    async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Marks up to limit due rows as sending and returns them, oldest first.
+    async def claim_due(
+        self, now: datetime, limit: int, *, platform: str = "telegram"
+    ) -> list[OutboxItem]:
+        """Marks up to limit due rows of one platform as sending and returns them, oldest
+        first.
 
         At most one row per chat, and none for a chat that already has a row in flight, so a
         chat never has two messages on the wire (per-chat order and the 1/s limit hold, and a
@@ -69,17 +75,21 @@ class OutboxRepo:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE outbox SET status = 'blocked', last_error = 'recipient unreachable'"
-                " WHERE status = 'pending' AND chat_id IN"
-                " (SELECT tg_user_id FROM people WHERE reachable = 0 AND tg_user_id IS NOT NULL)"
+                " WHERE status = 'pending' AND platform = ? AND chat_id IN"
+                " (SELECT tg_user_id FROM people WHERE reachable = 0 AND platform = ?"
+                " AND tg_user_id IS NOT NULL)",
+                (platform, platform),
             )
             async with conn.execute(
-                "SELECT id, chat_id, kind, method, payload, attempts, batch_id, created_at FROM ("
+                "SELECT id, chat_id, kind, method, payload, attempts, batch_id, created_at,"
+                " platform FROM ("
                 "  SELECT *,"
                 "  row_number() OVER (PARTITION BY chat_id ORDER BY not_before, id) AS rn"
-                "  FROM outbox WHERE status = 'pending' AND not_before <= ?"
-                "  AND chat_id NOT IN (SELECT chat_id FROM outbox WHERE status = 'sending')"
+                "  FROM outbox WHERE status = 'pending' AND platform = ? AND not_before <= ?"
+                "  AND chat_id NOT IN (SELECT chat_id FROM outbox WHERE status = 'sending'"
+                "  AND platform = ?)"
                 ") WHERE rn = 1 ORDER BY not_before, id LIMIT ?",
-                (to_db(now), limit),
+                (platform, to_db(now), platform, limit),
             ) as cursor:
                 rows = list(await cursor.fetchall())
             if rows:
@@ -120,26 +130,28 @@ class OutboxRepo:
             (status, error[:500], item_id),
         )
 
-    async def cancel_pending_for(self, chat_id: int) -> int:
+    async def cancel_pending_for(self, platform: str, chat_id: int) -> int:
         """Drops what is still queued for a chat that cannot be reached; returns how many."""
         return await self.db.changes(
             "UPDATE outbox SET status = 'blocked', last_error = 'recipient unreachable'"
-            " WHERE chat_id = ? AND status = 'pending'",
-            (chat_id,),
+            " WHERE platform = ? AND chat_id = ? AND status = 'pending'",
+            (platform, chat_id),
         )
 
-    async def mark_blocked(self, item_id: int, chat_id: int, now: datetime, error: str) -> int:
+    async def mark_blocked(self, item_id: int, chat_id: int, now: datetime, error: str, *,
+                           platform: str = "telegram") -> int:
         """The person blocked the bot (403): closes this row and everything still queued for
         the chat, and marks the person unreachable, in one transaction; returns rows closed."""
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE outbox SET status = 'blocked', last_error = ?"
-                " WHERE (id = ? OR (chat_id = ? AND status = 'pending'))",
-                (error[:500], item_id, chat_id),
+                " WHERE (id = ? OR (platform = ? AND chat_id = ? AND status = 'pending'))",
+                (error[:500], item_id, platform, chat_id),
             )
             await conn.execute(
-                "UPDATE people SET reachable = 0, updated_at = ? WHERE tg_user_id = ?",
-                (to_db(now), chat_id),
+                "UPDATE people SET reachable = 0, updated_at = ?"
+                " WHERE platform = ? AND tg_user_id = ?",
+                (to_db(now), platform, chat_id),
             )
             return cursor.rowcount
 

@@ -12,7 +12,7 @@ from bot.domain import Person, Role
 
 _COLUMNS = (
     "id, tg_user_id, name, role, county_id, organisation_id, phone, active, reachable,"
-    " last_seen_at"
+    " last_seen_at, platform"
 )
 
 
@@ -29,6 +29,7 @@ def person_from_row(r: aiosqlite.Row) -> Person:
         active=bool(r["active"]),
         reachable=bool(r["reachable"]),
         last_seen_at=from_db(r["last_seen_at"]) if r["last_seen_at"] else None,
+        platform=r["platform"],
     )
 
 
@@ -36,10 +37,11 @@ class PeopleRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def by_tg(self, tg_user_id: int) -> Person | None:
-        """The active person behind a Telegram user id, if any."""
+    async def by_tg(self, platform: str, tg_user_id: int) -> Person | None:
+        """The active person behind a user id of a platform (Telegram or Bale), if any."""
         row = await self.db.fetchone(
-            f"SELECT {_COLUMNS} FROM people WHERE tg_user_id = ? AND active = 1", (tg_user_id,)
+            f"SELECT {_COLUMNS} FROM people WHERE platform = ? AND tg_user_id = ? AND active = 1",
+            (platform, tg_user_id),
         )
         return person_from_row(row) if row else None
 
@@ -92,16 +94,18 @@ class PeopleRepo:
     async def upsert_registered(
         self, now: datetime,
         *,
+        platform: str,
         tg_user_id: int,
         name: str,
         role: Role,
         county_id: int | None,
         organisation_id: int | None,
     ) -> int:
-        """Registers (or re-scopes) the person with this Telegram id; returns the person id."""
+        """Registers (or re-scopes) the person with this user id; returns the person id."""
         async with self.db.transaction() as conn:
             async with conn.execute(
-                "SELECT id FROM people WHERE tg_user_id = ?", (tg_user_id,)
+                "SELECT id FROM people WHERE platform = ? AND tg_user_id = ?",
+                (platform, tg_user_id),
             ) as cursor:
                 row = await cursor.fetchone()
             if row:
@@ -112,35 +116,41 @@ class PeopleRepo:
                 )
                 return int(row["id"])
             cursor = await conn.execute(
-                "INSERT INTO people (tg_user_id, name, role, county_id, organisation_id,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (tg_user_id, name, role.value, county_id, organisation_id, to_db(now), to_db(now)),
+                "INSERT INTO people (platform, tg_user_id, name, role, county_id,"
+                " organisation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (platform, tg_user_id, name, role.value, county_id, organisation_id, to_db(now),
+                 to_db(now)),
             )
             return int(cursor.lastrowid or 0)
 
-    async def ensure_bootstrap_admin(self, tg_user_id: int, name: str, now: datetime) -> Person:
-        """Makes a configured ADMIN_IDS user an admin (first contact or role drift)."""
+    async def ensure_bootstrap_admin(
+        self, platform: str, tg_user_id: int, name: str, now: datetime
+    ) -> Person:
+        """Makes a configured ADMIN_IDS (BALE_ADMIN_IDS) user an admin (first contact or role
+        drift)."""
         await self.upsert_registered(
-            now, tg_user_id=tg_user_id, name=name, role=Role.ADMIN, county_id=None,
-            organisation_id=None,
+            now, platform=platform, tg_user_id=tg_user_id, name=name, role=Role.ADMIN,
+            county_id=None, organisation_id=None,
         )
-        person = await self.by_tg(tg_user_id)
+        person = await self.by_tg(platform, tg_user_id)
         assert person is not None
         return person
 
-    async def link_phone_match(self, person_id: int, tg_user_id: int, now: datetime) -> bool:
-        """Ties a pre-registered person to the Telegram user who shared that phone."""
+    async def link_phone_match(
+        self, person_id: int, platform: str, tg_user_id: int, now: datetime
+    ) -> bool:
+        """Ties a pre-registered person to the user (of that platform) who shared that phone."""
         async with self.db.transaction() as conn:
-            # A Telegram account that was registered before (say, by invitation) gives way.
+            # An account that was registered before (say, by invitation) gives way.
             await conn.execute(
                 "UPDATE people SET tg_user_id = NULL, active = 0, updated_at = ?"
-                " WHERE tg_user_id = ? AND id != ?",
-                (to_db(now), tg_user_id, person_id),
+                " WHERE platform = ? AND tg_user_id = ? AND id != ?",
+                (to_db(now), platform, tg_user_id, person_id),
             )
             cursor = await conn.execute(
-                "UPDATE people SET tg_user_id = ?, updated_at = ? WHERE id = ?"
+                "UPDATE people SET platform = ?, tg_user_id = ?, updated_at = ? WHERE id = ?"
                 " AND active = 1 AND tg_user_id IS NULL",
-                (tg_user_id, to_db(now), person_id),
+                (platform, tg_user_id, to_db(now), person_id),
             )
             return cursor.rowcount == 1
 
@@ -176,11 +186,14 @@ class PeopleRepo:
                 added += 1
         return added, updated
 
-    async def set_reachable(self, tg_user_id: int, reachable: bool, now: datetime) -> None:
+    async def set_reachable(
+        self, platform: str, tg_user_id: int, reachable: bool, now: datetime
+    ) -> None:
         """Marks whether the bot can write to this person (403 means blocked)."""
         await self.db.execute(
-            "UPDATE people SET reachable = ?, updated_at = ? WHERE tg_user_id = ?",
-            (int(reachable), to_db(now), tg_user_id),
+            "UPDATE people SET reachable = ?, updated_at = ?"
+            " WHERE platform = ? AND tg_user_id = ?",
+            (int(reachable), to_db(now), platform, tg_user_id),
         )
 
     async def count_active(self) -> int:
@@ -234,8 +247,9 @@ class PeopleRepo:
             (person.id,))
         if person.tg_user_id is not None:
             closed += await self.db.changes(
-                "DELETE FROM conversation_state WHERE json_extract(key, '$[1]') = ?",
-                (person.tg_user_id,))
+                "DELETE FROM conversation_state WHERE platform = ?"
+                " AND json_extract(key, '$[1]') = ?", (person.platform, person.tg_user_id))
             closed += await self.db.changes(
-                "DELETE FROM user_data WHERE user_id = ?", (person.tg_user_id,))
+                "DELETE FROM user_data WHERE platform = ? AND user_id = ?",
+                (person.platform, person.tg_user_id))
         return closed
