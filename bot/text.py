@@ -54,3 +54,10 @@ def match_key(text: str) -> str:
     text = _EZAFE_YEH.sub("\u0647", text)
     text = _MARKS.sub("", text)
     return _SEPARATORS.sub("", text).casefold()
+
+
+def few_words(text: str, words: int = 2, letters: int = 6) -> bool:
+    """Whether a reason or a note says something: at least `words` words and `letters`
+    letters in all (digits, marks and spaces do not count), so one letter is not one."""
+    return (len(text.split()) >= words
+            and sum(c.isalpha() for c in text) >= letters)

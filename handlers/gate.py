@@ -2,7 +2,8 @@
 
 Private chats only; registered people pass; strangers pass only with an invitation
 (/start TOKEN) or their own contact, and otherwise get one polite refusal. Groups and
-channels are told once that the bot works in private chat, then ignored.
+channels are told once that the bot works in private chat, then ignored. Edited messages
+are stopped, but for a live location's updates from a registered person.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.auth import current_person
 from bot.context import BotContext
 from bot.i18n import t, t_plain
+from handlers.checkin_location import is_live_update
 from handlers.keyboards import share_contact
 
 
 async def gate(update: Update, context: BotContext) -> None:
     """Lets registered people and onboarding messages through; stops everything else."""
-    if update.edited_message or update.edited_channel_post:
+    if update.edited_channel_post or (update.edited_message and not is_live_update(update)):
         raise ApplicationHandlerStop  # flows react to what is sent, not to later edits
     chat = update.effective_chat
     if update.my_chat_member is not None:
@@ -38,7 +40,9 @@ async def gate(update: Update, context: BotContext) -> None:
         await query.answer(t_plain("common.stale_button"), show_alert=True)
         raise ApplicationHandlerStop
     if await current_person(update, context) is not None:
-        return
+        return  # (a live location's update goes on to handlers/checkin_location.py)
+    if update.edited_message:
+        raise ApplicationHandlerStop  # a stranger's live location: nothing to say as it moves
     message = update.message
     if message is not None and (message.contact or _is_start_with_token(message.text)):
         return

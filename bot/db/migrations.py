@@ -37,18 +37,37 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
 
 
 async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> int:
-    """Applies pending migrations up to target (default: all); returns the new version."""
+    """Applies pending migrations up to target (default: all); returns the new version.
+
+    Foreign keys are off while migrations run and checked (PRAGMA foreign_key_check) before
+    each one commits: SQLite changes a table's constraints only by rebuilding it (create the
+    new table, copy, drop the old, rename), and with foreign keys on, dropping a table other
+    tables refer to fails or rewrites their references (sqlite.org/lang_altertable.html).
+    """
     current = await schema_version(conn)
-    for version, name, sql in migration_files():
-        if version <= current or (target is not None and version > target):
-            continue
-        try:
-            await conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\n;PRAGMA user_version = {version};\nCOMMIT;"
-            )
-        except Exception as exc:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
-            raise RuntimeError(f"migration {name} failed: {exc}") from exc
-        current = version
+    pending = [(v, name, sql) for v, name, sql in migration_files()
+               if v > current and (target is None or v <= target)]
+    if not pending:
+        return current
+    async with conn.execute("PRAGMA foreign_keys") as cursor:
+        enforced = bool((await cursor.fetchone() or (0,))[0])
+    await conn.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before
+    try:
+        for version, name, sql in pending:
+            try:
+                await conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\n;")
+                async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                    broken = await cursor.fetchall()
+                if broken:
+                    raise RuntimeError(f"rows whose references are gone: {list(broken)[:3]}")
+                await conn.execute(f"PRAGMA user_version = {version}")
+                await conn.execute("COMMIT")
+            except Exception as exc:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise RuntimeError(f"migration {name} failed: {exc}") from exc
+            current = version
+    finally:
+        if enforced:
+            await conn.execute("PRAGMA foreign_keys=ON")
     return current

@@ -9,9 +9,11 @@ from bot.collation import sort_key
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person
-from bot.i18n import Safe, fa_digits, fa_number, t, t_plain
+from bot.i18n import Safe, fa_digits, t, t_plain
 from bot.inspection_domain import ChecklistItem, FollowUp
 from bot.jalali import JalaliMonth, format_date, format_datetime, local_date
+from bot.services.checkin_rules import line_text, lines
+from bot.services.evidence_views import distance_text
 from bot.services.follow_ups import overdue_days
 from bot.services.inspection_reminders import programme_lines, statuses
 
@@ -25,17 +27,9 @@ def checklist_text(items: list[ChecklistItem], answers: dict[str, str], facility
     for n, item in enumerate(items, start=1):
         mark = answers.get(str(item.id))
         label = t_plain(ANSWER_MARKS[mark] if mark else "inspections.mark_open")
-        lines.append(t("inspections.checklist_line", n=n, text=item.text, mark=label))
+        text = item.text + (t_plain("checkin.critical_mark") if item.critical else "")
+        lines.append(t("inspections.checklist_line", n=n, text=text, mark=label))
     return t("inspections.checklist", facility=facility, lines=Safe("\n".join(lines)))
-
-
-def distance_text(distance: float | None) -> str:
-    """Metres below a kilometre, else kilometres with one decimal, in Persian digits."""
-    if distance is None:
-        return t_plain("inspections.distance_unknown")
-    if distance < 1000:
-        return t_plain("inspections.distance_m", metres=round(distance))
-    return t_plain("inspections.distance_km", km=fa_number(distance / 1000, 1))
 
 
 def location_text(location: dict) -> str:
@@ -46,8 +40,9 @@ def location_text(location: dict) -> str:
     return t_plain("inspections.location_skipped", reason=location.get("note", ""))
 
 
-async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
-    """Everything the deputy is about to confirm, with Persian date and time."""
+async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo, evidence: str = "") -> str:
+    """Everything the deputy is about to confirm, with Persian date and time, each «no» item
+    with its finding line, and the evidence (Telegram HTML) the visit will get."""
     d = draft.data
     programme = await repos.programmes.programme(int(d["programme_id"]))
     kind = await repos.programmes.facility_type(int(d["type_id"]))
@@ -55,7 +50,8 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
     items = await repos.programmes.checklist(int(d["type_id"]))
     answers = d.get("answers", {})
     counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}
-    failed = [i.text for i in items if answers.get(str(i.id)) == "no"]
+    found = lines(d)
+    failed = [line_text(i, found.get(str(i.id))) for i in items if answers.get(str(i.id)) == "no"]
     failed_lines = "".join("\n" + t("inspections.summary_failed_line", text=x) for x in failed)
     return t(
         "inspections.summary",
@@ -68,6 +64,7 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
         failed=Safe(failed_lines),
         findings=d.get("findings") or t_plain("inspections.no_findings_text"),
         severity=t_plain(f"inspections.severity_{d['severity']}"),
+        evidence=Safe(evidence),
     )
 
 
