@@ -73,7 +73,8 @@ async def location_received(turn: Turn) -> Outcome:
                                  venue=msg.venue is not None)
     if verdict is not svc.LocationVerdict.OK:
         return Refuse(f"inspections.location_{verdict.value}")
-    live = msg.location.live_period is not None
+    # Read from the JSON: the attribute's type changes in PTB 23 (a deprecation warning).
+    live = msg.location.to_dict().get("live_period") is not None
     outcome = await rules.set_location(
         turn.repos, turn.now(), turn.draft, msg.location.latitude, msg.location.longitude,
         msg.date, live_message_id=msg.message_id if live else None)

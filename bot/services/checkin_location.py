@@ -11,8 +11,8 @@
 
 The track keeps at most TRACK_MAX points: a point less than TRACK_GAP after the last kept one
 (or any point once the track is full) replaces that last one only when it is at least as far
-from the facility, so an excursion is never hidden by a later point near it; the first point
-always stays.
+from the facility, so the farthest point ever sent is always in the track; the first point
+(where it was shared) always stays.
 """
 
 from __future__ import annotations
@@ -91,21 +91,24 @@ async def track_moved(
     repos: Repos, draft: Draft, message_id: int, lat: float, lon: float, at: datetime
 ) -> bool:
     """A live location's update: kept in its track by the rule above; False when it is not
-    the draft's live location (another message, or a location since replaced)."""
+    the draft's live location (another message, or a location since replaced) or not kept."""
     location = draft.data.get("location") or {}
     track = location.get("track")
     if location.get("live_message_id") != message_id or not track:
         return False
+    return add_point(track, _point(lat, lon, at, await _distance(repos, draft, lat, lon)))
+
+
+def add_point(track: list[dict[str, Any]], point: dict[str, Any]) -> bool:
+    """Adds a point to a track by the rule above; False when it is not kept."""
     last = track[-1]
-    if at <= from_db(last["at"]):
+    at, last_at = from_db(point["at"]), from_db(last["at"])
+    if at <= last_at:
         return False  # an update older than what is kept
-    point = _point(lat, lon, at, await _distance(repos, draft, lat, lon))
-    if len(track) < TRACK_MAX and at - from_db(last["at"]) >= TRACK_GAP:
+    if len(track) < TRACK_MAX and (at - last_at >= TRACK_GAP or len(track) == 1):
         track.append(point)
     elif len(track) > 1 and (point["distance_m"] or 0) >= (last["distance_m"] or 0):
         track[-1] = point
-    elif len(track) == 1:
-        track.append(point)
     else:
         return False
     return True
