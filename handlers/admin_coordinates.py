@@ -26,7 +26,7 @@ from handlers.flowkit import Flow, Step, Turn, message, press, text
 from handlers.keyboards import grid
 
 FLOW_NAME = "facility_coords"
-LIST_LIMIT = 20  # facilities listed with a button under /coordinates
+LIST_LIMIT = 15  # facilities listed with a button under /coordinates (fits one message)
 
 
 def _point(lat: float | None, lon: float | None) -> str:

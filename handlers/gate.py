@@ -41,14 +41,12 @@ async def gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     if await current_person(update, context) is not None:
         return  # (a live location's update goes on to handlers/checkin_location.py)
-    if update.edited_message:
-        raise ApplicationHandlerStop  # a stranger's live location: nothing to say as it moves
     message = update.message
     if message is not None and (message.contact or _is_start_with_token(message.text)):
         return
     if update.callback_query is not None:
         await update.callback_query.answer(t("gate.stranger_short"), show_alert=True)
-    elif update.effective_message is not None:
+    elif update.effective_message is not None and not update.edited_message:  # (as it moves)
         await update.effective_message.reply_text(t("gate.stranger"), reply_markup=share_contact())
     raise ApplicationHandlerStop
 

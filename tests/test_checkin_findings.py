@@ -8,11 +8,13 @@ visit takes 11 inputs (it took 17 before «all yes»: one per checklist item).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from bot.domain import Role
 from bot.i18n import raw, t, t_plain
 from bot.services.inspection_setup import flag_critical_items, import_checklists
+from bot.services.inspection_views import shown_length
 from tests.conftest import Harness
 from tests.fakes import ChatSim
 from tests.inspect_flow import NEAR, add_facility, confirm_data, facility_type, pick_facility
@@ -215,3 +217,29 @@ async def test_critical_items_from_the_shipped_checklists_and_an_import(bot: Har
     assert (await import_checklists(bot.repos, bot.clock.now(), path)).unchanged == 1
     path.write_text("\n".join([*lines[:3], "Sport plan,Pool,Water tested,"]), encoding="utf-8")
     assert (await import_checklists(bot.repos, bot.clock.now(), path)).updated == 1
+
+
+async def test_the_summary_of_long_answers_fits_one_message(bot: Harness) -> None:
+    await bot.chat(1000).send("/start")  # the admin, who gets the alert
+    chat, _ = await register(bot, 8600, Role.DEPUTY, county="رفسنجان")
+    venue = await add_facility(bot, "رفسنجان", "Long hall", type_code="sports_venue")
+    await pick_facility(bot, chat, venue)
+    await chat.send(t_plain("inspections.skip_location_button"))
+    await chat.send("no signal " * 300)  # 3,000 characters
+    await chat.send_photo("long", data=b"jpeg-long")
+    await chat.click("ci:pd")
+    for item in await bot.repos.programmes.checklist(venue.facility_type_id):
+        await chat.click(f"ci:a:{item.id}:n")
+    await chat.click("ci:ad")
+    for n in range(7):
+        await chat.send(f"finding {n} " + "broken " * 70)  # about 500 characters each
+    await chat.send("and more " * 333)
+    await chat.click("ci:s:critical")
+    summary = chat.last_text()
+    assert shown_length(summary) <= 4096
+    assert "finding 6" in summary or t("checkin.more_failed", count=2)[:12] in summary
+    await chat.click(confirm_data(chat))
+    [visit] = await bot.repos.inspections.of_period("1405-09")
+    assert "finding 6" in visit.findings  # kept in full
+    [alert] = await bot.repos.outbox.items("inspection.alert")
+    assert shown_length(json.loads(alert["payload"])["text"]) <= 4096

@@ -40,6 +40,7 @@ from bot.services.facility_coords import tell_admins_disputed
 from bot.services.notify import queue_text
 from bot.services.photo_evidence import assess_draft
 from bot.steps import SUMMARY, Outcome, Refuse
+from bot.text import shortened
 
 MAX_PHOTOS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's getFile download limit
@@ -47,6 +48,7 @@ LOCATION_MAX_AGE = timedelta(minutes=5)
 FOLLOW_UP_DAYS = 7
 MAX_NAME = 120
 MAX_TEXT = 3000
+ALERT_FINDINGS = 3000  # of the findings in the admins' alert (all of them are in the record)
 
 
 class Step(StrEnum):
@@ -386,7 +388,7 @@ async def _alert_admins(
     text = t(
         "inspections.alert_admins", severity=t_plain(f"inspections.severity_{severity.value}"),
         county=county.name if county else "", facility=facility.name, deputy=deputy.name,
-        tracking=show_tracking(tracking), findings=findings or "",
+        tracking=show_tracking(tracking), findings=shortened(findings or "", ALERT_FINDINGS),
         due=format_datetime(now + timedelta(days=FOLLOW_UP_DAYS), tz),
     )
     for admin in admins:
