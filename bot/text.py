@@ -61,8 +61,3 @@ def few_words(text: str, words: int = 2, letters: int = 6) -> bool:
     letters in all (digits, marks and spaces do not count), so one letter is not one."""
     return (len(text.split()) >= words
             and sum(c.isalpha() for c in text) >= letters)
-
-
-def shortened(text: str, limit: int | None) -> str:
-    """The text, or its first `limit` characters and «…» when it is longer (None: all)."""
-    return text if limit is None or len(text) <= limit else text[:limit] + "\u2026"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from bot import limits
 from bot.callbacks import Coordinates as CB
 from bot.clock import to_db
 from bot.db.repos import Repos
@@ -30,7 +31,6 @@ from bot.services.evidence_views import distance_text, level_name
 from bot.services.imports import Bounds, Problem, coordinates
 from bot.services.notify import queue_text
 from bot.services.photo_evidence import location_fact, photo_fact
-from bot.text import shortened
 
 # «30.4067, 55.9939», «30.4067 55.9939», the same in Persian digits with the Persian comma:
 # two numbers apart by a comma and a space, the Persian comma, a semicolon or spaces (a comma
@@ -84,7 +84,7 @@ async def disputed(repos: Repos, facility_id: int | None = None) -> list[Dispute
 def parse_point(text: str, bounds: Bounds) -> tuple[float, float] | Problem:
     """Typed coordinates «latitude, longitude» inside the province, or why not."""
     if len(text) > MAX_TYPED:  # no pair of coordinates is longer; the answer quotes it
-        return "coords.two_numbers", {"value": shortened(text, MAX_TYPED)}
+        return "coords.two_numbers", {"value": limits.shorten(text, MAX_TYPED)}
     parts = [p for p in _SPLIT.split(text.strip().strip(",")) if p]
     if len(parts) != 2:
         return "coords.two_numbers", {"value": text}

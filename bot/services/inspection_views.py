@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot import limits
 from bot.clock import from_db
 from bot.collation import sort_key
 from bot.db.repos import Repos
@@ -19,7 +18,6 @@ from bot.services.checkin_rules import line_text, lines
 from bot.services.evidence_views import distance_text
 from bot.services.follow_ups import overdue_days
 from bot.services.inspection_reminders import programme_lines, statuses
-from bot.text import shortened
 
 ANSWER_MARKS = {"yes": "inspections.mark_yes", "no": "inspections.mark_no",
                 "na": "inspections.mark_na"}
@@ -36,8 +34,8 @@ def checklist_text(items: list[ChecklistItem], answers: dict[str, str], facility
     return t("inspections.checklist", facility=facility, lines=Safe("\n".join(lines)))
 
 
-def location_text(location: dict, shown: int | None = None) -> str:
-    """What the summary says about the location (a skip reason cut to `shown` characters)."""
+def location_text(location: dict) -> str:
+    """What the summary says about the location."""
     if location.get("status") == "live":
         distance = distance_text(location.get("distance_m"))
         if track := location.get("track"):
@@ -45,26 +43,16 @@ def location_text(location: dict, shown: int | None = None) -> str:
             return t_plain("checkin.location_tracked", points=len(track), distance=distance,
                            minutes=int(span.total_seconds() // 60))
         return t_plain("inspections.location_live", distance=distance)
-    reason = shortened(location.get("note", ""), shown)
-    return t_plain("inspections.location_skipped", reason=reason)
+    return t_plain("inspections.location_skipped", reason=location.get("note", ""))
 
 
-TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units of the text as shown
-# How much of the deputy's own texts the summary shows, tried in turn until it fits: the skip
-# reason and other findings (characters), each «no» item's line, and how many such lines.
-SUMMARY_CUTS = ((None, None, None), (1500, 300, 20), (600, 150, 10), (200, 80, 5))
-
-
-def shown_length(html_text: str) -> int:
-    """A Telegram HTML text's length as Telegram counts it (tags gone, entities one)."""
-    plain = html.unescape(re.sub(r"<[^>]+>", "", html_text))
-    return len(plain.encode("utf-16-le")) // 2
+FAILED_ITEM = 300  # characters of one failed checklist item (with its line) in the summary
 
 
 async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo, evidence: str = "") -> str:
     """Everything the deputy is about to confirm, with Persian date and time, each «no» item
-    with its finding line, and the evidence (Telegram HTML) the visit will get; the deputy's
-    own long texts are cut (with «…») so that it fits one message."""
+    with its finding line, and the evidence (Telegram HTML) the visit will get; long texts are
+    cut to fit one message (the whole text is what is stored)."""
     d = draft.data
     programme = await repos.programmes.programme(int(d["programme_id"]))
     kind = await repos.programmes.facility_type(int(d["type_id"]))
@@ -73,32 +61,29 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo, evidence: str =
     answers = d.get("answers", {})
     counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}
     found = lines(d)
-    failed = [i for i in items if answers.get(str(i.id)) == "no"]
-    text = ""
-    for shown, line_shown, most in SUMMARY_CUTS:
-        shown_lines = [shortened(line_text(i, found.get(str(i.id))), line_shown)
-                       for i in failed[:most]]
-        failed_lines = "".join("\n" + t("inspections.summary_failed_line", text=x)
-                               for x in shown_lines)
-        if len(failed) > len(shown_lines):
-            failed_lines += "\n" + t("checkin.more_failed", count=len(failed) - len(shown_lines))
-        text = t(
+    failed = [limits.shorten(line_text(i, found.get(str(i.id))), FAILED_ITEM)
+              for i in items if answers.get(str(i.id)) == "no"]
+
+    def render(facility: str, note: str, failed: str, findings: str) -> str:
+        return t(
             "inspections.summary",
             programme=programme.name if programme else "", kind=kind.name if kind else "",
-            facility=facility.name if facility else "",
-            started=format_datetime(draft.started_at, tz),
-            location=location_text(d["location"], shown),
+            facility=facility, started=format_datetime(draft.started_at, tz),
+            location=location_text({**d["location"], "note": note}),
             photos=len(d.get("photos", [])),
             yes=counts["yes"], no=counts["no"], na=counts["na"],
-            failed=Safe(failed_lines),
-            findings=shortened(d.get("findings") or "", shown) or t_plain(
-                "checkin.no_other_findings" if failed else "inspections.no_findings_text"),
+            failed=failed, findings=findings,
             severity=t_plain(f"inspections.severity_{d['severity']}"),
             evidence=Safe(evidence),
         )
-        if shown_length(text) <= TEXT_LIMIT:
-            break
-    return text
+
+    fields = {"facility": facility.name if facility else "",
+              "note": d["location"].get("note") or "",
+              "failed": "".join("\n" + t_plain("inspections.summary_failed_line", text=x)
+                                for x in failed),
+              "findings": d.get("findings") or t_plain(
+                  "checkin.no_other_findings" if failed else "inspections.no_findings_text")}
+    return limits.fit(render, fields, limit=limits.TEXT)
 
 
 def _overdue(item: FollowUp, today: date | None, tz: ZoneInfo) -> str:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import limits
 from bot.clock import Clock, to_db
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
@@ -40,7 +41,6 @@ from bot.services.facility_coords import tell_admins_disputed
 from bot.services.notify import queue_text
 from bot.services.photo_evidence import assess_draft
 from bot.steps import SUMMARY, Outcome, Refuse
-from bot.text import shortened
 
 MAX_PHOTOS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's getFile download limit
@@ -388,7 +388,7 @@ async def _alert_admins(
     text = t(
         "inspections.alert_admins", severity=t_plain(f"inspections.severity_{severity.value}"),
         county=county.name if county else "", facility=facility.name, deputy=deputy.name,
-        tracking=show_tracking(tracking), findings=shortened(findings or "", ALERT_FINDINGS),
+        tracking=show_tracking(tracking), findings=limits.shorten(findings or "", ALERT_FINDINGS),
         due=format_datetime(now + timedelta(days=FOLLOW_UP_DAYS), tz),
     )
     for admin in admins:
