@@ -99,8 +99,12 @@ class Checkin:
     NEW_FACILITY = Button("ci:new")
     NO_ADDRESS = Button("ci:na")
     PHOTOS_DONE = Button("ci:pd")
+    FAR = Button("ci:far", choice(("again", "disputed", "weak")))  # a location far away
     ANSWER = Button("ci:a", ID, choice("ynx"))
+    ALL_YES = Button("ci:ay")  # every item not answered yet: yes
     CHECKLIST_DONE = Button("ci:ad")
+    FIXED = Button("ci:fx")  # a «no» corrected on the spot (then: how)
+    NOT_FIXED = Button("ci:fxb")  # ... no: write the finding after all
     NO_FINDINGS = Button("ci:nf")
     SEVERITY = Button("ci:s", choice(("none", "minor", "serious", "critical")))
     CONFIRM = Button("ci:ok", ID)
@@ -108,6 +112,16 @@ class Checkin:
     GO = Button("ci:go", STEP)
     CANCEL = Button("ci:x")
     PREFIX = "ci"
+
+
+# Correcting a facility's coordinates a deputy disputed (handlers/admin_coordinates.py) ----
+class Coordinates:
+    FIX = Button("fac:fix", ID)  # a facility; in the admins' notice and /coordinates
+    USE = Button("fac:use")  # the position the deputy sent at the latest disputed visit
+    CONFIRM = Button("fac:ok")
+    AGAIN = Button("fac:re")
+    CANCEL = Button("fac:x")
+    PREFIX = "fac"
 
 
 # /report, a progress report (handlers/member_report.py) and its notices --------------------

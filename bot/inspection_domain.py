@@ -26,6 +26,7 @@ class Answer(StrEnum):
 
 
 class Evidence(StrEnum):
+    VERY_STRONG = "very_strong"  # a live location that stayed by the facility
     STRONG = "strong"
     MEDIUM = "medium"
     WEAK = "weak"
@@ -54,6 +55,7 @@ class ChecklistItem:
     facility_type_id: int
     position: int
     text: str
+    critical: bool = False  # a «no» on it proposes at least a serious severity
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,10 @@ def host_of(url: str) -> str:
     """The scheme and host of a Bot API URL (never the token after it)."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def few_words(text: str, words: int = 2, letters: int = 6) -> bool:
+    """Whether a reason or a note says something: at least `words` words and `letters`
+    letters in all (digits, marks and spaces do not count), so one letter is not one."""
+    return (len(text.split()) >= words
+            and sum(c.isalpha() for c in text) >= letters)

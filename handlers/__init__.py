@@ -1,8 +1,9 @@
 """All handlers in one ordered list. Note: order matters!
 
 Group -2 holds the gate (private chats only; strangers only with an invitation or contact).
-Group -1 puts each person's step-flow conversations (handlers/flowkit.py) back at their
-drafts' steps on their first update after a restart; it passes everything else.
+Group -1 first keeps a live location's updates (edited messages) in the check-in's draft and
+stops them there; then it puts each person's step-flow conversations (handlers/flowkit.py)
+back at their drafts' steps on their first update after a restart; it passes everything else.
 Group 0 holds, in order: onboarding (/start TOKEN, contact), conversations, plain commands,
 and last the catch-all that answers what nobody claimed. Within a group the first handler
 that matches wins, so conversations come before the catch-all.
@@ -15,6 +16,7 @@ from telegram.ext import BaseHandler
 from handlers import (
     admin_broadcast,
     admin_compliance,
+    admin_coordinates,
     admin_counties,
     admin_export,
     admin_holidays,
@@ -26,6 +28,7 @@ from handlers import (
     admin_projects,
     broadcast_ack,
     broadcast_status,
+    checkin_location,
     common,
     deputy_checkin,
     deputy_month,
@@ -47,13 +50,14 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
     """Handlers by group, in the order they must be tried."""
     return {
         -2: gate.build_handlers(),
-        -1: flowkit.resume_handlers(),
+        -1: [*checkin_location.live_handlers(), *flowkit.resume_handlers()],
         0: [
             *onboarding.build_handlers(),
             # Conversations (one flow per module).
             admin_invite.build_handler(),
             admin_counties.build_handler(),
             deputy_checkin.build_handler(),
+            admin_coordinates.build_handler(),
             follow_ups.build_handler(),
             admin_organisations.build_handler(),
             admin_projects.build_handler(),
@@ -67,6 +71,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *admin_people.build_handlers(),
             *admin_people_replace.build_handlers(),
             *deputy_checkin.build_handlers(),
+            *admin_coordinates.build_handlers(),
             *deputy_month.build_handlers(),
             *follow_ups.build_handlers(),
             *admin_plan.build_handlers(),

@@ -1,19 +1,23 @@
 """How each step of the /inspect check-in is asked: one prompt per step, and its buttons.
 
 handlers/deputy_checkin.py takes the answers; this module only shows things to the deputy.
+The location steps are asked in handlers/checkin_location.py, the findings steps in
+handlers/checkin_findings.py.
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import Checkin as CB
 from bot.i18n import t, t_plain
-from bot.inspection_domain import Answer, ChecklistItem, Severity
+from bot.inspection_domain import Answer, ChecklistItem
 from bot.services import inspections as svc
+from bot.services.evidence_views import assessment_text
 from bot.services.inspection_views import checklist_text, summary_text
+from bot.services.photo_evidence import assess_draft
 from handlers.flowkit import Turn
-from handlers.keyboards import grid
+from handlers.keyboards import grid, rows_keyboard
 
 ANSWERS = {"y": Answer.YES, "n": Answer.NO, "x": Answer.NA}
 
@@ -58,26 +62,6 @@ async def ask_new_address(turn: Turn) -> None:
         [], extra=[(t_plain("inspections.no_address_button"), CB.NO_ADDRESS())]))
 
 
-def location_keyboard() -> ReplyKeyboardMarkup:
-    """«Send my current location», «skip» and «cancel»."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(t_plain("inspections.location_button"), request_location=True)],
-         [KeyboardButton(t_plain("inspections.skip_location_button"))],
-         [KeyboardButton(t_plain("menu.cancel"))]],
-        resize_keyboard=True, one_time_keyboard=False,
-    )
-
-
-async def ask_location(turn: Turn) -> None:
-    """Asks for the current location through the request_location button."""
-    await turn.say(t("inspections.ask_location"), location_keyboard())
-
-
-async def ask_skip_reason(turn: Turn) -> None:
-    """Asks why there is no location."""
-    await turn.say(t("inspections.ask_skip_reason"), location_keyboard())
-
-
 async def ask_photos(turn: Turn) -> None:
     """Asks for 1 to 10 photos, with a «done» button once there is one."""
     count = len(turn.data.get("photos", []))
@@ -88,17 +72,19 @@ async def ask_photos(turn: Turn) -> None:
 
 
 def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> InlineKeyboardMarkup:
-    """Three buttons per item (yes / no / n.a.), the chosen one marked, then «continue»."""
-    rows = []
+    """«All yes» first while an item is open, then three buttons per item (yes / no / n.a.,
+    the chosen one marked), then «continue»."""
+    rows = [[(t_plain("checkin.all_yes_button"), CB.ALL_YES())]
+            if any(str(i.id) not in answers for i in items) else []]
     for n, item in enumerate(items, start=1):
         chosen = answers.get(str(item.id))
-        rows.extend(
+        rows.append([
             (t_plain(f"inspections.answer_{code}_button", n=n,
                      mark=t_plain("inspections.chosen_mark") if chosen == ANSWERS[code] else ""),
              CB.ANSWER(item.id, code)) for code in ANSWERS
-        )
-    return grid(rows, 3, [(t_plain("inspections.checklist_done_button"), CB.CHECKLIST_DONE()),
-                          *cancel_row()])
+        ])
+    rows += [[(t_plain("inspections.checklist_done_button"), CB.CHECKLIST_DONE())], cancel_row()]
+    return rows_keyboard(rows)
 
 
 async def checklist_view(turn: Turn, items: list[ChecklistItem]) -> tuple[str, InlineKeyboardMarkup]:
@@ -114,21 +100,11 @@ async def show_checklist(turn: Turn) -> None:
     await turn.say(*await checklist_view(turn, await svc.checklist(turn.repos, turn.draft)))
 
 
-async def ask_findings(turn: Turn) -> None:
-    """Asks for the findings as text, or «nothing to report»."""
-    await turn.say(t("inspections.ask_findings"), grid(
-        [], extra=[(t_plain("inspections.no_findings_button"), CB.NO_FINDINGS()), *cancel_row()]))
-
-
-async def ask_severity(turn: Turn) -> None:
-    """Asks how severe the findings are."""
-    items = [(t_plain(f"inspections.severity_{s.value}"), CB.SEVERITY(s)) for s in Severity]
-    await turn.say(t("inspections.ask_severity"), grid(items, 2, cancel_row()))
-
-
 async def show_summary(turn: Turn) -> None:
-    """Everything the deputy is about to confirm, with confirm, change and cancel."""
-    await turn.say(await summary_text(turn.repos, turn.draft, turn.clock.tz), grid(
+    """Everything the deputy is about to confirm, the evidence strength it will get and why,
+    with confirm, change and cancel."""
+    evidence = assessment_text(await assess_draft(turn.repos, turn.data, recheck=False))
+    await turn.say(await summary_text(turn.repos, turn.draft, turn.clock.tz, evidence), grid(
         [(t_plain("inspections.confirm_button"), CB.CONFIRM(turn.draft.id)),
          (t_plain("inspections.change_button"), CB.CHANGE())], extra=cancel_row()))
 

@@ -1,9 +1,14 @@
 """/inspect: a deputy checks in at an unannounced visit.
 
 programme → facility type → facility (buttons, search by typing, or new: name → address) →
-location (or skip: reason) → photos → checklist (one message edited in place) → findings →
-severity → summary → confirm. Built on handlers/flowkit.py: the draft in the database holds
-every answer and the step, bot/services/inspections.py decides what comes next.
+location (one shot or live; far from the facility: again, "its coordinates are wrong" or
+weak; or skip: reason) → photos → checklist (one message edited in place, «all yes») → a
+line for each «no» (or corrected on the spot: how) → other findings → severity → summary
+(with the evidence strength and why) → confirm. Built on handlers/flowkit.py: the draft in
+the database holds every answer and the step, bot/services/inspections.py decides what comes
+next. The location steps are in handlers/checkin_location.py, the photos in
+handlers/checkin_photos.py, the checklist and findings in handlers/checkin_findings.py;
+this module holds the flow, entering it, the facility steps and the summary.
 """
 
 from __future__ import annotations
@@ -18,22 +23,19 @@ from telegram.ext import (
 )
 
 from bot.callbacks import Checkin as CB
-from bot.clock import to_db
 from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
-from bot.inspection_domain import Severity
 from bot.jalali import format_datetime
 from bot.services import inspections as svc
-from bot.services import photo_evidence
-from bot.services.inspection_views import distance_text
-from bot.services.photo_evidence import stored_facts
 from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
 from bot.text import as_typed
+from handlers import checkin_findings as found
+from handlers import checkin_location as where
+from handlers import checkin_photos as shots
 from handlers import checkin_steps as ask
 from handlers.flowkit import Flow, Step, Turn, message, press, text
 from handlers.keyboards import grid
-from handlers.media import download_image, image_of
 from handlers.menus import main_menu, menu_button
 
 SEARCH_LIMIT = 100  # no facility name is longer; a longer search would not fit the answer
@@ -122,97 +124,6 @@ async def address_given(turn: Turn) -> Outcome:
     return svc.next_step(turn.draft)
 
 
-async def location_received(turn: Turn) -> Outcome:
-    """Keeps a fresh, own location (forwarded, old or venue locations are refused)."""
-    msg = turn.message
-    verdict = svc.judge_location(turn.now(), msg.date, forwarded=msg.forward_origin is not None,
-                                 venue=msg.venue is not None)
-    if verdict is not svc.LocationVerdict.OK:
-        return Refuse(f"inspections.location_{verdict.value}")
-    distance = await svc.set_location(turn.repos, turn.now(), turn.draft, msg.location.latitude,
-                                      msg.location.longitude, msg.date)
-    await turn.say(t("inspections.location_ok", distance=distance_text(distance)),
-                   ReplyKeyboardRemove())
-    return svc.next_step(turn.draft)
-
-
-async def skip_chosen(turn: Turn) -> Outcome:
-    """Asks why there is no location."""
-    return "skip_reason"
-
-
-async def reason_typed(turn: Turn) -> Outcome:
-    """Records the reason for skipping the location and moves on."""
-    outcome = svc.skip_location(turn.now(), turn.draft, as_typed(turn.message.text))
-    if not isinstance(outcome, Refuse):
-        await turn.say(t("inspections.skip_noted"), ReplyKeyboardRemove())
-    return outcome
-
-
-async def photo_received(turn: Turn) -> Outcome:
-    """Downloads a photo (or image file) once into the media folder and counts it."""
-    image = image_of(turn.message)
-    if len(turn.data.get("photos", [])) >= svc.MAX_PHOTOS:
-        return Refuse("inspections.photos_full", {"max": svc.MAX_PHOTOS}, ask=True)
-    if svc.photo_known(turn.draft, image.media.file_unique_id):
-        return "photos"
-    if (stored := await download_image(turn.context, turn.message, image)) is None:
-        return STAY
-    photo = {
-        "sha256": stored.sha256, "path": stored.path, "size": stored.size,
-        "file_id": image.media.file_id, "file_unique_id": image.media.file_unique_id,
-        "mime_type": image.mime, "source": image.source,
-        "forwarded": turn.message.forward_origin is not None, "sent_at": to_db(turn.message.date),
-        **stored_facts(stored.facts.as_dict()),
-    }
-    # A photo of an earlier visit or follow-up (any county): kept, marked, and said at once.
-    if earlier := await photo_evidence.mark_used_before(turn.repos, photo):
-        await turn.say(t("evidence.used_before_now", tracking=svc.show_tracking(earlier)))
-    svc.add_photo(turn.now(), turn.draft, photo)
-    return "photos"
-
-
-async def photos_finished(turn: Turn) -> Outcome:
-    """Closes the photo step and moves on to the checklist."""
-    return svc.photos_done(turn.draft)
-
-
-async def item_answered(turn: Turn, item_id: int, code: str) -> Outcome:
-    """Records one answer and edits the checklist in place."""
-    items = await svc.answer(turn.repos, turn.draft, item_id, ask.ANSWERS[code])
-    if items is None:
-        return Refuse("inspections.invalid_choice", ask=True)
-    await turn.answer()
-    view_text, markup = await ask.checklist_view(turn, items)
-    await turn.update.callback_query.edit_message_text(view_text, reply_markup=markup)
-    return STAY
-
-
-async def checklist_finished(turn: Turn) -> Outcome:
-    """Moves on once every item is answered; otherwise says which are open."""
-    if not await svc.answers_done(turn.repos, turn.draft):
-        await turn.answer(t_plain("inspections.checklist_incomplete"), alert=True)
-        return STAY
-    await turn.answer()
-    await turn.edit_markup(None)
-    return svc.next_step(turn.draft)
-
-
-async def findings_typed(turn: Turn) -> Outcome:
-    """Keeps the findings as typed and asks for the severity."""
-    return svc.set_findings(turn.draft, as_typed(turn.message.text))
-
-
-async def no_findings(turn: Turn) -> Outcome:
-    """Nothing to report: severity none, then the summary."""
-    return svc.set_findings(turn.draft, None)
-
-
-async def severity_chosen(turn: Turn, severity: str) -> Outcome:
-    """Keeps the severity and shows the summary."""
-    return svc.set_severity(turn.draft, Severity(severity))
-
-
 async def change(turn: Turn) -> Outcome:
     """Offers the parts that can be done again."""
     await turn.answer()
@@ -266,6 +177,7 @@ async def cancelled(turn: Turn) -> None:
 
 # The flow -------------------------------------------------------------------------------------
 IMAGE = filters.PHOTO | filters.Document.IMAGE
+LOCATION = filters.LOCATION & filters.UpdateType.MESSAGE  # an update of a live one: moved()
 SKIP = filters.Text([t_plain("inspections.skip_location_button")])
 FLOW = Flow(
     svc.FLOW, prefix=CB.PREFIX, roles=[Role.DEPUTY], on_cancel=cancelled, settle=svc.settle,
@@ -284,21 +196,31 @@ FLOW = Flow(
         Step("new_address", ask.ask_new_address, [text(address_given),
                                                  press(CB.NO_ADDRESS, address_given)],
              other="flow.expect_text"),
-        Step("location", ask.ask_location, [message(filters.LOCATION, location_received),
-                                            message(SKIP, skip_chosen)],
+        Step("location", where.ask_location, [message(LOCATION, where.location_received),
+                                              message(SKIP, where.skip_chosen),
+                                              message(IMAGE, where.photo_too_early)],
              other="inspections.location_expected"),
-        Step("skip_reason", ask.ask_skip_reason, [text(reason_typed),
-                                                 message(filters.LOCATION, location_received)],
+        Step("far", where.ask_far, [press(CB.FAR, where.far_chosen),
+                                    message(LOCATION, where.location_received)]),
+        Step("skip_reason", where.ask_skip_reason, [text(where.reason_typed),
+                                                   message(LOCATION, where.location_received)],
              other="flow.expect_text"),
-        Step("photos", ask.ask_photos, [message(IMAGE, photo_received),
-                                        press(CB.PHOTOS_DONE, photos_finished)],
+        Step("photos", ask.ask_photos, [message(IMAGE, shots.photo_received),
+                                        press(CB.PHOTOS_DONE, shots.photos_finished)],
              other="inspections.not_a_photo"),
-        Step("checklist", ask.show_checklist, [press(CB.ANSWER, item_answered),
-                                               press(CB.CHECKLIST_DONE, checklist_finished)]),
-        Step("findings", ask.ask_findings, [text(findings_typed),
-                                            press(CB.NO_FINDINGS, no_findings)],
+        Step("checklist", ask.show_checklist, [
+            press(CB.ANSWER, found.item_answered), press(CB.ALL_YES, found.all_yes),
+            press(CB.CHECKLIST_DONE, found.checklist_finished)]),
+        Step("item_finding", found.ask_item_finding, [text(found.line_typed),
+                                                     press(CB.FIXED, found.fixed)],
              other="flow.expect_text"),
-        Step("severity", ask.ask_severity, [press(CB.SEVERITY, severity_chosen)]),
+        Step("item_fixed", found.ask_item_fixed, [text(found.line_typed),
+                                                 press(CB.NOT_FIXED, found.not_fixed)],
+             other="flow.expect_text"),
+        Step("findings", found.ask_findings, [text(found.findings_typed),
+                                              press(CB.NO_FINDINGS, found.no_findings)],
+             other="flow.expect_text"),
+        Step("severity", found.ask_severity, [press(CB.SEVERITY, found.severity_chosen)]),
         Step(SUMMARY, ask.show_summary, [press(CB.CONFIRM, confirm), press(CB.CHANGE, change),
                                          press(CB.GO, redo)]),
     ],

@@ -2,7 +2,8 @@
 
 Private chats only; registered people pass; strangers pass only with an invitation
 (/start TOKEN) or their own contact, and otherwise get one polite refusal. Groups and
-channels are told once that the bot works in private chat, then ignored.
+channels are told once that the bot works in private chat, then ignored. Edited messages
+are stopped, but for a live location's updates from a registered person.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.auth import current_person
 from bot.context import BotContext
 from bot.i18n import t, t_plain
+from handlers.checkin_location import is_live_update
 from handlers.keyboards import share_contact
 
 
 async def gate(update: Update, context: BotContext) -> None:
     """Lets registered people and onboarding messages through; stops everything else."""
-    if update.edited_message or update.edited_channel_post:
+    if update.edited_channel_post or (update.edited_message and not is_live_update(update)):
         raise ApplicationHandlerStop  # flows react to what is sent, not to later edits
     chat = update.effective_chat
     if update.my_chat_member is not None:
@@ -38,13 +40,13 @@ async def gate(update: Update, context: BotContext) -> None:
         await query.answer(t_plain("common.stale_button"), show_alert=True)
         raise ApplicationHandlerStop
     if await current_person(update, context) is not None:
-        return
+        return  # (a live location's update goes on to handlers/checkin_location.py)
     message = update.message
     if message is not None and (message.contact or _is_start_with_token(message.text)):
         return
     if update.callback_query is not None:
         await update.callback_query.answer(t("gate.stranger_short"), show_alert=True)
-    elif update.effective_message is not None:
+    elif update.effective_message is not None and not update.edited_message:  # (as it moves)
         await update.effective_message.reply_text(t("gate.stranger"), reply_markup=share_contact())
     raise ApplicationHandlerStop
 

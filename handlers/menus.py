@@ -42,7 +42,7 @@ COMMANDS: dict[Role, list[str]] = {
         "commands.projects", "commands.review", "commands.add_organisation",
         "commands.add_project", "commands.plan", "commands.holidays", "commands.counties",
         "commands.compliance", "commands.export", "commands.record", "commands.followups",
-        "commands.whoami", "commands.help", "commands.cancel",
+        "commands.coordinates", "commands.whoami", "commands.help", "commands.cancel",
     ],
     Role.DEPUTY: [
         "commands.inspect", "commands.month", "commands.followups", "commands.projects",

@@ -163,6 +163,25 @@ class ChatSim:
                                          "sender_user": {"id": 42, "is_bot": False, "first_name": "X"}}
         return await self.feed({"message": message})
 
+    async def share_live_location(self, latitude: float, longitude: float,
+                                  period: int = 900) -> int:
+        """Shares a live location (Telegram's «share live location»); returns its message id,
+        which its updates (move_live_location) edit."""
+        message = self.message(location={"latitude": latitude, "longitude": longitude,
+                                         "live_period": period})
+        await self.feed({"message": message})
+        return message["message_id"]
+
+    async def move_live_location(self, message_id: int, latitude: float, longitude: float,
+                                 period: int = 900) -> list[Call]:
+        """An update of a live location: Telegram edits its message with the new position."""
+        message = self.message(location={"latitude": latitude, "longitude": longitude,
+                                         "live_period": period})
+        message["message_id"] = message_id
+        message["edit_date"] = message["date"]
+        message["date"] -= 60  # the message itself is older than its edit
+        return await self.feed({"edited_message": message})
+
     async def send_voice(self, file_id: str, duration: int = 5) -> list[Call]:
         """Sends a voice note."""
         self.api.add_file(b"OggS", file_id)

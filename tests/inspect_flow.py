@@ -9,9 +9,11 @@ from bot.inspection_domain import Facility, FacilityType, Programme
 from tests.conftest import Harness
 from tests.fakes import ChatSim
 
-# A slaughterhouse on the edge of Rafsanjan, and a point about 110 m north of it.
+# A slaughterhouse on the edge of Rafsanjan, and a point about 110 m north of it; a place
+# registered about 4.8 km north of NEAR (a deputy standing at NEAR is «far» from it).
 SITE = (30.4067, 55.9939)
 NEAR = (30.4077, 55.9939)
+FAR_SITE = (30.4510, 55.9939)
 
 
 async def programme(bot: Harness, code: str) -> Programme:
@@ -82,3 +84,18 @@ async def full_checkin(
 def confirm_data(chat: ChatSim) -> str:
     """The callback data of the summary's confirm button."""
     return next(data for _, data in chat.buttons() if data.startswith("ci:ok:"))
+
+
+async def disputed_checkin(bot: Harness, chat: ChatSim, facility: Facility) -> None:
+    """A clean check-in at a facility registered far from NEAR, where the deputy says its
+    coordinates are wrong; confirmed."""
+    await pick_facility(bot, chat, facility)
+    await chat.send_location(*NEAR)
+    await chat.click("ci:far:disputed")
+    visit = next(_VISITS)
+    await chat.send_photo(f"far-{chat.user_id}-{visit}", data=f"far-{chat.user_id}-{visit}".encode())
+    await chat.click("ci:pd")
+    await chat.click("ci:ay")
+    await chat.click("ci:ad")
+    await chat.click("ci:nf")
+    await chat.click(confirm_data(chat))

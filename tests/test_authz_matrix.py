@@ -70,6 +70,7 @@ COMMANDS: dict[str, frozenset[str]] = {
     "export": ADMINS,
     "record": DEPUTIES | ADMINS,
     "followups": DEPUTIES | ADMINS,
+    "coordinates": ADMINS,
 }
 
 
@@ -119,6 +120,9 @@ CALLBACKS: dict[str, Cb] = {
     "ci:a:#:*": Cb(DEPUTIES, "checklist_items", scoped=False),
     "ci:ok:#": Cb(DEPUTIES, "flow_drafts"),
     "ci:*": Cb(DEPUTIES),
+    # Correcting a facility's coordinates a deputy disputed (admins, any county).
+    "fac:fix:#": Cb(ADMINS, "facilities"),
+    "fac:*": Cb(ADMINS),
     # Follow-ups: the county's deputy closes; admins extend (any county) and list by county.
     "fu:c:#": Cb(DEPUTIES, "follow_ups"),
     "fu:ok:#": Cb(DEPUTIES, "follow_ups"),

@@ -179,7 +179,20 @@ async def seed_broadcast(world: World) -> None:
     await world.bot.deliver()
 
 
-SEEDERS: list[Seeder] = [seed_inspections, seed_projects, seed_broadcast]
+async def seed_disputed(world: World) -> None:
+    """A facility of county a registered far from where its deputy stands, and a visit whose
+    deputy said its coordinates are wrong: /inspect can reach the far location's choices and
+    /coordinates lists it for the admin."""
+    from tests.inspect_flow import FAR_SITE, add_facility, disputed_checkin  # noqa: PLC0415
+
+    # Named to come first in the county's list: the explorer presses one facility of a list.
+    facility = await add_facility(world.bot, world.county_a.name, "Facility a-far",
+                                  coords=FAR_SITE)
+    await disputed_checkin(world.bot, world.chats["deputy_a"], facility)
+    world.extra["facility_disputed"] = facility.id
+
+
+SEEDERS: list[Seeder] = [seed_inspections, seed_disputed, seed_projects, seed_broadcast]
 
 
 async def build_world(bot: Harness) -> World:

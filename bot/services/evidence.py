@@ -1,13 +1,16 @@
 """Evidence of a visit: distance to the facility, and its strength with the reasons for it.
 
-The rule (also in README.md and docs/inspections.md):
+The rule (also in README.md and docs/inspections.md), strongest first:
 
-- weak: no location (skipped, with a reason); or the deputy said the facility's registered
-  coordinates are wrong (weak until an admin corrects them); or the location is farther
-  than FAR_M; or no photo is fresh;
+- very strong: everything strong needs, with a Telegram live location whose every point
+  stayed within NEAR_M of the facility for at least LIVE_SPAN (its first point to its last);
 - strong: a location within NEAR_M of the facility's coordinates (a live location: every
   point of its track within NEAR_M), every photo fresh, and no photo whose GPS puts it
   farther than FAR_M from the facility;
+- weak: no location (skipped, with a reason); or the deputy said the facility's registered
+  coordinates are wrong (weak until an admin corrects them: then the visit is assessed
+  again against the corrected coordinates); or the location is farther than FAR_M (the
+  deputy chose to go on anyway); or no photo is fresh;
 - medium: everything else (the facility had no coordinates yet, so nearness cannot be
   checked; the distance is between NEAR_M and FAR_M; a live track that left the facility;
   only some photos fresh; a photo's GPS far from the facility).
@@ -34,6 +37,7 @@ from bot.inspection_domain import Evidence
 NEAR_M = 300.0
 FAR_M = 1000.0
 PHOTO_WINDOW = timedelta(minutes=60)
+LIVE_SPAN = timedelta(minutes=5)  # how long a live location must be followed to count
 LOCATION_AGE_NOTED = timedelta(minutes=1)  # a location older than this on arrival is noted
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -65,7 +69,9 @@ class LocationFact:
     age: timedelta = timedelta(0)  # how old it was on arrival
     track_max: float | None = None  # live: the farthest point of the track from the facility
     track_points: int = 0
+    track_span: timedelta = timedelta(0)  # live: from its first point to its last
     disputed: bool = False  # the deputy says the facility's coordinates are wrong
+    corrected: bool = False  # ... and an admin has corrected them since (no longer weak)
 
 
 @dataclass(frozen=True)
@@ -108,9 +114,14 @@ def _location_reasons(loc: LocationFact) -> list[Reason]:
         return [Reason("location_skipped")]
     reasons = []
     if loc.kind == "live":
-        reasons.append(Reason("live_track", {"points": loc.track_points}))
+        minutes = int(loc.track_span.total_seconds() // 60)
+        reasons.append(Reason("live_track", {"points": loc.track_points, "minutes": minutes}))
+        if loc.track_span < LIVE_SPAN:
+            needed = int(LIVE_SPAN.total_seconds() // 60)
+            reasons.append(Reason("live_short", {"minutes": needed}))
     if loc.disputed:
-        reasons.append(Reason("coordinates_disputed"))
+        code = "coordinates_corrected" if loc.corrected else "coordinates_disputed"
+        reasons.append(Reason(code))
     if loc.distance is None:
         reasons.append(Reason("no_coordinates"))
     else:
@@ -157,14 +168,15 @@ def assess(location: LocationFact, photos: list[PhotoFact]) -> Assessment:
     reasons = tuple(_location_reasons(location) + _photo_reasons(photos, at))
     fresh = [p for p in photos if photo_is_fresh(p, at)]
     far = location.distance is not None and location.distance > FAR_M
-    if at is None or location.disputed or far or not fresh:
+    if at is None or (location.disputed and not location.corrected) or far or not fresh:
         return Assessment(Evidence.WEAK, reasons)
     near = location.distance is not None and location.distance <= NEAR_M
     if location.track_max is not None:
         near = near and location.track_max <= NEAR_M
     gps_far = any(p.gps_distance is not None and p.gps_distance > FAR_M for p in photos)
     if near and len(fresh) == len(photos) and not gps_far:
-        return Assessment(Evidence.STRONG, reasons)
+        live = location.kind == "live" and location.track_span >= LIVE_SPAN
+        return Assessment(Evidence.VERY_STRONG if live else Evidence.STRONG, reasons)
     return Assessment(Evidence.MEDIUM, reasons)
 
 

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 
-from bot.i18n import fa_digits, t, t_plain
+from bot.i18n import fa_digits, fa_number, t, t_plain
 from bot.inspection_domain import Evidence
 from bot.services.evidence import Assessment, Reason
 
 LIST_SEPARATOR = "\u060c "  # the Persian comma
+
+
+def distance_text(distance: float | None) -> str:
+    """Metres below a kilometre, else kilometres with one decimal, in Persian digits."""
+    if distance is None:
+        return t_plain("inspections.distance_unknown")
+    if distance < 1000:
+        return t_plain("inspections.distance_m", metres=round(distance))
+    return t_plain("inspections.distance_km", km=fa_number(distance / 1000, 1))
 
 
 def reason_text(reason: Reason) -> str:

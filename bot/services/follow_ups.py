@@ -30,6 +30,7 @@ from bot.services.inspections import MAX_TEXT, show_tracking
 from bot.services.notify import queue_text
 from bot.services.photo_evidence import earlier_image, is_fresh_closing, own_photo
 from bot.services.planner import WORKING_WEEKDAYS
+from bot.text import few_words
 
 EXTENSION_DAYS = (3, 7, 14)
 MIN_REASON_WORDS = 2
@@ -190,8 +191,7 @@ async def page_of(repos: Repos, county_id: int | None, page: int) -> Page:
 # Extending ---------------------------------------------------------------------------------------
 def usable_reason(text: str) -> bool:
     """A reason is a few words, not a letter: at least two words and six letters."""
-    return (len(text.split()) >= MIN_REASON_WORDS and len(text.strip()) >= MIN_REASON_CHARS
-            and len(text) <= MAX_TEXT)
+    return few_words(text, MIN_REASON_WORDS, MIN_REASON_CHARS) and len(text) <= MAX_TEXT
 
 
 def extended_due(item: FollowUp, days: int, now: datetime) -> datetime:

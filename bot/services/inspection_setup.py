@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bot.db.repos import Repos
 from bot.i18n import parse_int, raw
@@ -22,9 +23,19 @@ from bot.services.imports import (
 from bot.tabular import read_table
 from bot.text import match_key
 
+Line = tuple[str, bool]  # a checklist item: its text and whether it is critical
+
+
+def shipped_lines(items: list[str | dict[str, Any]]) -> list[Line]:
+    """A shipped checklist's items: "text", or { text = "...", critical = true }."""
+    return [(i, False) if isinstance(i, str) else (i["text"], bool(i.get("critical")))
+            for i in items]
+
 
 async def seed_inspection_defaults(repos: Repos) -> int:
-    """Writes the shipped programmes, types and checklists once; returns programmes added."""
+    """Writes the shipped programmes, types and checklists once; returns programmes added.
+    Items stored before checklists had a critical flag get theirs (once, see below)."""
+    await flag_critical_items(repos)
     if await repos.programmes.count():
         return 0
     data = raw("checklists")
@@ -40,24 +51,51 @@ async def seed_inspection_defaults(repos: Repos) -> int:
                     programme_id=p_id, name=kind["name"], code=t_code,
                     position=p_pos * 10 + t_pos,
                 )
-                await repos.programmes.replace_checklist(t_id, kind["items"])
+                await repos.programmes.replace_checklist(t_id, shipped_lines(kind["items"]))
     return len(data["programme_order"])
+
+
+async def flag_critical_items(repos: Repos) -> int:
+    """Gives items stored before the flag existed (critical NULL, migration 0042) their flag:
+    a shipped type's item whose text is marked critical in locales/fa/checklists.toml is
+    critical, every other item not. Returns how many were set."""
+    unflagged = await repos.programmes.unflagged_items()
+    if not unflagged:
+        return 0
+    shipped = {(code, text) for code, kind in raw("checklists.types").items()
+               for text, critical in shipped_lines(kind["items"]) if critical}
+    await repos.programmes.set_critical(
+        [(item_id, (code, text) in shipped) for item_id, code, text in unflagged])
+    return len(unflagged)
+
+
+def critical_mark(text: str) -> bool | None:
+    """The «critical» cell of an imported line: empty or «no» → False, «yes» (or a mark such
+    as a check mark or *) → True, anything else None."""
+    key = match_key(text)
+    if not key or key in {match_key(v) for v in raw("inspect_cli.critical_no")}:
+        return False
+    if key in {match_key(v) for v in raw("inspect_cli.critical_yes")}:
+        return True
+    return None
 
 
 async def import_checklists(
     repos: Repos, now: datetime, path: Path, *, dry_run: bool = False,
     progress: Progress = no_progress,
 ) -> ImportReport:
-    """Replaces checklists from rows (programme, type, item[, required]) of a CSV/XLSX file.
+    """Replaces checklists from rows (programme, type, item[, required][, critical]) of a
+    CSV/XLSX file.
 
     Programmes and types are matched by the names people see (any spelling of them) and added
-    when new; each type named in the file gets exactly the file's items, in file order.
+    when new; each type named in the file gets exactly the file's items, in file order. The
+    optional «critical» column marks items whose «no» proposes at least a serious severity.
     """
     report = ImportReport()
     rows = read_table(path, "checklists", {"programme", "type", "item"})
     programmes = {match_key(p.name): p.name for p in await repos.programmes.programmes()}
     known_types = {match_key(k.name): k for k in await repos.programmes.types()}
-    by_type: dict[tuple[str, str], list[str]] = {}
+    by_type: dict[tuple[str, str], list[Line]] = {}
     required: dict[str, int] = {}
     seen = Duplicates("item")
     for row in progress(rows, "check"):
@@ -74,10 +112,14 @@ async def import_checklists(
                 report.reject(row.line, ("inspect_cli.bad_required", {"value": v["required"]}))
                 continue
             required[programme] = number
+        critical = critical_mark(v.get("critical", ""))
+        if critical is None:
+            report.reject(row.line, ("inspect_cli.bad_critical", {"value": v["critical"]}))
+            continue
         if (problem := seen.check((match_key(kind), match_key(v["item"])), row.line)):
             report.reject(row.line, problem)
             continue
-        by_type.setdefault((programme, kind), []).append(v["item"])
+        by_type.setdefault((programme, kind), []).append((v["item"], critical))
 
     async def work() -> None:
         programme_ids: dict[str, int] = {}
@@ -88,7 +130,8 @@ async def import_checklists(
                     monthly_required=required.get(programme),
                 )
             known = known_types.get(match_key(kind))
-            before = [i.text for i in await repos.programmes.checklist(known.id)] if known else None
+            before = ([(i.text, i.critical) for i in await repos.programmes.checklist(known.id)]
+                      if known else None)
             if known is not None and before == items and known.programme_id == programme_ids[
                     programme]:
                 report.unchanged += 1

@@ -6,14 +6,17 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import limits
+from bot.clock import from_db
 from bot.collation import sort_key
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person
-from bot.i18n import Safe, fa_digits, fa_number, t, t_plain
+from bot.i18n import Safe, fa_digits, t, t_plain
 from bot.inspection_domain import ChecklistItem, FollowUp
 from bot.jalali import JalaliMonth, format_date, format_datetime, local_date
 from bot.paging import Entry, Section, View
+from bot.services.checkin_rules import line_text, lines
+from bot.services.evidence_views import distance_text
 from bot.services.follow_ups import overdue_days
 from bot.services.inspection_reminders import programme_lines, statuses
 
@@ -27,32 +30,29 @@ def checklist_text(items: list[ChecklistItem], answers: dict[str, str], facility
     for n, item in enumerate(items, start=1):
         mark = answers.get(str(item.id))
         label = t_plain(ANSWER_MARKS[mark] if mark else "inspections.mark_open")
-        lines.append(t("inspections.checklist_line", n=n, text=item.text, mark=label))
+        text = item.text + (t_plain("checkin.critical_mark") if item.critical else "")
+        lines.append(t("inspections.checklist_line", n=n, text=text, mark=label))
     return t("inspections.checklist", facility=facility, lines=Safe("\n".join(lines)))
-
-
-def distance_text(distance: float | None) -> str:
-    """Metres below a kilometre, else kilometres with one decimal, in Persian digits."""
-    if distance is None:
-        return t_plain("inspections.distance_unknown")
-    if distance < 1000:
-        return t_plain("inspections.distance_m", metres=round(distance))
-    return t_plain("inspections.distance_km", km=fa_number(distance / 1000, 1))
 
 
 def location_text(location: dict) -> str:
     """What the summary says about the location."""
     if location.get("status") == "live":
         distance = distance_text(location.get("distance_m"))
+        if track := location.get("track"):
+            span = from_db(track[-1]["at"]) - from_db(track[0]["at"])
+            return t_plain("checkin.location_tracked", points=len(track), distance=distance,
+                           minutes=int(span.total_seconds() // 60))
         return t_plain("inspections.location_live", distance=distance)
     return t_plain("inspections.location_skipped", reason=location.get("note", ""))
 
 
-FAILED_ITEM = 300  # characters of one failed checklist item in the summary
+FAILED_ITEM = 300  # characters of one failed checklist item (with its line) in the summary
 
 
-async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
-    """Everything the deputy is about to confirm, with Persian date and time; long texts are
+async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo, evidence: str = "") -> str:
+    """Everything the deputy is about to confirm, with Persian date and time, each «no» item
+    with its finding line, and the evidence (Telegram HTML) the visit will get; long texts are
     cut to fit one message (the whole text is what is stored)."""
     d = draft.data
     programme = await repos.programmes.programme(int(d["programme_id"]))
@@ -61,11 +61,11 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
     items = await repos.programmes.checklist(int(d["type_id"]))
     answers = d.get("answers", {})
     counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}
-    failed = [i.text for i in items if answers.get(str(i.id)) == "no"]
-    failed_lines = "".join("\n" + t("inspections.summary_failed_line",
-                                    text=limits.shorten(x, FAILED_ITEM)) for x in failed)
+    found = lines(d)
+    failed = [limits.shorten(line_text(i, found.get(str(i.id))), FAILED_ITEM)
+              for i in items if answers.get(str(i.id)) == "no"]
 
-    def render(facility: str, note: str, findings: str) -> str:
+    def render(facility: str, note: str, failed: str, findings: str) -> str:
         return t(
             "inspections.summary",
             programme=programme.name if programme else "", kind=kind.name if kind else "",
@@ -73,13 +73,17 @@ async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
             location=location_text({**d["location"], "note": note}),
             photos=len(d.get("photos", [])),
             yes=counts["yes"], no=counts["no"], na=counts["na"],
-            failed=Safe(failed_lines), findings=findings,
+            failed=failed, findings=findings,
             severity=t_plain(f"inspections.severity_{d['severity']}"),
+            evidence=Safe(evidence),
         )
 
     fields = {"facility": facility.name if facility else "",
               "note": d["location"].get("note") or "",
-              "findings": d.get("findings") or t_plain("inspections.no_findings_text")}
+              "failed": "".join("\n" + t_plain("inspections.summary_failed_line", text=x)
+                                for x in failed),
+              "findings": d.get("findings") or t_plain(
+                  "checkin.no_other_findings" if failed else "inspections.no_findings_text")}
     return limits.fit(render, fields, limit=limits.TEXT, pointer=t_plain("fit.more_kept"))
 
 

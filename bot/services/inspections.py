@@ -2,7 +2,9 @@
 
 Every step re-checks on the server what the person picked: the programme exists, the
 facility type belongs to it, the facility is of that type and in the deputy's own county, the
-checklist item belongs to the type. Handlers only parse and reply.
+checklist item belongs to the type. Handlers only parse and reply. The location's rules are
+in checkin_location.py, the findings' in checkin_findings.py; what the answers must agree on
+(bot/services/checkin_rules.py) decides the next step here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import limits
 from bot.clock import Clock, to_db
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
@@ -27,7 +30,14 @@ from bot.inspection_domain import (
     Severity,
 )
 from bot.jalali import JalaliMonth, format_datetime
-from bot.services.evidence import distance_m
+from bot.services.checkin_rules import (
+    answer_rows,
+    far_unanswered,
+    findings_text,
+    open_no_item,
+    severity_settled,
+)
+from bot.services.facility_coords import tell_admins_disputed
 from bot.services.notify import queue_text
 from bot.services.photo_evidence import assess_draft
 from bot.steps import SUMMARY, Outcome, Refuse
@@ -38,6 +48,7 @@ LOCATION_MAX_AGE = timedelta(minutes=5)
 FOLLOW_UP_DAYS = 7
 MAX_NAME = 120
 MAX_TEXT = 3000
+ALERT_FINDINGS = 3000  # of the findings in the admins' alert (all of them are in the record)
 
 
 class Step(StrEnum):
@@ -89,13 +100,13 @@ def missing_step(draft: Draft) -> Step | None:
     d = draft.data
     if not d.get("facility_id"):
         return Step.FACILITY
-    if not d.get("location"):
+    if not d.get("location") or far_unanswered(d["location"]):
         return Step.LOCATION
     if not d.get("photos") or not d.get("photos_done"):
         return Step.PHOTOS
     if not d.get("answers_done"):
         return Step.CHECKLIST
-    if not d.get("severity"):
+    if open_no_item(d) is not None or "findings" not in d or not severity_settled(d):
         return Step.FINDINGS
     return None
 
@@ -109,8 +120,12 @@ def next_step(draft: Draft) -> str:
         if not d.get("programme_id"):
             return "programme"
         return "type" if not d.get("type_id") else "facility"
+    if part is Step.LOCATION and d.get("location"):
+        return "far"  # a location far from the facility: the deputy says what it means
     if part is Step.FINDINGS:
-        return "severity" if d.get("findings") else "findings"
+        if (item := open_no_item(d)) is not None:  # each «no» has its line first
+            return "item_fixed" if d.get("fixing") == item else "item_finding"
+        return "severity" if "findings" in d else "findings"
     return SUMMARY if part is None else part.value
 
 
@@ -136,8 +151,8 @@ def reopen(draft: Draft, step: Step) -> str:
     elif step is Step.CHECKLIST:
         d["answers_done"] = False
     elif step is Step.FINDINGS:
-        d.pop("findings", None)
-        d.pop("severity", None)
+        for key in ("findings", "severity", "lines", "fixing"):
+            d.pop(key, None)
     return next_step(draft)
 
 
@@ -215,30 +230,6 @@ async def add_facility(
     return facility
 
 
-# Location --------------------------------------------------------------------------------
-async def set_location(
-    repos: Repos, now: datetime, draft: Draft, lat: float, lon: float, sent_at: datetime
-) -> float | None:
-    """Keeps a live location and its distance to the facility (None without coordinates)."""
-    facility = await repos.facilities.get(int(draft.data.get("facility_id") or 0))
-    distance = None
-    if facility is not None and facility.has_coordinates:
-        distance = round(distance_m(lat, lon, facility.lat, facility.lon), 1)  # type: ignore[arg-type]
-    draft.data["location"] = {
-        "status": "live", "lat": lat, "lon": lon, "sent_at": to_db(sent_at), "at": to_db(now),
-        "distance_m": distance,
-    }
-    return distance
-
-
-def skip_location(now: datetime, draft: Draft, reason: str) -> Outcome:
-    """Records that no location was sent, and why; refused when the reason is empty."""
-    if not 0 < len(reason) <= MAX_TEXT:
-        return Refuse("inspections.ask_skip_reason")
-    draft.data["location"] = {"status": "skipped", "note": reason, "at": to_db(now)}
-    return next_step(draft)
-
-
 # Photos ----------------------------------------------------------------------------------
 def photo_known(draft: Draft, file_unique_id: str) -> bool:
     """True when this very file is in the draft already (no second download)."""
@@ -275,7 +266,20 @@ async def answer(
     if item_id not in {i.id for i in items}:
         return None
     draft.data.setdefault("answers", {})[str(item_id)] = value.value
+    note_failures(draft.data, items)
     return items
+
+
+def note_failures(d: dict[str, Any], items: list[ChecklistItem]) -> None:
+    """Keeps which items are «no», in checklist order (each needs its finding line), and
+    which of those are critical; lines of items no longer «no» are dropped."""
+    answers = d.get("answers", {})
+    failed = [str(i.id) for i in items if answers.get(str(i.id)) == Answer.NO.value]
+    d["no_items"] = failed
+    d["critical_no"] = [str(i.id) for i in items if i.critical and str(i.id) in failed]
+    d["lines"] = {k: v for k, v in d.get("lines", {}).items() if k in failed}
+    if d.get("fixing") not in failed:
+        d.pop("fixing", None)
 
 
 async def answers_done(repos: Repos, draft: Draft) -> bool:
@@ -283,26 +287,9 @@ async def answers_done(repos: Repos, draft: Draft) -> bool:
     items = await checklist(repos, draft)
     if any(str(i.id) not in draft.data.get("answers", {}) for i in items):
         return False
+    note_failures(draft.data, items)
     draft.data["answers_done"] = True
     return True
-
-
-def set_findings(draft: Draft, text: str | None) -> Outcome:
-    """Keeps the findings as typed (None: nothing to report, severity none); refused when too
-    long."""
-    if text is not None and not 0 < len(text) <= MAX_TEXT:
-        return Refuse("inspections.findings_too_long", {"max": MAX_TEXT})
-    draft.data["findings"] = text
-    draft.data.pop("severity", None)
-    if text is None:
-        draft.data["severity"] = Severity.NONE.value
-    return next_step(draft)
-
-
-def set_severity(draft: Draft, severity: Severity) -> Outcome:
-    """Keeps the severity of the findings."""
-    draft.data["severity"] = severity.value
-    return next_step(draft)
 
 
 def kept_on_cancel(draft: Draft | None) -> list[int]:
@@ -352,11 +339,12 @@ async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> 
         d = taken.data
         location = d["location"]
         severity = Severity(d["severity"])
+        findings = findings_text(d, items)
+        tracking = tracking_code(month, await repos.inspections.next_sequence(month.key()))
         # Checked again here: another visit may have stored the same picture meanwhile.
         assessment = await assess_draft(repos, d)
-        sequence = await repos.inspections.next_sequence(month.key())
         inspection_id = await repos.inspections.insert(
-            tracking=tracking_code(month, sequence), draft_id=taken.id, period=month.key(),
+            tracking=tracking, draft_id=taken.id, period=month.key(),
             deputy_id=person.id, county_id=person.county_id, programme_id=d["programme_id"],
             facility_type_id=d["type_id"], facility_id=facility.id,
             started_at=to_db(taken.started_at), confirmed_at=to_db(now),
@@ -364,13 +352,16 @@ async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> 
             lat=location.get("lat"), lon=location.get("lon"),
             location_sent_at=location.get("sent_at"), location_at=location.get("at"),
             distance_m=location.get("distance_m"), severity=severity.value,
-            findings=d.get("findings"), evidence=assessment.level.value,
+            findings=findings, evidence=assessment.level.value,
             evidence_reasons=json.dumps(assessment.as_json(), ensure_ascii=False),
+            location_track=json.dumps(location["track"]) if location.get("track") else None,
+            coordinates_disputed=int(bool(location.get("disputed"))),
         )
         await repos.inspections.add_photos(inspection_id, d["photos"])
-        await repos.inspections.add_answers(inspection_id, [
-            (i.id, i.position, i.text, d["answers"][str(i.id)]) for i in items
-        ])
+        await repos.inspections.add_answers(inspection_id, answer_rows(d, items))
+        if location.get("disputed"):
+            await tell_admins_disputed(repos, now, admins, person, facility, inspection_id,
+                                       tracking, location.get("distance_m"))
         await repos.facilities.visited(facility.id, now, location.get("lat"),
                                           location.get("lon"))
         if severity.opens_follow_up:
@@ -379,7 +370,7 @@ async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> 
                 now + timedelta(days=FOLLOW_UP_DAYS),
             )
             await _alert_admins(repos, now, admins, person, facility, inspection_id,
-                                tracking_code(month, sequence), severity, d.get("findings"), tz)
+                                tracking, severity, findings, tz)
         await repos.audit.record(now, person.id, "inspection.confirm",
                                     f"inspection:{inspection_id}")
     stored = await repos.inspections.get(inspection_id)
@@ -397,7 +388,7 @@ async def _alert_admins(
     text = t(
         "inspections.alert_admins", severity=t_plain(f"inspections.severity_{severity.value}"),
         county=county.name if county else "", facility=facility.name, deputy=deputy.name,
-        tracking=show_tracking(tracking), findings=findings or "",
+        tracking=show_tracking(tracking), findings=limits.shorten(findings or "", ALERT_FINDINGS),
         due=format_datetime(now + timedelta(days=FOLLOW_UP_DAYS), tz),
     )
     for admin in admins:

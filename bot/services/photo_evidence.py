@@ -79,8 +79,9 @@ def location_fact(location: dict[str, Any]) -> LocationFact:
     """The evidence facts of a draft's location dict.
 
     status 'skipped' or 'live' (the person's own current position, one shot); a Telegram
-    live location adds "track": [{"distance_m": ..., "at": ...}, ...] (its updates), and
-    "disputed": true means the deputy said the facility's coordinates are wrong.
+    live location adds "track": [{"distance_m": ..., "at": ...}, ...] (its first point and
+    its updates), "disputed": true means the deputy said the facility's coordinates are
+    wrong, and "corrected": true that an admin has corrected them since.
     """
     if location.get("status") == "skipped":
         return LocationFact("skipped")
@@ -88,10 +89,13 @@ def location_fact(location: dict[str, Any]) -> LocationFact:
     sent = from_db(location["sent_at"]) if location.get("sent_at") else at
     track = location.get("track") or []
     distances = [p["distance_m"] for p in track if p.get("distance_m") is not None]
+    times = [from_db(p["at"]) for p in track if p.get("at")]
     return LocationFact(
         "live" if track else "current", location.get("distance_m"), at,
         (at - sent) if at and sent and at > sent else timedelta(0),
-        max(distances) if distances else None, len(track), bool(location.get("disputed")),
+        max(distances) if distances else None, len(track),
+        (max(times) - min(times)) if times else timedelta(0),
+        bool(location.get("disputed")), bool(location.get("corrected")),
     )
 
 

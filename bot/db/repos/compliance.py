@@ -43,7 +43,8 @@ visit_days AS (
 visits AS (
     SELECT v.county_id, v.programme_id, count(*) AS done,
            sum(v.planned_day IS NULL OR v.confirmed_at < e.ends) AS on_time,
-           sum(v.evidence = 'strong') AS strong,
+           -- The league counts a very strong visit (a live location) as a strong one.
+           sum(v.evidence IN ('very_strong', 'strong')) AS strong,
            sum(v.evidence = 'medium') AS medium,
            sum(v.evidence = 'weak') AS weak
     FROM visit_days v

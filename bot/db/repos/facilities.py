@@ -133,6 +133,13 @@ class FacilityRepo:
                 added += 1
         return added, updated
 
+    async def set_coordinates(self, facility_id: int, lat: float, lon: float) -> bool:
+        """An admin's correction of a facility's coordinates; False when it is gone."""
+        return await self.db.changes(
+            "UPDATE facilities SET lat = ?, lon = ? WHERE id = ? AND active = 1",
+            (lat, lon, facility_id),
+        ) == 1
+
     async def visited(
         self, facility_id: int, now: datetime,
         lat: float | None, lon: float | None,

@@ -96,15 +96,18 @@ class InspectionRepo:
         )
 
     async def add_answers(
-        self, inspection_id: int,
-        answers: list[tuple[int, int, str, str]],
+        self, inspection_id: int, answers: list[tuple[Any, ...]],
     ) -> None:
-        """Stores (item id, position, item text, answer) rows."""
+        """Stores (item id, position, item text, answer[, critical, note, corrected]) rows: a
+        «no» has its finding line in note, or how it was corrected on the spot."""
+        rows = []
+        for item, position, text, answer, *rest in answers:
+            critical, note, corrected = rest or (False, None, False)
+            rows.append((inspection_id, item, position, text, answer, int(critical), note,
+                         int(corrected)))
         await self.db.executemany(
-            "INSERT INTO inspection_answers (inspection_id, item_id, position, item_text, answer)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(inspection_id, *a) for a in answers],
-        )
+            "INSERT INTO inspection_answers (inspection_id, item_id, position, item_text, answer,"
+            " critical, note, corrected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     async def get(self, inspection_id: int) -> Inspection | None:
         """One inspection by id."""
@@ -148,7 +151,8 @@ class InspectionRepo:
     async def answers(self, inspection_id: int) -> list[dict[str, Any]]:
         """The stored checklist answers of an inspection, in checklist order."""
         rows = await self.db.fetchall(
-            "SELECT item_id, position, item_text, answer FROM inspection_answers"
+            "SELECT item_id, position, item_text, answer, critical, note, corrected"
+            " FROM inspection_answers"
             " WHERE inspection_id = ? ORDER BY position",
             (inspection_id,),
         )
@@ -158,6 +162,33 @@ class InspectionRepo:
         """Every column of one inspection (tests and exports)."""
         r = await self.db.fetchone("SELECT * FROM inspections WHERE id = ?", (inspection_id,))
         return dict(r) if r else None
+
+    # Coordinates a deputy disputed ------------------------------------------------------------
+    async def disputed(self, facility_id: int | None = None) -> list[dict[str, Any]]:
+        """Visits whose deputy said the facility's coordinates are wrong, not corrected yet
+        (of one facility), newest first, with the facility's name and county."""
+        sql = ("SELECT i.id, i.tracking, i.deputy_id, i.facility_id, i.lat, i.lon,"
+               " i.distance_m, i.location_at, i.location_sent_at, i.location_track,"
+               " i.confirmed_at, f.name AS facility_name, f.county_id"
+               f" {_FROM_INSP} WHERE i.coordinates_disputed = 1"
+               " AND i.coordinates_corrected_at IS NULL")
+        params: list[object] = []
+        if facility_id is not None:
+            sql += " AND i.facility_id = ?"
+            params.append(facility_id)
+        rows = await self.db.fetchall(sql + " ORDER BY i.confirmed_at DESC, i.id DESC", params)
+        return [dict(r) for r in rows]
+
+    async def reassessed(
+        self, inspection_id: int, *, distance_m: float | None, track: str | None,
+        evidence: Evidence, reasons: str, corrected_at: datetime,
+    ) -> None:
+        """A disputed visit assessed again once its facility's coordinates were corrected."""
+        await self.db.execute(
+            "UPDATE inspections SET distance_m = ?, location_track = ?, evidence = ?,"
+            " evidence_reasons = ?, coordinates_corrected_at = ? WHERE id = ?",
+            (distance_m, track, evidence.value, reasons, to_db(corrected_at), inspection_id),
+        )
 
     # Follow-ups -------------------------------------------------------------------------------
     async def open_follow_up(

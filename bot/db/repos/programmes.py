@@ -67,12 +67,12 @@ class ProgrammeRepo:
     async def checklist(self, type_id: int) -> list[ChecklistItem]:
         """The active checklist of a facility type, in order."""
         rows = await self.db.fetchall(
-            "SELECT id, facility_type_id, position, text FROM checklist_items"
+            "SELECT id, facility_type_id, position, text, critical FROM checklist_items"
             " WHERE facility_type_id = ? AND active = 1 ORDER BY position, id",
             (type_id,),
         )
-        return [ChecklistItem(r["id"], r["facility_type_id"], r["position"], r["text"])
-                for r in rows]
+        return [ChecklistItem(r["id"], r["facility_type_id"], r["position"], r["text"],
+                              bool(r["critical"])) for r in rows]
 
     async def count(self) -> int:
         """How many programmes exist (active or not)."""
@@ -122,17 +122,32 @@ class ProgrammeRepo:
             return int(cursor.lastrowid or 0)
 
     async def replace_checklist(
-        self, type_id: int, items: list[str]
+        self, type_id: int, items: list[tuple[str, bool]]
     ) -> None:
-        """Deactivates the type's items and adds these, in order."""
+        """Deactivates the type's items and adds these (text, critical), in order."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE checklist_items SET active = 0 WHERE facility_type_id = ?", (type_id,)
             )
             await conn.executemany(
-                "INSERT INTO checklist_items (facility_type_id, position, text) VALUES (?, ?, ?)",
-                [(type_id, i, text) for i, text in enumerate(items, start=1)],
+                "INSERT INTO checklist_items (facility_type_id, position, text, critical)"
+                " VALUES (?, ?, ?, ?)",
+                [(type_id, i, text, int(critical))
+                 for i, (text, critical) in enumerate(items, start=1)],
             )
+
+    async def unflagged_items(self) -> list[tuple[int, str | None, str]]:
+        """(id, type code, text) of items stored before the critical flag existed."""
+        rows = await self.db.fetchall(
+            "SELECT i.id, t.code, i.text FROM checklist_items i"
+            " JOIN facility_types t ON t.id = i.facility_type_id WHERE i.critical IS NULL"
+        )
+        return [(r["id"], r["code"], r["text"]) for r in rows]
+
+    async def set_critical(self, flags: list[tuple[int, bool]]) -> None:
+        """Sets items' critical flags: (item id, critical)."""
+        await self.db.executemany("UPDATE checklist_items SET critical = ? WHERE id = ?",
+                                  [(int(flag), item_id) for item_id, flag in flags])
 
     async def set_required(self, programme_id: int, required: int) -> None:
         """Sets how many visits a programme needs per deputy and month."""
