@@ -33,7 +33,7 @@ from handlers import (
     deputy_checkin,
     deputy_month,
     deputy_review,
-    flowkit,
+    flow_resume,
     follow_ups,
     gate,
     inspection_record,
@@ -50,7 +50,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
     """Handlers by group, in the order they must be tried."""
     return {
         -2: gate.build_handlers(),
-        -1: [*checkin_location.live_handlers(), *flowkit.resume_handlers()],
+        -1: [*checkin_location.live_handlers(), *flow_resume.resume_handlers()],
         0: [
             *onboarding.build_handlers(),
             # Conversations (one flow per module).

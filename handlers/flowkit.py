@@ -17,26 +17,21 @@ What no flow writes again:
 - "change one step" from the summary: the draft's editing flag; the service returns SUMMARY;
 - a button of another step, or of an ended flow, gets the stale answer;
 - resume after a restart: a person's first update since the start follows the draft's step
-  (`reconcile`), even when the bot was killed before PTB stored the step.
+  (handlers/flow_resume.py), even when the bot was killed before PTB stored the step.
+The parts a flow is made of (Turn, Step, and the inputs text/press/message) are in
+handlers/flow_turn.py.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.ext import (
-    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
 from bot.auth import current_person, refuse
@@ -46,103 +41,10 @@ from bot.db.repos.drafts import Draft
 from bot.domain import Person, Role
 from bot.i18n import t, t_plain
 from bot.steps import END, SUMMARY, Outcome, Refuse, _Stay
-from handlers.common import end_every_flow, flow_state, resume_flow
-from handlers.menus import free_text, menu_labels
+from handlers.common import end_every_flow
+from handlers.flow_turn import Accept, Step, Turn, message, press, text
 
-log = logging.getLogger(__name__)
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-
-
-class Turn:
-    """One update inside a flow: who, their draft, and how to reply."""
-
-    def __init__(self, flow: Flow, update: Update, context: BotContext, person: Person,
-                 draft: Draft | None) -> None:
-        self.flow, self.update, self.context = flow, update, context
-        self.person, self.draft = person, draft
-        self.answered = False
-
-    @property
-    def repos(self):  # noqa: ANN201 - bot.db.repos.Repos
-        return self.context.repos
-
-    @property
-    def clock(self):  # noqa: ANN201 - bot.clock.Clock
-        return self.context.clock
-
-    @property
-    def data(self) -> dict[str, Any]:
-        assert self.draft is not None
-        return self.draft.data
-
-    @property
-    def message(self):  # noqa: ANN201 - telegram.Message
-        return self.update.effective_message
-
-    def now(self):  # noqa: ANN201 - datetime
-        return self.context.clock.now()
-
-    async def say(self, text: str, markup: Markup | None = None) -> None:
-        """Sends a message in the person's chat."""
-        await self.context.bot.send_message(self.update.effective_chat.id, text,
-                                            reply_markup=markup)
-
-    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        """Answers the pressed button (once; later calls do nothing)."""
-        query = self.update.callback_query
-        if query is not None and not self.answered:
-            self.answered = True
-            await query.answer(text, show_alert=alert)
-
-    async def edit_markup(self, markup: InlineKeyboardMarkup | None) -> None:
-        """Replaces the buttons of the message that was pressed."""
-        if self.update.callback_query is not None:
-            await self.update.callback_query.edit_message_reply_markup(markup)
-
-
-Prompt = Callable[[Turn], Awaitable[None]]
-Callback = Callable[..., Awaitable[Outcome]]
-
-
-@dataclass(frozen=True)
-class Accept:
-    """One kind of input a step takes: a message filter or a button family, and its callback
-    (called with the turn, then the button's parsed fields)."""
-
-    callback: Callback
-    messages: filters.BaseFilter | None = None
-    button: Button | None = None
-    typed: bool = False  # free text
-
-
-def text(callback: Callback) -> Accept:
-    """Typed text (never a command, a menu label or a button label)."""
-    return Accept(callback, messages=free_text(), typed=True)
-
-
-def press(button: Button, callback: Callback) -> Accept:
-    """A press of one of the step's buttons."""
-    return Accept(callback, button=button)
-
-
-def message(kind: filters.BaseFilter, callback: Callback) -> Accept:
-    """A photo, a document, a location, a voice note, or a reply-keyboard label of the step."""
-    return Accept(callback, messages=kind)
-
-
-@dataclass(frozen=True)
-class Step:
-    """A named step: how it is asked, what it takes, what anything else is told."""
-
-    name: str
-    ask: Prompt
-    accepts: Sequence[Accept]
-    other: str = "flow.use_buttons"  # catalogue key said to any other input
-
-    @property
-    def typed(self) -> bool:
-        """Whether the step takes typed text (then nothing needs showing again)."""
-        return any(a.typed for a in self.accepts)
+__all__ = ["FLOWS", "Flow", "Step", "Turn", "message", "press", "text"]
 
 
 FLOWS: dict[str, Flow] = {}  # every kit flow by name, for reconcile and the diagrams
@@ -316,39 +218,13 @@ class Flow:
             await context.repos.drafts.set_step(person.id, self.name, None, context.clock.now())
         return END
 
-    # Wiring --------------------------------------------------------------------------------
-    def state_handlers(self, step: Step) -> list[BaseHandler]:
-        """The step's own inputs, then anything else that is not a command or a menu label."""
-        handlers: list[BaseHandler] = []
-        for accept in step.accepts:
-            callback = self._run(step, accept)
-            if accept.button is not None:
-                handlers.append(CallbackQueryHandler(callback, pattern=accept.button.pattern))
-            else:
-                handlers.append(MessageHandler(accept.messages, callback))
-        anything = filters.UpdateType.MESSAGE & ~filters.COMMAND & ~menu_labels()
-        handlers.append(MessageHandler(anything, self._other))
-        return handlers
-
-    def fallbacks(self, cancel: Button, *extra: BaseHandler) -> list[BaseHandler]:
-        """Cancel in every form, the flow's own extra fallbacks, then the stale answer."""
-        from handlers.common import cancel_filters  # noqa: PLC0415 - one list for every flow
-
-        return [*cancel_filters(self._cancel), CallbackQueryHandler(self._cancel,
-                                                                    pattern=cancel.pattern),
-                *extra, CallbackQueryHandler(self._stale, pattern=prefix_pattern(self.prefix))]
-
+    # Wiring (handlers/flow_wiring.py) ----------------------------------------------------
     def handler(self, cancel: Button, *extra_fallbacks: BaseHandler) -> ConversationHandler:
         """The flow's ConversationHandler (persistent: the stored state is the step's name)."""
+        from handlers.flow_wiring import conversation  # noqa: PLC0415 - it builds on Flow
+
         self.cancel_button = cancel
-        states: dict[object, list[BaseHandler]] = {
-            name: self.state_handlers(step) for name, step in self.steps.items()}
-        states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, self._timed_out)]
-        return ConversationHandler(
-            entry_points=self.entry_points, states=states,
-            fallbacks=self.fallbacks(cancel, *extra_fallbacks), name=self.name,
-            persistent=True, allow_reentry=True, conversation_timeout=timedelta(minutes=30),
-        )
+        return conversation(self, cancel, *extra_fallbacks)
 
     def outside(self) -> list[BaseHandler]:
         """Buttons of this flow pressed while the person is not in it: cancel still cancels
@@ -356,60 +232,3 @@ class Flow:
         assert self.cancel_button is not None, "build the flow's handler() first"
         return [CallbackQueryHandler(self._cancel, pattern=self.cancel_button.pattern),
                 CallbackQueryHandler(self._stale, pattern=prefix_pattern(self.prefix))]
-
-    # Resume after a restart ----------------------------------------------------------------
-    def takes_as_is(self, update: Update, step: str | None) -> bool:
-        """A command, or a press the step (or the flow at any step) takes: such an update
-        cannot be an answer meant for an earlier step, so it is handled as usual."""
-        if update.message is not None:
-            return (update.message.text or "").startswith("/")
-        query = update.callback_query
-        if query is None:
-            return False
-        own = [a.button for a in self.steps[step].accepts if a.button] if step in self.steps else []
-        return any(b.matches(query.data) for b in [*own, self.cancel_button] if b is not None)
-
-
-RESUMED = "flow_resumed"  # bot_data: Telegram ids whose first update since start was seen
-
-
-async def reconcile(update: Update, context: BotContext) -> None:
-    """A person's first update since start: each flow follows its draft's step.
-
-    The draft's step is written before each question; PTB stores its own step only after the
-    update is done, so a kill -9 in between leaves PTB's behind. Then the conversation is put
-    at the draft's step, and unless the update is a command or a press that step takes, the
-    step is asked again (with a short note) instead: the person may be sending the answer to
-    the step before once more, never having seen this one. Everyone else passes after one
-    set lookup.
-    """
-    user = update.effective_user
-    seen: set[int] = context.bot_data.setdefault(RESUMED, set())
-    if user is None or user.id in seen:
-        return
-    seen.add(user.id)
-    person = await current_person(update, context)
-    if person is None:
-        return
-    steps = await context.repos.drafts.steps(person.id)
-    for name, flow in FLOWS.items():
-        if person.role not in flow.roles:
-            continue
-        step = steps.get(name)
-        held = flow_state(update, context, name)
-        if held == step or (step is None and held is None):
-            continue
-        resume_flow(update, context, name, END if step is None else step)
-        if step is None or flow.takes_as_is(update, step):
-            continue
-        draft = await context.repos.drafts.get(person.id, name)
-        turn = Turn(flow, update, context, person, draft)
-        await turn.answer()
-        await turn.say(t("flow.resumed"))
-        await flow.steps[step].ask(turn)
-        raise ApplicationHandlerStop
-
-
-def resume_handlers() -> list[BaseHandler]:
-    """The check, for the group between the gate and the flows."""
-    return [TypeHandler(Update, reconcile)]

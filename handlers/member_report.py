@@ -18,7 +18,6 @@ from telegram.ext import (
 )
 
 from bot.callbacks import Report as CB
-from bot.clock import to_db
 from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
@@ -29,11 +28,11 @@ from bot.services.projects import projects_for, visible_project
 from bot.services.report_text import texts_of
 from bot.steps import END, STAY, SUMMARY, Outcome, Refuse
 from bot.text import as_typed
+from handlers import report_files as files
 from handlers import report_steps as ask
 from handlers.common import stale_button
 from handlers.flowkit import Flow, Step, Turn, message, press, text
 from handlers.keyboards import grid
-from handlers.media import Upload, download, download_document, file_of, kind_of
 from handlers.menus import main_menu, menu_button
 
 
@@ -128,57 +127,6 @@ async def done_typed(turn: Turn) -> Outcome:
     return rules.set_done_text(turn.draft, as_typed(turn.message.text))
 
 
-async def done_spoken(turn: Turn) -> Outcome:
-    """What was done, as a voice note (downloaded once, kept with the files)."""
-    return rules.set_done_voice(turn.draft, _file(turn, (await _fetch(turn)).sha256))
-
-
-async def file_sent(turn: Turn) -> Outcome:
-    """Checks type, size and count, keeps the file (downloaded once) and asks for the next."""
-    item = file_of(turn.message)
-    refusal = rules.file_refusal(turn.draft, mime_type=getattr(item, "mime_type", None),
-                                 size=item.file_size, is_document=turn.message.document is not None)
-    if refusal is not None:
-        return refusal
-    upload = await _fetch(turn)
-    if upload.refused:
-        return Refuse("report.file_not_accepted")  # by its content: a program named receipt.pdf
-    if rules.add_file(turn.draft, _file(turn, upload.sha256)) is None:
-        return Refuse("report.file_duplicate")
-    return "files"
-
-
-async def _fetch(turn: Turn) -> Upload:
-    """Downloads the file once; a document is also checked by its first bytes (a photo is
-    Telegram's own JPEG)."""
-    item = file_of(turn.message)
-    if turn.message.document:
-        return await download_document(turn.context, item.file_id)
-    return Upload(await download(turn.context, item.file_id))
-
-
-def _file(turn: Turn, sha256: str | None) -> dict:
-    item = file_of(turn.message)
-    return {"kind": kind_of(turn.message) or "document", "file_id": item.file_id,
-            "file_unique_id": item.file_unique_id,
-            "file_name": getattr(item, "file_name", None),
-            "mime_type": getattr(item, "mime_type", None), "size": item.file_size,
-            "sha256": sha256, "received_at": to_db(turn.now())}
-
-
-async def files_cleared(turn: Turn) -> Outcome:
-    """Removes the draft's photos and documents and asks again."""
-    rules.clear_files(turn.draft)
-    await turn.answer()
-    await turn.say(t("report.files_cleared"), ask.files_keyboard())
-    return STAY
-
-
-async def files_finished(turn: Turn) -> Outcome:
-    """Ends the file loop."""
-    return rules.files_done(turn.draft)
-
-
 async def spent_typed(turn: Turn) -> Outcome:
     """Keeps the amount (digits of any script, separators, «million»); above the budget asks."""
     amount = parse_amount(turn.message.text)
@@ -264,11 +212,11 @@ FLOW = Flow(
         Step("back_reason", ask.ask_back_reason, [text(back_reason_typed)],
              other="flow.expect_text"),
         Step("final", ask.ask_final, [press(CB.FINAL, final_chosen)]),
-        Step("done", ask.ask_done, [text(done_typed), message(filters.VOICE, done_spoken)],
+        Step("done", ask.ask_done, [text(done_typed), message(filters.VOICE, files.done_spoken)],
              other="flow.expect_text"),
-        Step("files", ask.ask_files, [message(FILES, file_sent),
-                                      press(CB.FILES_DONE, files_finished),
-                                      press(CB.FILES_CLEAR, files_cleared)],
+        Step("files", ask.ask_files, [message(FILES, files.file_sent),
+                                      press(CB.FILES_DONE, files.files_finished),
+                                      press(CB.FILES_CLEAR, files.files_cleared)],
              other="report.expect_file"),
         Step("spent", ask.ask_spent, [text(spent_typed)], other="flow.expect_text"),
         Step("over", ask.ask_over, [press(CB.OVER, over_answered)]),
