@@ -2,7 +2,7 @@
 while an admin's 50,000-row export and a deputy's record with ten phone-sized photos are
 being made. Target: p99 under 200 ms.
 
-    python -m bench.responsiveness [--pings 60] [--rows 50000]
+    python -m bench.responsiveness [--pings 60] [--rows 50000] [--photos 10]
 
 It runs the real Application against the fake Bot API (tests/fakes.py), as PTB runs it:
 one update at a time. A deputy checks in with ten 4032 x 3024 JPEGs (about 3 MB each; they
@@ -68,7 +68,7 @@ async def visits(bot: Harness, rows: int) -> None:
     """`rows` confirmed visits of this month, spread over the counties (bulk insert)."""
     repos = bot.repos
     counties = await repos.counties.all()
-    deputy = await repos.people.by_tg(DEPUTY_ID)
+    deputy = await repos.people.by_tg("telegram", DEPUTY_ID)
     kind = next(k for k in await repos.programmes.types() if k.code == "slaughterhouse")
     now = to_db(bot.clock.now())
     facility_ids = []
@@ -100,7 +100,7 @@ def figures(samples: list[float]) -> str:
             f"p99={p99:.1f} ms max={ordered[-1]:.1f} ms")
 
 
-async def main(pings: int, rows: int) -> None:
+async def main(pings: int, rows: int, photos: int = 10) -> None:
     with tempfile.TemporaryDirectory() as folder:
         clock = FixedClock(START)
         api = FakeBotAPI()
@@ -109,19 +109,19 @@ async def main(pings: int, rows: int) -> None:
         await app.post_init(app)
         bot = Harness(app, api, clock)
         try:
-            await run(bot, pings, rows)
+            await run(bot, pings, rows, photos)
         finally:
             await app.shutdown()
             await app.post_shutdown(app)
 
 
-async def run(bot: Harness, pings: int, rows: int) -> None:
+async def run(bot: Harness, pings: int, rows: int, photos: int) -> None:
     repos, now = bot.repos, bot.clock.now()
     counties = await repos.counties.all()
     for tg_id, county in ((DEPUTY_ID, counties[0]), (PINGER_ID, counties[1])):
-        await repos.people.upsert_registered(now, tg_user_id=tg_id, name=f"Deputy {tg_id}",
-                                             role=Role.DEPUTY, county_id=county.id,
-                                             organisation_id=None)
+        await repos.people.upsert_registered(
+            now, platform="telegram", tg_user_id=tg_id, name=f"Deputy {tg_id}",
+            role=Role.DEPUTY, county_id=county.id, organisation_id=None)
     admin, deputy, pinger = (bot.chat(ADMIN_ID, "Admin"), bot.chat(DEPUTY_ID, "Deputy"),
                              bot.chat(PINGER_ID, "Other"))
     await admin.send("/start")
@@ -131,7 +131,7 @@ async def run(bot: Harness, pings: int, rows: int) -> None:
     await pick_facility(bot, deputy, facility)
     await deputy.send_location(*NEAR)
     photo_ms = []
-    for n in range(10):
+    for n in range(photos):
         data = phone_photo(n)
         start = time.perf_counter()
         await deputy.send_photo(f"phone-{n}", data=data, size=len(data))
@@ -142,7 +142,7 @@ async def run(bot: Harness, pings: int, rows: int) -> None:
     await deputy.click(confirm_data(deputy))
     [visit] = [v for v in await repos.inspections.of_period("1405-09")
                if v.facility_id == facility.id]
-    print(f"ten phone photos through the check-in: {figures(photo_ms)} each "
+    print(f"{photos} phone photos through the check-in: {figures(photo_ms)} each "
           f"(download, header, worker analysis)")
     await visits(bot, rows)
     print(f"set-up: {time.perf_counter() - began:.1f} s, {rows:,} visits written")
@@ -181,5 +181,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pings", type=int, default=60)
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--photos", type=int, default=10, help="phone photos in the record")
     options = parser.parse_args()
-    asyncio.run(main(options.pings, options.rows))
+    asyncio.run(main(options.pings, options.rows, options.photos))

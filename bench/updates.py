@@ -107,8 +107,9 @@ class _Harness:
         self.api = api
         self.repos = app.bot_data["repos"]
         self.clock = app.bot_data["clock"]
+        self.platform = "telegram"  # tests.people registers people on the harness's platform
 
-    def chat(self, user_id: int, first_name: str = "Test") -> ChatSim:
+    def chat(self, user_id: int, first_name: str = "Test", **_platform) -> ChatSim:
         return ChatSim(self.app, self.api, user_id, first_name)
 
 
