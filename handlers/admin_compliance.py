@@ -15,6 +15,7 @@ import re
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.callbacks import Compliance as CB
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Role
@@ -100,14 +101,14 @@ async def show_league(update: Update, context: BotContext) -> None:
 async def show_county(update: Update, context: BotContext) -> None:
     """Answers a county's drill-down button with what produced its score."""
     query = update.callback_query
-    _, raw_id, period = query.data.split(":")
+    county_id, period = CB.COUNTY.parse(query.data)
     month = JalaliMonth.parse(f"{period[:4]}-{period[4:]}")
     await query.answer()
     if month is None:
         await query.message.reply_text(t("compliance.gone"))
         return
     table = await league(context.repos, month, context.now(), context.clock.tz)
-    await query.message.reply_text(county_detail(table, int(raw_id)))
+    await query.message.reply_text(county_detail(table, county_id))
 
 
 @require_role(Role.ADMIN)
@@ -122,6 +123,6 @@ def build_handlers() -> list:
     return [
         CommandHandler(["compliance", "rank"], show_league),
         MessageHandler(menu_button("menu.compliance") | menu_button("menu.rank"), show_league),
-        CallbackQueryHandler(show_county, pattern=r"^cmp:\d{1,9}:\d{6}$"),
-        CallbackQueryHandler(show_help, pattern=r"^cmp:help$"),
+        CallbackQueryHandler(show_county, pattern=CB.COUNTY.pattern),
+        CallbackQueryHandler(show_help, pattern=CB.HELP.pattern),
     ]
