@@ -22,7 +22,7 @@ from bot.domain import Role
 from bot.heavy_jobs import chart_png
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
-from bot.services.compliance import league
+from bot.services.compliance import League, league
 from bot.services.compliance_views import (
     county_detail,
     county_text,
@@ -80,12 +80,19 @@ async def show_league(update: Update, context: BotContext) -> None:
                 else t("compliance.unknown_county", name=words))
         await message.reply_text(text)
         return
+    await _send_league(update, context, table, month)
+
+
+async def _send_league(update: Update, context: BotContext, table: League,
+                       month: JalaliMonth) -> None:
+    """The league's messages, then its chart, drawn in a worker process."""
     for item in league_messages(table):
         markup = rows_keyboard(item.buttons) if item.buttons else None
-        await message.reply_text(item.text, reply_markup=markup)
+        await update.effective_message.reply_text(item.text, reply_markup=markup)
     if not table.lines:
         return
     chat_id = update.effective_chat.id
+    person = await person_of(update, context)
 
     async def chart() -> None:
         png = await workers(context.bot_data).run(Lane.HEAVY, chart_png, table)

@@ -9,6 +9,8 @@ require_role.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
@@ -112,18 +114,10 @@ async def ask_format(update: Update, context: BotContext) -> None:
     await query.edit_message_text(t("exports.ask_format"), reply_markup=grid(buttons, 3))
 
 
-@require_role(Role.ADMIN)
-async def send_export(update: Update, context: BotContext) -> None:
-    """Checks every choice, builds the file and sends it as a document."""
-    query = update.callback_query
-    kind, code, period, fmt = CB.FORMAT.parse(query.data)
-    county = await _county(context, code)
-    if kind not in KINDS or period not in PERIODS or fmt not in FORMATS or county is False:
-        await refuse(update)
-        return
-    person = await person_of(update, context)
+def _export_work(context: BotContext, chat_id: int, kind: str, county: County | None,
+                 period: str, fmt: str) -> Callable[[], Awaitable[None]]:
+    """The work of one export: the file made and sent, or why not."""
     first, last = months(period, current_month(context.now(), context.clock.tz))
-    chat_id = update.effective_chat.id
     settings = context.settings
 
     async def work() -> None:
@@ -142,9 +136,24 @@ async def send_export(update: Update, context: BotContext) -> None:
             caption=t("exports.caption", kind=t_plain(f"exports.kinds.{kind}"), rows=result.rows,
                       scope=_scope(county), span=t_plain(f"exports.periods.{period}")))
 
+    return work
+
+
+@require_role(Role.ADMIN)
+async def send_export(update: Update, context: BotContext) -> None:
+    """Checks every choice, then builds the file in a worker process and sends it."""
+    query = update.callback_query
+    kind, code, period, fmt = CB.FORMAT.parse(query.data)
+    county = await _county(context, code)
+    if kind not in KINDS or period not in PERIODS or fmt not in FORMATS or county is False:
+        await refuse(update)
+        return
+    person = await person_of(update, context)
+    work = _export_work(context, update.effective_chat.id, kind, county, period, fmt)
     if await prepare(update, context, f"export:{person.id}:{query.data}", work,
                      say_preparing=False):
         await query.edit_message_text(t("exports.preparing"))
+
 
 def build_handlers() -> list:
     """/export, its menu entry and the four button steps."""
