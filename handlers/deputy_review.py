@@ -28,7 +28,7 @@ from bot.i18n import t, t_plain
 from bot.services.progress import Decision, decide, review_reasons, tracking_label
 from bot.services.projects import may_review
 from bot.text import as_typed
-from handlers.common import cancel_handlers
+from handlers.common import cancel_handlers, stale_button
 from handlers.keyboards import grid
 from handlers.menus import main_menu, menu_labels
 
@@ -160,7 +160,9 @@ async def _reason(update: Update) -> str | None:
 async def reason_given(update: Update, context: BotContext) -> int:
     """Returns the report with the chosen or typed reason; the author hears at once."""
     report_id = context.user_data.get(REPORT_KEY)
-    if not isinstance(report_id, int):
+    if not isinstance(report_id, int):  # the question's report was forgotten: a stale press
+        if update.callback_query is not None:
+            await stale_button(update, context)
         return ConversationHandler.END
     if (reason := await _reason(update)) is None:
         return ASK_REASON
