@@ -34,7 +34,8 @@ async def ask_role(update: Update, context: BotContext) -> int:
     """Asks which role the invitation is for."""
     buttons = [(t_plain(ROLE_LABEL_KEYS[r]), CB.ROLE(r)) for r in Role]
     await update.effective_message.reply_text(
-        t("invite.ask_role"), reply_markup=grid(buttons, 3, [(t_plain("common.cancel_button"), CB.CANCEL())])
+        t("invite.ask_role"),
+        reply_markup=grid(buttons, 3, [(t_plain("common.cancel_button"), CB.CANCEL())])
     )
     return CHOOSE_ROLE
 
@@ -82,6 +83,7 @@ async def organisation_chosen(update: Update, context: BotContext) -> int:
 
 
 async def _scope_gone(update: Update) -> int:
+    """Says the county or organisation is gone and ends the question."""
     await update.callback_query.edit_message_text(t("invite.scope_gone"))
     return ConversationHandler.END
 
@@ -157,8 +159,9 @@ def build_handler() -> ConversationHandler:
         entry_points=[CommandHandler("invite", ask_role), MessageHandler(menu_button("menu.invite"), ask_role)],
         states={
             CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=CB.ROLE.pattern)],
-            CHOOSE_SCOPE: [CallbackQueryHandler(county_chosen, pattern=CB.COUNTY.pattern),
-                           CallbackQueryHandler(organisation_chosen, pattern=CB.ORGANISATION.pattern)],
+            CHOOSE_SCOPE: [
+                CallbackQueryHandler(county_chosen, pattern=CB.COUNTY.pattern),
+                CallbackQueryHandler(organisation_chosen, pattern=CB.ORGANISATION.pattern)],
         },
         fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel, pattern=CB.CANCEL.pattern)],
         name="admin_invite",

@@ -124,8 +124,9 @@ async def ask_deactivate(update: Update, context: BotContext) -> None:
         return
     await query.edit_message_text(
         t("people.confirm_deactivate", name=person.name),
-        reply_markup=rows_keyboard([[(t_plain("people.yes_deactivate"), CB.DEACTIVATE_YES(person.id)),
-                                 (t_plain("people.cancel_button"), CB.CARD(person.id))]]))
+        reply_markup=rows_keyboard([[
+            (t_plain("people.yes_deactivate"), CB.DEACTIVATE_YES(person.id)),
+            (t_plain("people.cancel_button"), CB.CARD(person.id))]]))
 
 
 @require_role(Role.ADMIN)

@@ -38,8 +38,8 @@ async def ask_about_deputy(update: Update, context: BotContext, county_id: int) 
     if not present:
         return False
     county = await context.repos.counties.get(county_id)
-    rows = [[(t_plain("people.replace_existing_button", name=p.name)[:60], CB.INVITE_SUCCESSOR(p.id))]
-            for p in present]
+    rows = [[(t_plain("people.replace_existing_button", name=p.name)[:60],
+              CB.INVITE_SUCCESSOR(p.id))] for p in present]
     rows.append([(t_plain("people.second_button"), CB.SECOND_DEPUTY(county_id))])
     rows.append([(t_plain("people.cancel_button"), CB.CANCEL())])
     await update.callback_query.edit_message_text(
@@ -91,8 +91,9 @@ async def confirm_successor(update: Update, context: BotContext) -> None:
     await query.edit_message_text(
         t("people.confirm_replace", new=new.name, old=old.name,
           county=await place_of(context.repos, old)),
-        reply_markup=rows_keyboard([[(t_plain("people.yes_replace"), CB.REPLACE_YES(old.id, new.id)),
-                                 (t_plain("people.cancel_button"), CB.CARD(old.id))]]))
+        reply_markup=rows_keyboard([[
+            (t_plain("people.yes_replace"), CB.REPLACE_YES(old.id, new.id)),
+            (t_plain("people.cancel_button"), CB.CARD(old.id))]]))
 
 
 @require_role(Role.ADMIN)

@@ -2,8 +2,9 @@
 
 Accept asks for one confirmation (yes decides, no leaves it waiting); return opens a short
 conversation for the reason (a common reason's button, or typed; a menu label is never taken
-as a reason). /review lists what is waiting (handlers/review_waiting.py). The buttons are bot/callbacks.py Review. Every id is checked on the server: a deputy can only
-decide on their county's reports.
+as a reason). /review lists what is waiting (handlers/review_waiting.py). The buttons are
+bot/callbacks.py Review. Every id is checked on the server: a deputy can only decide on their
+county's reports.
 """
 
 from __future__ import annotations
@@ -200,7 +201,8 @@ def build_handler() -> ConversationHandler:
                                expect_reason),
             ],
         },
-        fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel_reason, pattern=CB.CANCEL.pattern)],
+        fallbacks=[*cancel_handlers(),
+                   CallbackQueryHandler(cancel_reason, pattern=CB.CANCEL.pattern)],
         name="deputy_review",
         persistent=True,
         allow_reentry=True,

@@ -1,8 +1,8 @@
 """Paged lists in chat: the first page as a reply, next/previous presses that turn it in place.
 
-A PagedList has its button family (bot/callbacks.py Pages: «pg:CODE:PAGE», or «pg:CODE:ID:PAGE»
-for a list of one object such as a project's history), the roles that may see it, and a builder that
-makes its View for the person asking (None when the object is not theirs to see). A press
+A PagedList has its button family (bot/callbacks.py Pages: «pg:CODE:PAGE», or
+«pg:CODE:ID:PAGE» for a list of one object such as a project's history), the roles that may
+see it, and a builder that makes its View for the person asking (None when the object is not theirs to see). A press
 rebuilds the view on the server, so the page shows what is true now and only what the person
 may see; the press is answered exactly once. A page that no longer exists (the list got
 shorter, or the number was forged) is answered with a clear alert and the last page is shown.

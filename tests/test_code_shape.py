@@ -50,10 +50,10 @@ def test_handler_functions_are_short() -> None:
     long = []
     for path in modules():
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name not in WIRING:
-                lines = length(node)
-                if lines > MAX_FUNCTION_LINES:
-                    long.append(f"{path.name}:{node.lineno} {node.name} ({lines} lines)")
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if node.name not in WIRING and (lines := length(node)) > MAX_FUNCTION_LINES:
+                long.append(f"{path.name}:{node.lineno} {node.name} ({lines} lines)")
     assert long == []
 
 
@@ -82,3 +82,11 @@ def test_every_callback_pattern_is_a_family_of_bot_callbacks(bot) -> None:
         if pattern not in families and not FLOW_PREFIXES.fullmatch(pattern):
             strays.append(pattern)
     assert strays == []
+
+
+def test_every_button_callback_says_what_happens_next(bot) -> None:
+    """A one-line docstring on each callback a press reaches (its first line)."""
+    silent = sorted({f"{h.callback.__module__}.{h.callback.__qualname__}"
+                     for s in sites(bot.app) if isinstance(h := s.handler, CallbackQueryHandler)
+                     and not (h.callback.__doc__ or "").strip()})
+    assert silent == []
