@@ -36,6 +36,7 @@ ID = Field(r"\d{1,9}", int)  # a database id
 PAGE = Field(r"\d{1,4}", int)  # a page number of a list
 MONTH = Field(r"\d{4}-\d{2}")  # a Jalali month key, 1405-09
 STEP = Field(r"[a-z_]{1,16}")  # a step's name; the flow's service checks it is one of its own
+SMALL = Field(r"\d{1,2}", int)  # an index into a short list, or a number of days
 
 
 def choice(options: Iterable[str] | type[Enum]) -> Field:
@@ -48,7 +49,9 @@ class Button:
     """A family of callback data: prefix, then fields separated by «:»."""
 
     def __init__(self, prefix: str, *fields: Field) -> None:
-        if not re.fullmatch(r"[a-z]{1,5}(:[a-z_]{1,12})*", prefix):
+        # Later parts may hold digits («ppl:i2») but start with a letter, so no part of a
+        # prefix can be read as an id field.
+        if not re.fullmatch(r"[a-z]{1,5}(:[a-z][a-z_0-9]{0,11})*", prefix):
             raise ValueError(f"bad callback prefix {prefix!r}")
         self.prefix = prefix
         self.fields = fields
@@ -82,6 +85,12 @@ class Button:
 
     def __repr__(self) -> str:
         return f"Button({self.prefix!r})"
+
+
+def all_buttons() -> list[Button]:
+    """Every family defined below (for the tests that check they fit and never overlap)."""
+    return [b for group in list(globals().values()) if isinstance(group, type)
+            for b in vars(group).values() if isinstance(b, Button)]
 
 
 def prefix_pattern(prefix: str) -> str:
@@ -198,3 +207,93 @@ class Broadcasts:
     PREFIX = "bc"
     SEEN = Button("bca", ID)  # under the message recipients get
     SEEN_PREVIEW = Button("bca:preview")  # under the admin's preview: does nothing
+    NOT_ACKED = Button("bcl:na", ID)  # who has not pressed «seen» yet (/broadcasts)
+
+
+# Pages of a list (handlers/paging.py): «pg:CODE:PAGE», or «pg:CODE:ID:PAGE» for the list of
+# one object (a project's history, a deputy's plan).
+class Pages:
+    MONTH = Button("pg:mo", PAGE)  # /month, a deputy's visits
+    REVIEWS = Button("pg:rv", PAGE)  # /review, reports waiting
+    INVITES = Button("pg:inv", PAGE)  # /invites, invitations still usable
+    PROJECTS = Button("pg:pj", PAGE)  # /projects, the cards
+    HISTORY = Button("pg:ph", ID, PAGE)  # one project's reports
+    BROADCASTS = Button("pg:bc", PAGE)  # /broadcasts, recent ones
+    PLAN = Button("pg:pl", ID, PAGE)  # a county's plan (/plan)
+
+
+# Reviewing progress reports (handlers/deputy_review.py) and the notices' buttons -------------
+class Review:
+    ACCEPT = Button("rv:ok", ID)  # asks to confirm
+    ACCEPT_YES = Button("rv:oky", ID)
+    ACCEPT_NO = Button("rv:okn", ID)
+    RETURN = Button("rv:ret", ID)  # asks for the reason
+    REASON = Button("rv:why", SMALL)  # one of the common reasons, by its place in the list
+    CANCEL = Button("rv:cancel")
+    OPEN = Button("rv:open", ID)  # one waiting report, as its notice showed it
+    FULL_TEXT = Button("rtx", ID)  # a report's own texts in full (handlers/report_text.py)
+
+
+# Follow-ups of findings (handlers/follow_ups*.py) and the reminders' «close» buttons --------
+class FollowUps:
+    LIST = Button("fu:l", ID, PAGE)  # a county's page (county 0: every county)
+    CLOSE = Button("fu:c", ID)
+    CONFIRM_CLOSE = Button("fu:ok", ID)
+    EXTEND = Button("fu:e", ID)
+    DAYS = Button("fu:d", ID, SMALL)  # extend by that many days
+    CANCEL = Button("fu:x")
+
+
+# /people and replacing a deputy (handlers/admin_people.py, admin_people_replace.py) ---------
+class People:
+    LIST = Button("ppl:l", choice("adxm"), PAGE)  # a filter (admins, deputies, inactive,
+    CARD = Button("ppl:p", ID)  # ... members) and a page
+    DEACTIVATE = Button("ppl:x", ID)
+    DEACTIVATE_YES = Button("ppl:xy", ID)
+    REPLACE = Button("ppl:r", ID)  # a deputy: who takes over
+    SUCCESSOR = Button("ppl:rp", ID, ID)  # the old deputy, the one taking over: asks
+    REPLACE_YES = Button("ppl:ry", ID, ID)
+    INVITE_SUCCESSOR = Button("ppl:ri", ID)
+    SECOND_DEPUTY = Button("ppl:i2", ID)  # a county: invite a second deputy after all
+    CANCEL = Button("ppl:no")
+
+
+# /invite and /invites (handlers/admin_invite.py, invite_platform.py) ------------------------
+class Invites:
+    ROLE = Button("inv:role", choice(("admin", "deputy", "member")))
+    COUNTY = Button("inv:county", ID)
+    ORGANISATION = Button("inv:org", ID)
+    CANCEL = Button("inv:cancel")
+    REVOKE = Button("inv:revoke", ID)
+    PLATFORM = Button("inv:pf", ID, choice(("telegram", "bale")))  # the same, for the other
+
+
+# /export (handlers/admin_export.py): each step carries the choices so far -------------------
+EXPORT_KIND = Field(r"[a-z][a-z-]{0,19}")  # the handler checks it is a known kind
+EXPORT_PERIOD = Field(r"[a-z0-9]{1,3}")  # ... and a known period
+EXPORT_FORMAT = Field(r"[a-z]{3,4}")  # ... and format
+
+
+class Exports:
+    KIND = Button("ex:k", EXPORT_KIND)
+    COUNTY = Button("ex:c", EXPORT_KIND, ID)  # county 0: all counties
+    PERIOD = Button("ex:p", EXPORT_KIND, ID, EXPORT_PERIOD)
+    FORMAT = Button("ex:f", EXPORT_KIND, ID, EXPORT_PERIOD, EXPORT_FORMAT)
+
+
+# The county league (handlers/admin_compliance.py) -------------------------------------------
+class Compliance:
+    COUNTY = Button("cmp", ID, Field(r"\d{6}"))  # what made a county's score in a month, YYYYMM
+    HELP = Button("cmp:help")
+
+
+# Projects (handlers/member_projects.py) and printed visit records (inspection_record.py) ----
+class Projects:
+    HISTORY = Button("prj:h", ID)
+    CANCEL = Button("prj:x", ID)  # an admin: asks to confirm
+    CANCEL_YES = Button("prj:xy", ID)
+    CANCEL_NO = Button("prj:xn", ID)
+
+
+class Records:
+    PDF = Button("rec", ID)  # a visit's printed record

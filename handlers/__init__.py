@@ -43,6 +43,7 @@ from handlers import (
     office_report,
     onboarding,
     report_text,
+    review_waiting,
 )
 
 
@@ -81,6 +82,7 @@ def all_handlers() -> dict[int, list[BaseHandler]]:
             *inspection_record.build_handlers(),
             *member_projects.build_handlers(),
             *deputy_review.build_handlers(),
+            *review_waiting.build_handlers(),
             *report_text.build_handlers(),
             *member_report.build_handlers(),
             *office_report.build_handlers(),

@@ -15,13 +15,14 @@ import re
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.callbacks import Compliance as CB
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Role
 from bot.heavy_jobs import chart_png
 from bot.i18n import t, t_plain
 from bot.jalali import JalaliMonth, current_month
-from bot.services.compliance import league
+from bot.services.compliance import League, league
 from bot.services.compliance_views import (
     county_detail,
     county_text,
@@ -79,12 +80,19 @@ async def show_league(update: Update, context: BotContext) -> None:
                 else t("compliance.unknown_county", name=words))
         await message.reply_text(text)
         return
+    await _send_league(update, context, table, month)
+
+
+async def _send_league(update: Update, context: BotContext, table: League,
+                       month: JalaliMonth) -> None:
+    """The league's messages, then its chart, drawn in a worker process."""
     for item in league_messages(table):
         markup = rows_keyboard(item.buttons) if item.buttons else None
-        await message.reply_text(item.text, reply_markup=markup)
+        await update.effective_message.reply_text(item.text, reply_markup=markup)
     if not table.lines:
         return
     chat_id = update.effective_chat.id
+    person = await person_of(update, context)
 
     async def chart() -> None:
         png = await workers(context.bot_data).run(Lane.HEAVY, chart_png, table)
@@ -100,14 +108,14 @@ async def show_league(update: Update, context: BotContext) -> None:
 async def show_county(update: Update, context: BotContext) -> None:
     """Answers a county's drill-down button with what produced its score."""
     query = update.callback_query
-    _, raw_id, period = query.data.split(":")
+    county_id, period = CB.COUNTY.parse(query.data)
     month = JalaliMonth.parse(f"{period[:4]}-{period[4:]}")
     await query.answer()
     if month is None:
         await query.message.reply_text(t("compliance.gone"))
         return
     table = await league(context.repos, month, context.now(), context.clock.tz)
-    await query.message.reply_text(county_detail(table, int(raw_id)))
+    await query.message.reply_text(county_detail(table, county_id))
 
 
 @require_role(Role.ADMIN)
@@ -122,6 +130,6 @@ def build_handlers() -> list:
     return [
         CommandHandler(["compliance", "rank"], show_league),
         MessageHandler(menu_button("menu.compliance") | menu_button("menu.rank"), show_league),
-        CallbackQueryHandler(show_county, pattern=r"^cmp:\d{1,9}:\d{6}$"),
-        CallbackQueryHandler(show_help, pattern=r"^cmp:help$"),
+        CallbackQueryHandler(show_county, pattern=CB.COUNTY.pattern),
+        CallbackQueryHandler(show_help, pattern=CB.HELP.pattern),
     ]

@@ -9,9 +9,12 @@ require_role.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.callbacks import Exports as CB
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import County, Role
@@ -46,17 +49,15 @@ def months(code: str, now: JalaliMonth) -> tuple[JalaliMonth | None, JalaliMonth
 @require_role(Role.ADMIN)
 async def ask_kind(update: Update, context: BotContext) -> None:
     """Shows one button per export kind."""
-    buttons = [(t_plain(f"exports.kinds.{name}"), f"ex:k:{name}") for name in KINDS]
+    buttons = [(t_plain(f"exports.kinds.{name}"), CB.KIND(name)) for name in KINDS]
     await update.effective_message.reply_text(t("exports.ask_kind"), reply_markup=grid(buttons))
 
 
-async def _county(context: BotContext, code: str) -> County | None | bool:
+async def _county(context: BotContext, code: int) -> County | None | bool:
     """The county of a button (None: all counties); False when the id is not a county."""
-    if not code.isdigit():
-        return False
-    if int(code) == ALL_COUNTIES:
+    if code == ALL_COUNTIES:
         return None
-    return await context.repos.counties.get(int(code)) or False
+    return await context.repos.counties.get(code) or False
 
 
 def _scope(county: County | None) -> str:
@@ -67,15 +68,15 @@ def _scope(county: County | None) -> str:
 async def ask_county(update: Update, context: BotContext) -> None:
     """Checks the kind, then asks for one county or all of them."""
     query = update.callback_query
-    kind = query.data.split(":")[2]
+    (kind,) = CB.KIND.parse(query.data)
     if kind not in KINDS:
         await refuse(update)
         return
     await query.answer()
-    counties = [(c.name, f"ex:c:{kind}:{c.id}") for c in await context.repos.counties.all()]
+    counties = [(c.name, CB.COUNTY(kind, c.id)) for c in await context.repos.counties.all()]
     # «All counties», the usual choice, comes first, above the 23 names.
     everywhere = InlineKeyboardButton(t_plain("exports.all_counties"),
-                                      callback_data=f"ex:c:{kind}:{ALL_COUNTIES}")
+                                      callback_data=CB.COUNTY(kind, ALL_COUNTIES))
     await query.edit_message_text(
         t("exports.ask_county", kind=t_plain(f"exports.kinds.{kind}")),
         reply_markup=InlineKeyboardMarkup([[everywhere], *grid(counties, 3).inline_keyboard]),
@@ -86,13 +87,13 @@ async def ask_county(update: Update, context: BotContext) -> None:
 async def ask_period(update: Update, context: BotContext) -> None:
     """Checks kind and county, then asks for the period."""
     query = update.callback_query
-    _, _, kind, code = query.data.split(":")
+    kind, code = CB.COUNTY.parse(query.data)
     county = await _county(context, code)
     if kind not in KINDS or county is False:
         await refuse(update)
         return
     await query.answer()
-    buttons = [(t_plain(f"exports.periods.{p}"), f"ex:p:{kind}:{code}:{p}") for p in PERIODS]
+    buttons = [(t_plain(f"exports.periods.{p}"), CB.PERIOD(kind, code, p)) for p in PERIODS]
     await query.edit_message_text(
         t("exports.ask_period", kind=t_plain(f"exports.kinds.{kind}"), scope=_scope(county)),
         reply_markup=grid(buttons),
@@ -103,28 +104,20 @@ async def ask_period(update: Update, context: BotContext) -> None:
 async def ask_format(update: Update, context: BotContext) -> None:
     """Checks kind, county and period, then asks for the format."""
     query = update.callback_query
-    _, _, kind, code, period = query.data.split(":")
+    kind, code, period = CB.PERIOD.parse(query.data)
     if kind not in KINDS or period not in PERIODS or await _county(context, code) is False:
         await refuse(update)
         return
     await query.answer()
-    buttons = [(t_plain(f"exports.formats.{fmt}"), f"ex:f:{kind}:{code}:{period}:{fmt}")
+    buttons = [(t_plain(f"exports.formats.{fmt}"), CB.FORMAT(kind, code, period, fmt))
                for fmt in FORMATS]
     await query.edit_message_text(t("exports.ask_format"), reply_markup=grid(buttons, 3))
 
 
-@require_role(Role.ADMIN)
-async def send_export(update: Update, context: BotContext) -> None:
-    """Checks every choice, builds the file and sends it as a document."""
-    query = update.callback_query
-    _, _, kind, code, period, fmt = query.data.split(":")
-    county = await _county(context, code)
-    if kind not in KINDS or period not in PERIODS or fmt not in FORMATS or county is False:
-        await refuse(update)
-        return
-    person = await person_of(update, context)
+def _export_work(context: BotContext, chat_id: int, kind: str, county: County | None,
+                 period: str, fmt: str) -> Callable[[], Awaitable[None]]:
+    """The work of one export: the file made and sent, or why not."""
     first, last = months(period, current_month(context.now(), context.clock.tz))
-    chat_id = update.effective_chat.id
     settings = context.settings
 
     async def work() -> None:
@@ -143,19 +136,32 @@ async def send_export(update: Update, context: BotContext) -> None:
             caption=t("exports.caption", kind=t_plain(f"exports.kinds.{kind}"), rows=result.rows,
                       scope=_scope(county), span=t_plain(f"exports.periods.{period}")))
 
+    return work
+
+
+@require_role(Role.ADMIN)
+async def send_export(update: Update, context: BotContext) -> None:
+    """Checks every choice, then builds the file in a worker process and sends it."""
+    query = update.callback_query
+    kind, code, period, fmt = CB.FORMAT.parse(query.data)
+    county = await _county(context, code)
+    if kind not in KINDS or period not in PERIODS or fmt not in FORMATS or county is False:
+        await refuse(update)
+        return
+    person = await person_of(update, context)
+    work = _export_work(context, update.effective_chat.id, kind, county, period, fmt)
     if await prepare(update, context, f"export:{person.id}:{query.data}", work,
                      say_preparing=False):
         await query.edit_message_text(t("exports.preparing"))
 
+
 def build_handlers() -> list:
     """/export, its menu entry and the four button steps."""
-    kind, county, period = r"[a-z][a-z-]{0,19}", r"\d{1,9}", r"[a-z0-9]{1,3}"
     return [
         CommandHandler("export", ask_kind),
         MessageHandler(menu_button("menu.export"), ask_kind),
-        CallbackQueryHandler(ask_county, pattern=rf"^ex:k:{kind}$"),
-        CallbackQueryHandler(ask_period, pattern=rf"^ex:c:{kind}:{county}$"),
-        CallbackQueryHandler(ask_format, pattern=rf"^ex:p:{kind}:{county}:{period}$"),
-        CallbackQueryHandler(send_export,
-                             pattern=rf"^ex:f:{kind}:{county}:{period}:[a-z]{{3,4}}$"),
+        CallbackQueryHandler(ask_county, pattern=CB.KIND.pattern),
+        CallbackQueryHandler(ask_period, pattern=CB.COUNTY.pattern),
+        CallbackQueryHandler(ask_format, pattern=CB.PERIOD.pattern),
+        CallbackQueryHandler(send_export, pattern=CB.FORMAT.pattern),
     ]

@@ -24,20 +24,26 @@ from bot.text import as_typed
 from scheduler.inspection_reminders import RNG_KEY
 
 
+async def _list(update: Update, context: BotContext) -> None:
+    """The coming year's holidays, each marked when it comes from the official calendar."""
+    now = context.now()
+    found = await upcoming_holidays(context.repos, now, context.clock.tz)
+    sources = await context.repos.programmes.holiday_sources(min(found, default=now.date()),
+                                                             max(found, default=now.date()))
+    lines = "\n".join(t("holidays.line", date=format_date(day, weekday=True), name=name,
+                         source=t_plain("holidays.source_official")
+                         if sources.get(day) == "official" else "")
+                      for day, name in found.items()) or t("holidays.none")
+    await update.effective_message.reply_text(t("holidays.list", lines=Safe(lines)))
+
+
 @require_role(Role.ADMIN)
 async def holidays(update: Update, context: BotContext) -> None:
     """Lists the coming year's holidays, or adds / removes the one given."""
     args = context.args or []
     now = context.now()
     if not args:
-        found = await upcoming_holidays(context.repos, now, context.clock.tz)
-        sources = await context.repos.programmes.holiday_sources(min(found, default=now.date()),
-                                                                 max(found, default=now.date()))
-        lines = "\n".join(t("holidays.line", date=format_date(day, weekday=True), name=name,
-                             source=t_plain("holidays.source_official")
-                             if sources.get(day) == "official" else "")
-                          for day, name in found.items()) or t("holidays.none")
-        await update.effective_message.reply_text(t("holidays.list", lines=Safe(lines)))
+        await _list(update, context)
         return
     day = parse_date(args[1]) if len(args) >= 2 and args[0] in ("add", "remove") else None
     if day is None:

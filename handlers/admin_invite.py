@@ -10,6 +10,8 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
 
+from bot.callbacks import Invites as CB
+from bot.callbacks import Pages
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import ROLE_LABEL_KEYS, Invite, Role
@@ -30,9 +32,10 @@ CHOOSE_ROLE, CHOOSE_SCOPE = range(2)
 @require_role(Role.ADMIN)
 async def ask_role(update: Update, context: BotContext) -> int:
     """Asks which role the invitation is for."""
-    buttons = [(t_plain(ROLE_LABEL_KEYS[r]), f"inv:role:{r.value}") for r in Role]
+    buttons = [(t_plain(ROLE_LABEL_KEYS[r]), CB.ROLE(r)) for r in Role]
     await update.effective_message.reply_text(
-        t("invite.ask_role"), reply_markup=grid(buttons, 3, [(t_plain("common.cancel_button"), "inv:cancel")])
+        t("invite.ask_role"),
+        reply_markup=grid(buttons, 3, [(t_plain("common.cancel_button"), CB.CANCEL())])
     )
     return CHOOSE_ROLE
 
@@ -42,14 +45,14 @@ async def role_chosen(update: Update, context: BotContext) -> int:
     """Creates an admin invitation at once, or asks for the county or organisation."""
     query = update.callback_query
     await query.answer()
-    role = Role(query.data.split(":")[2])
+    role = Role(CB.ROLE.parse(query.data)[0])
     if role is Role.ADMIN:
         return await _created(update, context, role)
     if role is Role.DEPUTY:
-        items = [(c.name, f"inv:county:{c.id}") for c in await context.repos.counties.all()]
+        items = [(c.name, CB.COUNTY(c.id)) for c in await context.repos.counties.all()]
         await query.edit_message_text(t("invite.ask_county"), reply_markup=grid(items, 3))
         return CHOOSE_SCOPE
-    items = [(o.name, f"inv:org:{o.id}") for o in await context.repos.organisations.all()]
+    items = [(o.name, CB.ORGANISATION(o.id)) for o in await context.repos.organisations.all()]
     if not items:
         await query.edit_message_text(t("invite.no_organisations"))
         return ConversationHandler.END
@@ -58,18 +61,30 @@ async def role_chosen(update: Update, context: BotContext) -> int:
 
 
 @require_role(Role.ADMIN)
-async def scope_chosen(update: Update, context: BotContext) -> int:
-    """Checks the chosen county or organisation exists, then creates the invitation."""
-    query = update.callback_query
-    await query.answer()
-    _, kind, raw_id = query.data.split(":")
-    if kind == "county" and await context.repos.counties.get(int(raw_id)):
-        if await ask_about_deputy(update, context, int(raw_id)):  # one deputy per county
-            return ConversationHandler.END
-        return await _created(update, context, Role.DEPUTY, county_id=int(raw_id))
-    if kind == "org" and await context.repos.organisations.get(int(raw_id)):
-        return await _created(update, context, Role.MEMBER, organisation_id=int(raw_id))
-    await query.edit_message_text(t("invite.scope_gone"))
+async def county_chosen(update: Update, context: BotContext) -> int:
+    """Checks the county exists (and asks about its deputy), then creates the invitation."""
+    await update.callback_query.answer()
+    (county_id,) = CB.COUNTY.parse(update.callback_query.data)
+    if not await context.repos.counties.get(county_id):
+        return await _scope_gone(update)
+    if await ask_about_deputy(update, context, county_id):  # one deputy per county
+        return ConversationHandler.END
+    return await _created(update, context, Role.DEPUTY, county_id=county_id)
+
+
+@require_role(Role.ADMIN)
+async def organisation_chosen(update: Update, context: BotContext) -> int:
+    """Checks the organisation exists, then creates the member invitation."""
+    await update.callback_query.answer()
+    (organisation_id,) = CB.ORGANISATION.parse(update.callback_query.data)
+    if not await context.repos.organisations.get(organisation_id):
+        return await _scope_gone(update)
+    return await _created(update, context, Role.MEMBER, organisation_id=organisation_id)
+
+
+async def _scope_gone(update: Update) -> int:
+    """Says the county or organisation is gone and ends the question."""
+    await update.callback_query.edit_message_text(t("invite.scope_gone"))
     return ConversationHandler.END
 
 
@@ -82,7 +97,7 @@ async def _created(update: Update, context: BotContext, role: Role, **scope: int
     await update.callback_query.edit_message_text(
         await describe(context, new.invite, new.token),
         reply_markup=grid([], extra=[
-            (t_plain("invite.revoke_button"), f"inv:revoke:{new.invite.id}"),
+            (t_plain("invite.revoke_button"), CB.REVOKE(new.invite.id)),
             *switch_buttons(context, new.invite)]),
     )
     return ConversationHandler.END
@@ -111,14 +126,14 @@ async def pending_view(update: Update, context: BotContext, _key: int | None) ->
     pending = await context.repos.invites.pending(context.now())
     entries = [
         Entry(t("invite.numbered", n=n, details=Safe(await describe(context, invite))),
-              ((t_plain("invite.revoke_numbered", n=n), f"inv:revoke:{invite.id}"),))
+              ((t_plain("invite.revoke_numbered", n=n), CB.REVOKE(invite.id)),))
         for n, invite in enumerate(pending, start=1)
     ]
     return View.of(t("invite.pending_head", count=len(pending)) if pending else "", entries,
                    empty=t("invite.none_pending"))
 
 
-PENDING = PagedList("inv", pending_view, Role.ADMIN, per_page=8)
+PENDING = PagedList(Pages.INVITES, pending_view, Role.ADMIN, per_page=8)
 
 
 @require_role(Role.ADMIN)
@@ -132,7 +147,8 @@ async def revoke(update: Update, context: BotContext) -> None:
     """Revokes the invitation behind the button and says so (the list stays as it was)."""
     query = update.callback_query
     admin = await person_of(update, context)
-    done = await revoke_invite(context.repos, context.now(), int(query.data.split(":")[2]), admin.id)
+    (invite_id,) = CB.REVOKE.parse(query.data)
+    done = await revoke_invite(context.repos, context.now(), invite_id, admin.id)
     await query.answer()
     await update.effective_message.reply_text(t("invite.revoked" if done else "invite.not_revocable"))
 
@@ -142,10 +158,12 @@ def build_handler() -> ConversationHandler:
     return ConversationHandler(
         entry_points=[CommandHandler("invite", ask_role), MessageHandler(menu_button("menu.invite"), ask_role)],
         states={
-            CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=r"^inv:role:(admin|deputy|member)$")],
-            CHOOSE_SCOPE: [CallbackQueryHandler(scope_chosen, pattern=r"^inv:(county|org):\d{1,9}$")],
+            CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=CB.ROLE.pattern)],
+            CHOOSE_SCOPE: [
+                CallbackQueryHandler(county_chosen, pattern=CB.COUNTY.pattern),
+                CallbackQueryHandler(organisation_chosen, pattern=CB.ORGANISATION.pattern)],
         },
-        fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel, pattern=r"^inv:cancel$")],
+        fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel, pattern=CB.CANCEL.pattern)],
         name="admin_invite",
         persistent=True,
         allow_reentry=True,
@@ -158,6 +176,6 @@ def build_handlers() -> list:
     return [
         CommandHandler("invites", list_pending),
         MessageHandler(menu_button("menu.invites"), list_pending),
-        CallbackQueryHandler(revoke, pattern=r"^inv:revoke:\d{1,9}$"),
+        CallbackQueryHandler(revoke, pattern=CB.REVOKE.pattern),
         PENDING.handler(),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.callbacks import People as CB
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import ROLE_LABEL_KEYS, Person, Role
@@ -52,14 +53,14 @@ def page_view(context: BotContext, code: str, page: Page) -> tuple[str, InlineKe
         text = t("people.title", filter=name, page=page.page + 1, pages=page.pages,
                  total=page.total) + "\n" + "\n".join(lines)
     cards = [(f"{fa_digits(page.page * PAGE_SIZE + i + 1)}. {line.person.name}"[:60],
-              f"ppl:p:{line.person.id}")
+              CB.CARD(line.person.id))
              for i, line in enumerate(page.lines)]
     nav = []
     if page.page > 0:
-        nav.append((t_plain("people.previous"), f"ppl:l:{code}:{page.page - 1}"))
+        nav.append((t_plain("people.previous"), CB.LIST(code, page.page - 1)))
     if page.page + 1 < page.pages:
-        nav.append((t_plain("people.next"), f"ppl:l:{code}:{page.page + 1}"))
-    filters = [(t_plain(f"people.filter_{c}"), f"ppl:l:{c}:0") for c in FILTERS if c != code]
+        nav.append((t_plain("people.next"), CB.LIST(code, page.page + 1)))
+    filters = [(t_plain(f"people.filter_{c}"), CB.LIST(c, 0)) for c in FILTERS if c != code]
     rows = [cards[i:i + 2] for i in range(0, len(cards), 2)] + [nav, filters]
     return text, rows_keyboard(rows)
 
@@ -75,9 +76,9 @@ async def show_people(update: Update, context: BotContext) -> None:
 async def show_page(update: Update, context: BotContext) -> None:
     """Shows another page or another filter of the list, in place."""
     query = update.callback_query
-    _, _, code, page = query.data.split(":")
+    code, page = CB.LIST.parse(query.data)
     await query.answer()
-    text, markup = page_view(context, code, await people_page(context.repos, code, int(page)))
+    text, markup = page_view(context, code, await people_page(context.repos, code, page))
     await query.edit_message_text(text, reply_markup=markup)
 
 
@@ -95,17 +96,18 @@ async def show_card(update: Update, context: BotContext) -> None:
     """Shows a person's card with what can be done about them."""
     query = update.callback_query
     await query.answer()
-    person = await context.repos.people.get(int(query.data.split(":")[2]))
+    (person_id,) = CB.CARD.parse(query.data)
+    person = await context.repos.people.get(person_id)
     if person is None:
         await query.edit_message_text(t("people.gone"))
         return
     code = next(c for c, r in FILTERS.items() if r is person.role) if person.active else "x"
     rows = []
     if person.active:
-        rows.append([(t_plain("people.deactivate_button"), f"ppl:x:{person.id}")])
+        rows.append([(t_plain("people.deactivate_button"), CB.DEACTIVATE(person.id))])
     if person.active and person.role is Role.DEPUTY:
-        rows.append([(t_plain("people.replace_button"), f"ppl:r:{person.id}")])
-    rows.append([(t_plain("people.back"), f"ppl:l:{code}:0")])
+        rows.append([(t_plain("people.replace_button"), CB.REPLACE(person.id))])
+    rows.append([(t_plain("people.back"), CB.LIST(code, 0))])
     await query.edit_message_text(await card_text(context, person),
                                   reply_markup=rows_keyboard(rows))
 
@@ -115,14 +117,16 @@ async def ask_deactivate(update: Update, context: BotContext) -> None:
     """Asks the admin to confirm taking a person's access away."""
     query = update.callback_query
     await query.answer()
-    person = await context.repos.people.get(int(query.data.split(":")[2]))
+    (person_id,) = CB.DEACTIVATE.parse(query.data)
+    person = await context.repos.people.get(person_id)
     if person is None or not person.active:
         await query.edit_message_text(t("people.gone"))
         return
     await query.edit_message_text(
         t("people.confirm_deactivate", name=person.name),
-        reply_markup=rows_keyboard([[(t_plain("people.yes_deactivate"), f"ppl:xy:{person.id}"),
-                                 (t_plain("people.cancel_button"), f"ppl:p:{person.id}")]]))
+        reply_markup=rows_keyboard([[
+            (t_plain("people.yes_deactivate"), CB.DEACTIVATE_YES(person.id)),
+            (t_plain("people.cancel_button"), CB.CARD(person.id))]]))
 
 
 @require_role(Role.ADMIN)
@@ -130,7 +134,8 @@ async def confirm_deactivate(update: Update, context: BotContext) -> None:
     """Deactivates the person and says so in place."""
     query = update.callback_query
     await query.answer()
-    person = await context.repos.people.get(int(query.data.split(":")[2]))
+    (person_id,) = CB.DEACTIVATE_YES.parse(query.data)
+    person = await context.repos.people.get(person_id)
     outcome = await deactivate(context.repos, context.now(), person.id if person else 0,
                                await person_of(update, context), context.settings.bootstrap_admins)
     text = (t("people.deactivated", name=person.name) if outcome is Outcome.DONE and person
@@ -143,8 +148,8 @@ def build_handlers() -> list:
     return [
         CommandHandler("people", show_people),
         MessageHandler(menu_button("menu.people"), show_people),
-        CallbackQueryHandler(show_page, pattern=r"^ppl:l:[adxm]:\d{1,4}$"),
-        CallbackQueryHandler(show_card, pattern=r"^ppl:p:\d{1,9}$"),
-        CallbackQueryHandler(ask_deactivate, pattern=r"^ppl:x:\d{1,9}$"),
-        CallbackQueryHandler(confirm_deactivate, pattern=r"^ppl:xy:\d{1,9}$"),
+        CallbackQueryHandler(show_page, pattern=CB.LIST.pattern),
+        CallbackQueryHandler(show_card, pattern=CB.CARD.pattern),
+        CallbackQueryHandler(ask_deactivate, pattern=CB.DEACTIVATE.pattern),
+        CallbackQueryHandler(confirm_deactivate, pattern=CB.DEACTIVATE_YES.pattern),
     ]

@@ -13,6 +13,8 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.callbacks import Button
+from bot.callbacks import People as CB
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Person, Role
@@ -36,10 +38,10 @@ async def ask_about_deputy(update: Update, context: BotContext, county_id: int) 
     if not present:
         return False
     county = await context.repos.counties.get(county_id)
-    rows = [[(t_plain("people.replace_existing_button", name=p.name)[:60], f"ppl:ri:{p.id}")]
-            for p in present]
-    rows.append([(t_plain("people.second_button"), f"ppl:i2:{county_id}")])
-    rows.append([(t_plain("people.cancel_button"), "ppl:no")])
+    rows = [[(t_plain("people.replace_existing_button", name=p.name)[:60],
+              CB.INVITE_SUCCESSOR(p.id))] for p in present]
+    rows.append([(t_plain("people.second_button"), CB.SECOND_DEPUTY(county_id))])
+    rows.append([(t_plain("people.cancel_button"), CB.CANCEL())])
     await update.callback_query.edit_message_text(
         t("people.deputy_exists", county=county.name if county else "",
           names=t_plain("people.separator").join(p.name for p in present)),
@@ -47,10 +49,11 @@ async def ask_about_deputy(update: Update, context: BotContext, county_id: int) 
     return True
 
 
-async def _deputy(update: Update, context: BotContext) -> Person | None:
+async def _deputy(update: Update, context: BotContext, button: Button) -> Person | None:
     """The active deputy the pressed button names; None (and says so) when gone."""
     query = update.callback_query
-    old = await context.repos.people.get(int(query.data.split(":")[2]))
+    (old_id,) = button.parse(query.data)
+    old = await context.repos.people.get(old_id)
     if old is None or not old.active or old.role is not Role.DEPUTY or old.county_id is None:
         await query.edit_message_text(t("people.gone"))
         return None
@@ -62,14 +65,14 @@ async def ask_successor(update: Update, context: BotContext) -> None:
     """Offers the county's other deputies as successors, or an invitation for one."""
     query = update.callback_query
     await query.answer()
-    old = await _deputy(update, context)
+    old = await _deputy(update, context, CB.REPLACE)
     if old is None:
         return
     others = [p for p in await context.repos.people.deputies_of(old.county_id) if p.id != old.id]
-    rows = [[(t_plain("people.successor_button", name=p.name)[:60], f"ppl:rp:{old.id}:{p.id}")]
+    rows = [[(t_plain("people.successor_button", name=p.name)[:60], CB.SUCCESSOR(old.id, p.id))]
             for p in others]
-    rows.append([(t_plain("people.invite_successor_button"), f"ppl:ri:{old.id}")])
-    rows.append([(t_plain("people.cancel_button"), f"ppl:p:{old.id}")])
+    rows.append([(t_plain("people.invite_successor_button"), CB.INVITE_SUCCESSOR(old.id))])
+    rows.append([(t_plain("people.cancel_button"), CB.CARD(old.id))])
     await query.edit_message_text(
         t("people.ask_successor", name=old.name, county=await place_of(context.repos, old)),
         reply_markup=rows_keyboard(rows))
@@ -80,16 +83,17 @@ async def confirm_successor(update: Update, context: BotContext) -> None:
     """Asks the admin to confirm one deputy taking over from another."""
     query = update.callback_query
     await query.answer()
-    _, _, old_id, new_id = query.data.split(":")
-    outcome, old, new = await successor_check(context.repos, int(old_id), int(new_id))
+    old_id, new_id = CB.SUCCESSOR.parse(query.data)
+    outcome, old, new = await successor_check(context.repos, old_id, new_id)
     if outcome is not Outcome.DONE or old is None or new is None:
         await query.edit_message_text(t(OUTCOME_KEYS[outcome]))
         return
     await query.edit_message_text(
         t("people.confirm_replace", new=new.name, old=old.name,
           county=await place_of(context.repos, old)),
-        reply_markup=rows_keyboard([[(t_plain("people.yes_replace"), f"ppl:ry:{old.id}:{new.id}"),
-                                 (t_plain("people.cancel_button"), f"ppl:p:{old.id}")]]))
+        reply_markup=rows_keyboard([[
+            (t_plain("people.yes_replace"), CB.REPLACE_YES(old.id, new.id)),
+            (t_plain("people.cancel_button"), CB.CARD(old.id))]]))
 
 
 @require_role(Role.ADMIN)
@@ -97,12 +101,11 @@ async def do_replace(update: Update, context: BotContext) -> None:
     """Replaces the deputy and says so in place."""
     query = update.callback_query
     await query.answer()
-    _, _, old_id, new_id = query.data.split(":")
-    old, new = await context.repos.people.get(int(old_id)), await context.repos.people.get(
-        int(new_id))
+    old_id, new_id = CB.REPLACE_YES.parse(query.data)
+    old, new = await context.repos.people.get(old_id), await context.repos.people.get(new_id)
     admin = await person_of(update, context)
     outcome = await replace_deputy(context.repos, context.now(), context.clock.tz,
-                                   int(old_id), int(new_id), admin.id)
+                                   old_id, new_id, admin.id)
     if outcome is not Outcome.DONE or old is None or new is None:
         await query.edit_message_text(t(OUTCOME_KEYS[outcome]))
         return
@@ -128,7 +131,7 @@ async def invite_successor(update: Update, context: BotContext) -> None:
     """Makes an invitation whose user takes over from the deputy named in it."""
     query = update.callback_query
     await query.answer()
-    old = await _deputy(update, context)
+    old = await _deputy(update, context, CB.INVITE_SUCCESSOR)
     if old is None:
         return
     await _show_invite(update, context, t("people.successor_invite", name=old.name),
@@ -140,7 +143,8 @@ async def invite_second(update: Update, context: BotContext) -> None:
     """Makes a deputy invitation the admin confirmed as the county's second deputy."""
     query = update.callback_query
     await query.answer()
-    county = await context.repos.counties.get(int(query.data.split(":")[2]))
+    (county_id,) = CB.SECOND_DEPUTY.parse(query.data)
+    county = await context.repos.counties.get(county_id)
     if county is None:
         await query.edit_message_text(t("invite.scope_gone"))
         return
@@ -157,11 +161,11 @@ async def cancelled(update: Update, context: BotContext) -> None:
 def build_handlers() -> list:
     """The replacement buttons and the answers to «this county has a deputy»."""
     return [
-        CallbackQueryHandler(ask_successor, pattern=r"^ppl:r:\d{1,9}$"),
-        CallbackQueryHandler(confirm_successor, pattern=r"^ppl:rp:\d{1,9}:\d{1,9}$"),
-        CallbackQueryHandler(do_replace, pattern=r"^ppl:ry:\d{1,9}:\d{1,9}$"),
-        CallbackQueryHandler(invite_successor, pattern=r"^ppl:ri:\d{1,9}$"),
-        CallbackQueryHandler(invite_second, pattern=r"^ppl:i2:\d{1,9}$"),
-        CallbackQueryHandler(cancelled, pattern=r"^ppl:no$"),
+        CallbackQueryHandler(ask_successor, pattern=CB.REPLACE.pattern),
+        CallbackQueryHandler(confirm_successor, pattern=CB.SUCCESSOR.pattern),
+        CallbackQueryHandler(do_replace, pattern=CB.REPLACE_YES.pattern),
+        CallbackQueryHandler(invite_successor, pattern=CB.INVITE_SUCCESSOR.pattern),
+        CallbackQueryHandler(invite_second, pattern=CB.SECOND_DEPUTY.pattern),
+        CallbackQueryHandler(cancelled, pattern=CB.CANCEL.pattern),
     ]
 

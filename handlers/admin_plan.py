@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler
 
+from bot.callbacks import Pages
 from bot.auth import require_role
 from bot.context import BotContext
 from bot.domain import Role
@@ -25,7 +26,7 @@ async def _plan(update: Update, context: BotContext, key: int | None) -> View:
     return await plan_view(context.repos, month)
 
 
-PLAN = PagedList("pl", _plan, Role.ADMIN, keyed=True, per_page=6)
+PLAN = PagedList(Pages.PLAN, _plan, Role.ADMIN, per_page=6)
 
 
 @require_role(Role.ADMIN)

@@ -9,6 +9,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot import limits
+from bot.callbacks import Broadcasts as CB
+from bot.callbacks import Pages
 from bot.auth import require_role
 from bot.context import BotContext
 from bot.domain import Role
@@ -44,13 +46,13 @@ async def _recent(update: Update, context: BotContext, _key: int | None) -> View
         if b.ack_required:
             acked = await context.repos.broadcasts.ack_count(b.id)
             block += "\n" + t("broadcast.list_item_ack", acked=acked, sent=p.sent)
-            buttons = ((t_plain("broadcast.not_acked_button", id=b.id), f"bcl:na:{b.id}"),)
+            buttons = ((t_plain("broadcast.not_acked_button", id=b.id), CB.NOT_ACKED(b.id)),)
         entries.append(Entry(block, buttons))
     return View.of(t("broadcast.list_title"), entries, empty=t("broadcast.list_empty"),
                    joiner="\n\n")
 
 
-RECENT_LIST = PagedList("bc", _recent, Role.ADMIN, per_page=8)
+RECENT_LIST = PagedList(Pages.BROADCASTS, _recent, Role.ADMIN, per_page=8)
 
 
 @require_role(Role.ADMIN)
@@ -64,7 +66,8 @@ async def not_acknowledged(update: Update, context: BotContext) -> None:
     """Shows who got the broadcast and has not acknowledged, grouped by county."""
     query = update.callback_query
     await query.answer()
-    broadcast = await context.repos.broadcasts.get(int(query.data.split(":")[2]))
+    (broadcast_id,) = CB.NOT_ACKED.parse(query.data)
+    broadcast = await context.repos.broadcasts.get(broadcast_id)
     if broadcast is None or broadcast.status == "draft":
         await update.effective_message.reply_text(t("broadcast.not_found"))
         return
@@ -105,6 +108,6 @@ def build_handlers() -> list:
     return [
         CommandHandler("broadcasts", list_recent),
         MessageHandler(menu_button("menu.broadcasts"), list_recent),
-        CallbackQueryHandler(not_acknowledged, pattern=r"^bcl:na:\d{1,9}$"),
+        CallbackQueryHandler(not_acknowledged, pattern=CB.NOT_ACKED.pattern),
         RECENT_LIST.handler(),
     ]

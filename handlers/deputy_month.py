@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler
 
+from bot.callbacks import Pages
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Role
@@ -27,7 +28,7 @@ async def _month(update: Update, context: BotContext, _key: int | None) -> View:
                             context.clock.tz, context.now())
 
 
-MONTH = PagedList("mo", _month, Role.DEPUTY)
+MONTH = PagedList(Pages.MONTH, _month, Role.DEPUTY)
 
 
 @require_role(Role.DEPUTY)

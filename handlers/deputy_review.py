@@ -1,47 +1,41 @@
 """Review of progress reports by the county's deputy (or an admin).
 
-The accept button (rv:ok:ID) asks for one confirmation (rv:oky:ID decides, rv:okn:ID leaves
-it waiting); the return button (rv:ret:ID) opens a short conversation for the reason (a common
-reason button rv:why:N, or typed; a menu label is never taken as a reason). /review lists what
-is waiting, a page at a time (rv:open:ID shows one report as its notice did). Every id is
-checked on the server: a deputy can only decide on their county's reports.
+Accept asks for one confirmation (yes decides, no leaves it waiting); return opens a short
+conversation for the reason (a common reason's button, or typed; a menu label is never taken
+as a reason). /review lists what is waiting (handlers/review_waiting.py). The buttons are
+bot/callbacks.py Review. Every id is checked on the server: a deputy can only decide on their
+county's reports.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
+from bot.callbacks import Button
+from bot.callbacks import Review as CB
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.db.repos.reports import Report
 from bot.domain import Role
 from bot.i18n import t, t_plain
-from bot.paging import View
 from bot.services.progress import Decision, decide, review_reasons, tracking_label
 from bot.services.projects import may_review
-from bot.services.review_list import review_parts, waiting_view
 from bot.text import as_typed
-from handlers.common import cancel_handlers
+from handlers.common import cancel_handlers, stale_button
 from handlers.keyboards import grid
-from handlers.menus import main_menu, menu_button, menu_labels
-from handlers.paging import PagedList
-from scheduler.outbox import call_payload
+from handlers.menus import main_menu, menu_labels
 
 ASK_REASON = 0
 REPORT_KEY = "rv_report"
 MAX_REASON = 500
-log = logging.getLogger(__name__)
 
 
 async def _reviewable(update: Update, context: BotContext, report_id: int) -> bool:
@@ -60,14 +54,13 @@ async def _reviewable(update: Update, context: BotContext, report_id: int) -> bo
     return True
 
 
-async def _pressed(update: Update, context: BotContext) -> Report | None:
+async def waiting_report(update: Update, context: BotContext, button: Button) -> Report | None:
     """The waiting report the pressed button names, the press answered; None (answered with
     why) when it is not the reviewer's or no longer waits."""
-    query = update.callback_query
-    report_id = int(query.data.split(":")[2])
+    (report_id,) = button.parse(update.callback_query.data)
     if not await _reviewable(update, context, report_id):
         return None
-    await query.answer()
+    await update.callback_query.answer()
     return await context.repos.reports.get(report_id)
 
 
@@ -95,13 +88,13 @@ async def _tell(update: Update, context: BotContext, report_id: int, result: Dec
 @require_role(Role.DEPUTY, Role.ADMIN)
 async def ask_accept(update: Update, context: BotContext) -> None:
     """Checks the report is the reviewer's to decide and asks to confirm the acceptance."""
-    if (report := await _pressed(update, context)) is None:
+    if (report := await waiting_report(update, context, CB.ACCEPT)) is None:
         return
     project = await context.repos.projects.get(report.project_id)
     await update.effective_message.reply_text(
         t("review.confirm_accept", code=tracking_label(report.tracking_code), title=project.title),
-        reply_markup=grid([(t_plain("review.accept_yes"), f"rv:oky:{report.id}"),
-                           (t_plain("review.accept_no"), f"rv:okn:{report.id}")]),
+        reply_markup=grid([(t_plain("review.accept_yes"), CB.ACCEPT_YES(report.id)),
+                           (t_plain("review.accept_no"), CB.ACCEPT_NO(report.id))]),
     )
 
 
@@ -109,7 +102,7 @@ async def ask_accept(update: Update, context: BotContext) -> None:
 async def accept(update: Update, context: BotContext) -> None:
     """Accepts the report (confirmed) and tells the author through the outbox."""
     query = update.callback_query
-    report_id = int(query.data.split(":")[2])
+    (report_id,) = CB.ACCEPT_YES.parse(query.data)
     person = await person_of(update, context)
     result = await decide(context.repos, context.now(), person, report_id, accept=True)
     if result is Decision.DENIED:
@@ -123,7 +116,8 @@ async def accept(update: Update, context: BotContext) -> None:
 async def accept_dropped(update: Update, context: BotContext) -> None:
     """Leaves the report waiting and takes the question's buttons away."""
     query = update.callback_query
-    report = await context.repos.reports.get(int(query.data.split(":")[2]))
+    (report_id,) = CB.ACCEPT_NO.parse(query.data)
+    report = await context.repos.reports.get(report_id)
     project = await context.repos.projects.get(report.project_id) if report else None
     if project is None or not may_review(await person_of(update, context), project):
         await refuse(update)
@@ -136,40 +130,43 @@ async def accept_dropped(update: Update, context: BotContext) -> None:
 @require_role(Role.DEPUTY, Role.ADMIN)
 async def ask_reason(update: Update, context: BotContext) -> int:
     """Checks the report is the reviewer's to decide and asks why it goes back."""
-    if (report := await _pressed(update, context)) is None:
+    if (report := await waiting_report(update, context, CB.RETURN)) is None:
         return ConversationHandler.END
     context.user_data[REPORT_KEY] = report.id
-    items = [(reason, f"rv:why:{i}") for i, reason in enumerate(review_reasons())]
+    items = [(reason, CB.REASON(i)) for i, reason in enumerate(review_reasons())]
     await update.effective_message.reply_text(
         t("review.ask_reason"),
-        reply_markup=grid(items, 1, [(t_plain("common.cancel_button"), "rv:cancel")]),
+        reply_markup=grid(items, 1, [(t_plain("common.cancel_button"), CB.CANCEL())]),
     )
     return ASK_REASON
+
+
+async def _reason(update: Update) -> str | None:
+    """The chosen (the press answered) or typed reason; None when it is not one (said so)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        (index,) = CB.REASON.parse(update.callback_query.data)
+        reasons = review_reasons()
+        reason = reasons[index] if index < len(reasons) else ""
+    else:
+        reason = as_typed(update.effective_message.text)
+    if not reason or len(reason) > MAX_REASON:
+        await update.effective_message.reply_text(
+            t("review.reason_too_long", limit=MAX_REASON) if reason else t("review.bad_reason"))
+        return None
+    return reason
 
 
 @require_role(Role.DEPUTY, Role.ADMIN)
 async def reason_given(update: Update, context: BotContext) -> int:
     """Returns the report with the chosen or typed reason; the author hears at once."""
     report_id = context.user_data.get(REPORT_KEY)
-    if not isinstance(report_id, int):
+    if not isinstance(report_id, int):  # the question's report was forgotten: a stale press
+        if update.callback_query is not None:
+            await stale_button(update, context)
         return ConversationHandler.END
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        reasons = review_reasons()
-        index = int(update.callback_query.data.split(":")[2])
-        if index >= len(reasons):
-            await update.effective_message.reply_text(t("review.bad_reason"))
-            return ASK_REASON
-        reason = reasons[index]
-    else:
-        reason = as_typed(update.effective_message.text)
-        if not reason:
-            await update.effective_message.reply_text(t("review.bad_reason"))
-            return ASK_REASON
-        if len(reason) > MAX_REASON:
-            await update.effective_message.reply_text(
-                t("review.reason_too_long", limit=MAX_REASON))
-            return ASK_REASON
+    if (reason := await _reason(update)) is None:
+        return ASK_REASON
     person = await person_of(update, context)
     result = await decide(context.repos, context.now(), person, report_id, accept=False,
                           reason=reason)
@@ -191,47 +188,21 @@ async def cancel_reason(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def _waiting(update: Update, context: BotContext, _key: int | None) -> View:
-    """The reports waiting in the reviewer's scope, as the pages show them."""
-    return await waiting_view(context.repos, await person_of(update, context), context.clock.tz)
-
-
-WAITING = PagedList("rv", _waiting, Role.DEPUTY, Role.ADMIN)
-
-
-@require_role(Role.DEPUTY, Role.ADMIN)
-async def list_waiting(update: Update, context: BotContext) -> None:
-    """Lists the waiting reports of the reviewer's scope, a page at a time, each with a button
-    that opens it."""
-    await WAITING.send(update, context)
-
-
-@require_role(Role.DEPUTY, Role.ADMIN)
-async def open_report(update: Update, context: BotContext) -> None:
-    """Sends one waiting report as its notice was: card, attachments, decision buttons."""
-    if (report := await _pressed(update, context)) is None:
-        return
-    for method, payload in await review_parts(context.repos, report, context.clock.tz) or []:
-        try:
-            await call_payload(context.bot, update.effective_chat.id, method, payload)
-        except TelegramError as exc:  # the card says how many files there are; go on
-            log.warning("part %s of report %s not shown: %s", method, report.id, exc)
-
-
 def build_handler() -> ConversationHandler:
     """The return-with-reason conversation."""
     menu = menu_labels()  # the menu keeps working; its cancel label reaches the fallback
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(ask_reason, pattern=r"^rv:ret:\d{1,9}$")],
+        entry_points=[CallbackQueryHandler(ask_reason, pattern=CB.RETURN.pattern)],
         states={
             ASK_REASON: [
-                CallbackQueryHandler(reason_given, pattern=r"^rv:why:\d{1,2}$"),
+                CallbackQueryHandler(reason_given, pattern=CB.REASON.pattern),
                 MessageHandler(filters.TEXT & ~filters.COMMAND & ~menu, reason_given),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND & ~menu,
                                expect_reason),
             ],
         },
-        fallbacks=[*cancel_handlers(), CallbackQueryHandler(cancel_reason, pattern=r"^rv:cancel$")],
+        fallbacks=[*cancel_handlers(),
+                   CallbackQueryHandler(cancel_reason, pattern=CB.CANCEL.pattern)],
         name="deputy_review",
         persistent=True,
         allow_reentry=True,
@@ -240,13 +211,9 @@ def build_handler() -> ConversationHandler:
 
 
 def build_handlers() -> list:
-    """Accept button and /review, outside the conversation."""
+    """The accept buttons, outside the conversation."""
     return [
-        CallbackQueryHandler(ask_accept, pattern=r"^rv:ok:\d{1,9}$"),
-        CallbackQueryHandler(accept, pattern=r"^rv:oky:\d{1,9}$"),
-        CallbackQueryHandler(accept_dropped, pattern=r"^rv:okn:\d{1,9}$"),
-        CallbackQueryHandler(open_report, pattern=r"^rv:open:\d{1,9}$"),
-        CommandHandler("review", list_waiting),
-        MessageHandler(menu_button("menu.review"), list_waiting),
-        WAITING.handler(),
+        CallbackQueryHandler(ask_accept, pattern=CB.ACCEPT.pattern),
+        CallbackQueryHandler(accept, pattern=CB.ACCEPT_YES.pattern),
+        CallbackQueryHandler(accept_dropped, pattern=CB.ACCEPT_NO.pattern),
     ]

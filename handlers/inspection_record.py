@@ -14,6 +14,7 @@ import io
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.callbacks import Records
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Person, Role
@@ -72,11 +73,12 @@ async def record_command(update: Update, context: BotContext) -> None:
 @require_role(Role.ADMIN, Role.DEPUTY)
 async def record_button(update: Update, context: BotContext) -> None:
     """The 📄 button: checks the visit is the person's to see, then sends the record."""
-    if not await _send(update, context, int(update.callback_query.data.split(":")[1])):
+    (inspection_id,) = Records.PDF.parse(update.callback_query.data)
+    if not await _send(update, context, inspection_id):
         await refuse(update)
 
 
 def build_handlers() -> list:
     """/record and the record buttons."""
     return [CommandHandler("record", record_command),
-            CallbackQueryHandler(record_button, pattern=r"^rec:\d{1,9}$")]
+            CallbackQueryHandler(record_button, pattern=Records.PDF.pattern)]

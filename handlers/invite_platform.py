@@ -12,6 +12,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.callbacks import Invites as CB
 from bot.auth import person_of, require_role
 from bot.context import BotContext
 from bot.domain import Invite, Role
@@ -19,7 +20,6 @@ from bot.i18n import Safe, t, t_plain
 from bot.platforms import Platform, PlatformConfig
 from bot.services.onboarding import create_invite, revoke_invite
 
-PATTERN = r"^inv:pf:\d{1,9}:(telegram|bale)$"
 
 
 def username_of(context: BotContext, config: PlatformConfig) -> str | None:
@@ -63,7 +63,7 @@ def switch_buttons(context: BotContext, invite: Invite) -> list[tuple[str, str]]
     """«for the other platform instead», when both are served."""
     others = [p for p in context.bot_data["apps"] if p != invite.platform]
     return [(t_plain("platforms.invite_switch_button", platform=platform_name(p)),
-             f"inv:pf:{invite.id}:{p}") for p in others]
+             CB.PLATFORM(invite.id, p)) for p in others]
 
 
 @require_role(Role.ADMIN)
@@ -74,9 +74,9 @@ async def switch(update: Update, context: BotContext) -> None:
 
     query = update.callback_query
     await query.answer()
-    _, _, raw_id, target = query.data.split(":")
+    old_id, target = CB.PLATFORM.parse(query.data)
     admin = await person_of(update, context)
-    old = await context.repos.invites.get(int(raw_id))
+    old = await context.repos.invites.get(old_id)
     if (old is None or old.used_at is not None or old.revoked_at is not None
             or target not in context.bot_data["apps"] or target == old.platform):
         await query.edit_message_text(t("invite.not_revocable"))
@@ -90,7 +90,7 @@ async def switch(update: Update, context: BotContext) -> None:
         ttl=old.expires_at - old.created_at, replaces=old.replaces,
         second_deputy=old.second_deputy, platform=Platform(target),
     )
-    extra = [(t_plain("invite.revoke_button"), f"inv:revoke:{new.invite.id}"),
+    extra = [(t_plain("invite.revoke_button"), CB.REVOKE(new.invite.id)),
              *switch_buttons(context, new.invite)]
     await query.edit_message_text(await describe(context, new.invite, new.token),
                                   reply_markup=grid([], extra=extra))
@@ -98,4 +98,4 @@ async def switch(update: Update, context: BotContext) -> None:
 
 def build_handlers() -> list:
     """The switch button (outside the /invite conversation: it is pressed after it ends)."""
-    return [CallbackQueryHandler(switch, pattern=PATTERN)]
+    return [CallbackQueryHandler(switch, pattern=CB.PLATFORM.pattern)]

@@ -1,17 +1,22 @@
-"""Inline keyboard builders shared by flows. callback_data is short ASCII: «prefix:id»."""
+"""Inline keyboard builders shared by flows. callback_data comes from bot/callbacks.py."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
 
+from telegram.error import BadRequest
+
 from bot.i18n import t_plain
+
+NOT_MODIFIED = "message is not modified"  # Telegram's answer to an edit that changes nothing
 
 
 def grid(
@@ -47,3 +52,13 @@ def share_contact() -> ReplyKeyboardMarkup:
     """A one-button keyboard that sends the person's own phone number."""
     button = KeyboardButton(t_plain("onboarding.share_phone_button"), request_contact=True)
     return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+
+
+async def drop_keyboard(query: CallbackQuery) -> None:
+    """Takes the buttons off the pressed message; one that has none left stays as it is (a
+    double tap, or a second message with the same button)."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        if NOT_MODIFIED not in str(exc).lower():
+            raise

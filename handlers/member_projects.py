@@ -11,6 +11,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.callbacks import Pages
+from bot.callbacks import Projects as CB
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Role
@@ -37,9 +39,9 @@ async def _history(update: Update, context: BotContext, key: int | None) -> View
                               context.clock.tz)
 
 
-PROJECTS = PagedList("pj", _projects, Role.MEMBER, Role.DEPUTY, Role.ADMIN,
+PROJECTS = PagedList(Pages.PROJECTS, _projects, Role.MEMBER, Role.DEPUTY, Role.ADMIN,
                      per_page=CARDS_PER_PAGE)
-HISTORY = PagedList("ph", _history, Role.MEMBER, Role.DEPUTY, Role.ADMIN, keyed=True)
+HISTORY = PagedList(Pages.HISTORY, _history, Role.MEMBER, Role.DEPUTY, Role.ADMIN)
 
 
 @require_role(Role.MEMBER, Role.DEPUTY, Role.ADMIN)
@@ -53,7 +55,7 @@ async def history(update: Update, context: BotContext) -> None:
     """Lists every submitted version of the project's reports with its decision (scope
     checked), a page at a time."""
     query = update.callback_query
-    project_id = int(query.data.split(":")[2])
+    (project_id,) = CB.HISTORY.parse(query.data)
     if await visible_project(context.repos, await person_of(update, context), project_id) is None:
         await refuse(update)
         return
@@ -65,15 +67,16 @@ async def history(update: Update, context: BotContext) -> None:
 async def ask_cancel(update: Update, context: BotContext) -> None:
     """Asks the admin to confirm cancelling the open project; the card stays as it is."""
     query = update.callback_query
-    project = await context.repos.projects.get(int(query.data.split(":")[2]))
+    (project_id,) = CB.CANCEL.parse(query.data)
+    project = await context.repos.projects.get(project_id)
     if project is None or not project.is_open:
         await query.answer(t_plain("projects.cancel_refused"), show_alert=True)
         return
     await query.answer()
     await update.effective_message.reply_text(
         t("projects.cancel_confirm", title=project.title, organisation=project.organisation),
-        reply_markup=grid([(t_plain("projects.cancel_yes"), f"prj:xy:{project.id}"),
-                           (t_plain("projects.cancel_no"), f"prj:xn:{project.id}")]),
+        reply_markup=grid([(t_plain("projects.cancel_yes"), CB.CANCEL_YES(project.id)),
+                           (t_plain("projects.cancel_no"), CB.CANCEL_NO(project.id))]),
     )
 
 
@@ -82,8 +85,8 @@ async def cancel_confirmed(update: Update, context: BotContext) -> None:
     """Cancels the project (its people are told through the outbox) and says so."""
     query = update.callback_query
     person = await person_of(update, context)
-    project = await cancel_project(context.repos, context.now(), person,
-                                   int(query.data.split(":")[2]))
+    (project_id,) = CB.CANCEL_YES.parse(query.data)
+    project = await cancel_project(context.repos, context.now(), person, project_id)
     if project is None:
         await query.answer(t_plain("projects.cancel_refused"), show_alert=True)
         return
@@ -103,10 +106,10 @@ def build_handlers() -> list:
     return [
         CommandHandler("projects", show),
         MessageHandler(menu_button("menu.projects"), show),
-        CallbackQueryHandler(history, pattern=r"^prj:h:\d{1,9}$"),
-        CallbackQueryHandler(ask_cancel, pattern=r"^prj:x:\d{1,9}$"),
-        CallbackQueryHandler(cancel_confirmed, pattern=r"^prj:xy:\d{1,9}$"),
-        CallbackQueryHandler(cancel_dropped, pattern=r"^prj:xn:\d{1,9}$"),
+        CallbackQueryHandler(history, pattern=CB.HISTORY.pattern),
+        CallbackQueryHandler(ask_cancel, pattern=CB.CANCEL.pattern),
+        CallbackQueryHandler(cancel_confirmed, pattern=CB.CANCEL_YES.pattern),
+        CallbackQueryHandler(cancel_dropped, pattern=CB.CANCEL_NO.pattern),
         PROJECTS.handler(),
         HISTORY.handler(),
     ]

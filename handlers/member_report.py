@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot.callbacks import Report as CB
+from bot.callbacks import Review
 from bot.context import BotContext
 from bot.domain import Role
 from bot.i18n import t, t_plain
@@ -237,5 +238,5 @@ def build_handler() -> ConversationHandler:
 def build_handlers() -> list:
     """Report buttons pressed outside the conversation, and old buttons of a return's reason:
     the stale answer."""
-    pattern = r"^rv:(why:\d{1,2}|cancel)$"
-    return [*FLOW.outside(), CallbackQueryHandler(stale_button, pattern=pattern)]
+    return [*FLOW.outside(), CallbackQueryHandler(stale_button, pattern=Review.REASON.pattern),
+            CallbackQueryHandler(stale_button, pattern=Review.CANCEL.pattern)]

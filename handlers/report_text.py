@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.callbacks import Review
 from bot.auth import person_of, refuse, require_role
 from bot.context import BotContext
 from bot.domain import Role
@@ -21,7 +22,8 @@ async def show_full_text(update: Update, context: BotContext) -> None:
     """Sends the report's texts in full (scope checked), or refuses."""
     query = update.callback_query
     person = await person_of(update, context)
-    texts = await full_texts(context.repos, person, int(query.data.split(":")[1]))
+    (report_id,) = Review.FULL_TEXT.parse(query.data)
+    texts = await full_texts(context.repos, person, report_id)
     if texts is None:
         await refuse(update)
         return
@@ -32,4 +34,4 @@ async def show_full_text(update: Update, context: BotContext) -> None:
 
 def build_handlers() -> list:
     """The full-text button."""
-    return [CallbackQueryHandler(show_full_text, pattern=r"^rtx:\d{1,9}$")]
+    return [CallbackQueryHandler(show_full_text, pattern=Review.FULL_TEXT.pattern)]

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.callbacks import Broadcasts
 from bot.db.repos import Repos
 from bot.db.repos.broadcasts import Broadcast, PendingAck
 from bot.db.repos.drafts import Draft
@@ -26,7 +27,6 @@ MAX_CAPTION = 1024
 KIND = "broadcast"
 REMINDER_KIND = "broadcast_reminder"
 REPORT_KIND = "broadcast_report"
-PREVIEW_ACK = "bca:preview"
 
 
 class Audience(StrEnum):
@@ -56,11 +56,6 @@ class Queued:
     broadcast: Broadcast
     recipients: int
     unreachable: int
-
-
-def ack_data(broadcast_id: int) -> str:
-    """callback_data of the acknowledgement button of one broadcast."""
-    return f"bca:{broadcast_id}"
 
 
 FLOW = "admin_broadcast"  # the conversation's name and its drafts' flow
@@ -238,7 +233,7 @@ async def queue_broadcast(
         if not await repos.broadcasts.mark_queued(draft.id, admin_id, now):
             return None
         for person in recipients:  # everyone, on either platform
-            method, payload = recipient_message(draft, ack_data(draft.id), source=source,
+            method, payload = recipient_message(draft, Broadcasts.SEEN(draft.id), source=source,
                                                 target=person.platform)
             outbox_id = await repos.outbox.enqueue(
                 now, platform=person.platform, chat_id=person.chat_id, kind=KIND,
@@ -329,7 +324,7 @@ async def queue_due_reminders(repos: Repos, now: datetime, after: timedelta) -> 
             "text": t("broadcast.reminder"),
             "parse_mode": "HTML",
             "reply_markup": inline_keyboard(
-                [[(t_plain("broadcast.ack_button"), ack_data(due.broadcast_id))]]
+                [[(t_plain("broadcast.ack_button"), Broadcasts.SEEN(due.broadcast_id))]]
             ),
         }
         if due.message_id is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from bot.callbacks import Compliance
 from bot.i18n import Safe, fa_number, t, t_plain
 from bot.services.compliance import (
     WEIGHTS,
@@ -32,7 +33,7 @@ class LeagueMessage(NamedTuple):
 
 def detail_data(county_id: int, league: League) -> str:
     """Callback data of a county's drill-down button: «cmp:12:140509»."""
-    return f"cmp:{county_id}:{league.month.year:04d}{league.month.month:02d}"
+    return Compliance.COUNTY(county_id, f"{league.month.year:04d}{league.month.month:02d}")
 
 
 def reason(line: CountyLine) -> str:
@@ -99,7 +100,7 @@ def league_messages(league: League, *, closed: bool = False) -> list[LeagueMessa
                   for line in lines]
         rows = [labels[i:i + BUTTON_COLUMNS] for i in range(0, len(labels), BUTTON_COLUMNS)]
         if index == 0:
-            rows.append([(t_plain("compliance.button_help"), "cmp:help")])
+            rows.append([(t_plain("compliance.button_help"), Compliance.HELP())])
         messages.append(LeagueMessage(text, rows))
     return messages
 

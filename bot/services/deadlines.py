@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.callbacks import Office
 from bot.db.repos import Repos
 from bot.db.repos.projects import Project
 from bot.domain import Person, Role
@@ -159,6 +160,6 @@ async def remind_offices(repos: Repos, now: datetime, today: date) -> int:
                     repos.outbox, now, platform=person.platform, chat_id=person.tg_user_id,
                     kind="office_report_missing", text=text,
                     dedup_key=f"office:due:{org.id}:{period.key()}:{person.chat_key}",
-                    buttons=[[(t_plain("office_report.start_button"), "ofr:start")]],
+                    buttons=[[(t_plain("office_report.start_button"), Office.START())]],
                 ))
     return queued

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.callbacks import FollowUps
 from bot.clock import to_db
 from bot.db.repos import Repos
 from bot.domain import Person, Role
@@ -97,7 +98,7 @@ def dedup_key(kind: Kind, person_id: int, item: FollowUp, day: date) -> str:
 def close_button(item: FollowUp) -> list[list[tuple[str, str]]]:
     """The «close» button under a deputy's reminder."""
     return [[(t_plain("follow_ups.close_button", tracking=fa_digits(item.tracking)),
-              f"fu:c:{item.id}")]]
+              FollowUps.CLOSE(item.id))]]
 
 
 async def chase(repos: Repos, now: datetime, tz: ZoneInfo, reminder_time: time) -> int:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import limits
+from bot.callbacks import FollowUps, Records
 from bot.clock import from_db
 from bot.collation import sort_key
 from bot.db.repos import Repos
@@ -107,14 +108,14 @@ async def month_view(repos: Repos, person: Person, month: JalaliMonth, tz: ZoneI
                 severity=t_plain(f"inspections.severity_{f.severity.value}"),
                 due=format_datetime(f.due_at, tz)) + _overdue(f, today, tz),
               ((t_plain("insp_month.close_button", tracking=fa_digits(f.tracking)),
-                f"fu:c:{f.id}"),))
+                FollowUps.CLOSE(f.id)),))
         for f in await repos.inspections.open_follow_ups(person.county_id)
     ]
     visits = [
         Entry(t("insp_month.visit_line", tracking=fa_digits(v.tracking), facility=v.facility_name,
                 when=format_datetime(v.confirmed_at, tz),
                 evidence=t_plain(f"insp_month.evidence_{v.evidence.value}")),
-              ((t_plain("pdf_record.button", tracking=fa_digits(v.tracking)), f"rec:{v.id}"),)
+              ((t_plain("pdf_record.button", tracking=fa_digits(v.tracking)), Records.PDF(v.id)),)
               if v.deputy_id == person.id else ())
         for v in await repos.inspections.of_period(month.key(), person.county_id)
     ]

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot import limits
 from bot.callbacks import Report as ReportButtons
+from bot.callbacks import Review
 from bot.clock import Clock
 from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
@@ -242,8 +243,8 @@ async def _queue_copy(
 
 def review_buttons(report_id: int) -> list[list[tuple[str, str]]]:
     """Accept / return buttons under a report."""
-    return [[(t_plain("review.accept_button"), f"rv:ok:{report_id}"),
-             (t_plain("review.return_button"), f"rv:ret:{report_id}")]]
+    return [[(t_plain("review.accept_button"), Review.ACCEPT(report_id)),
+             (t_plain("review.return_button"), Review.RETURN(report_id))]]
 
 
 def review_reasons() -> list[str]:

@@ -10,6 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot import limits
+from bot.callbacks import Projects
 from bot.callbacks import Report as ReportButtons
 from bot.db.repos import Repos
 from bot.db.repos.projects import Project
@@ -36,9 +37,9 @@ def card_buttons(person: Person, project: Project, n: int,
     elif person.role is Role.MEMBER and project.is_open:
         buttons.append((t_plain("projects.report_numbered", n=n),
                         ReportButtons.PROJECT(project.id)))
-    buttons.append((t_plain("projects.history_numbered", n=n), f"prj:h:{project.id}"))
+    buttons.append((t_plain("projects.history_numbered", n=n), Projects.HISTORY(project.id)))
     if person.role is Role.ADMIN and project.is_open:
-        buttons.append((t_plain("projects.cancel_numbered", n=n), f"prj:x:{project.id}"))
+        buttons.append((t_plain("projects.cancel_numbered", n=n), Projects.CANCEL(project.id)))
     return tuple(buttons)
 
 

@@ -11,6 +11,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from bot import limits
+from bot.callbacks import Review
 from bot.db.repos import Repos
 from bot.db.repos.reports import Report
 from bot.domain import Person, Role
@@ -22,11 +23,6 @@ from bot.services.review_notice import Part, notice_parts
 
 log = logging.getLogger(__name__)
 _TITLE = 80  # characters of a title in a one-line entry
-
-
-def open_data(report_id: int) -> str:
-    """callback_data of the button that opens one waiting report."""
-    return f"rv:open:{report_id}"
 
 
 async def waiting_view(repos: Repos, person: Person, tz: ZoneInfo) -> View:
@@ -54,7 +50,7 @@ async def _entry(repos: Repos, n: int, report: Report, tz: ZoneInfo) -> Entry:
              organisation=limits.shorten(project.organisation, _TITLE),
              percent=report.percent or 0,
              at=format_datetime(report.submitted_at, tz) if report.submitted_at else "")
-    return Entry(text, ((t_plain("review.open_button", n=n), open_data(report.id)),))
+    return Entry(text, ((t_plain("review.open_button", n=n), Review.OPEN(report.id)),))
 
 
 async def review_parts(repos: Repos, report: Report, tz: ZoneInfo) -> list[Part] | None:

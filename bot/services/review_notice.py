@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import limits
+from bot.callbacks import Review
 from bot.media_store import stored_path
 from bot.platforms import file_field
 from bot.db.repos.projects import Project
@@ -26,14 +27,9 @@ ALBUM = 10  # items in one sendMediaGroup
 _TITLE_IN_CAPTION = 200
 
 
-def full_text_data(report_id: int) -> str:
-    """callback_data of the button that shows a report's texts in full."""
-    return f"rtx:{report_id}"
-
-
 def full_text_button(report_id: int) -> list[list[Button]]:
     """The «full text» button under a card whose texts were cut."""
-    return [[(t_plain("review.full_text_button"), full_text_data(report_id))]]
+    return [[(t_plain("review.full_text_button"), Review.FULL_TEXT(report_id))]]
 
 
 def caption(code: str, project: Project) -> str:
