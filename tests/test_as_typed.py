@@ -27,7 +27,7 @@ from handlers.flowkit import FLOWS
 from tests.conftest import ADMIN_ID, TOKEN, Harness
 from tests.fakes import ChatSim
 from tests.images import jpeg, photo
-from tests.inspect_flow import confirm_data, facility_type
+from tests.inspect_flow import add_facility, confirm_data, facility_type
 from tests.people import add_organisation, register
 from tests.project_fixtures import KERMAN, make_world, submit_report
 
@@ -162,6 +162,20 @@ async def test_every_checkin_step_is_kept_as_typed(bot: Harness) -> None:
     assert facility.address == typed("new_address")[1]
     assert row["location_note"] == typed("skip_reason")[1]
     assert notes == [typed("item_finding")[1], typed("item_fixed")[1]]
+
+
+async def test_a_facility_search_matches_in_any_digits_and_shows_the_name_as_typed(
+        bot: Harness) -> None:
+    chat, _ = await register(bot, 2000, Role.DEPUTY, county=RAFSANJAN)
+    name = f"{_WORD} {FA[1]}{FA[2]}"  # «برچسب‌ها ۱۲»
+    facility = await add_facility(bot, RAFSANJAN, name)
+    kind = await facility_type(bot, "slaughterhouse")
+    await chat.send("/inspect")
+    await chat.click(f"ci:p:{kind.programme_id}")
+    await chat.click(f"ci:t:{kind.id}")
+    for search in (f"{_WORD} 12", f"{AR[1]}{AR[2]}", _WORD.replace(ZWNJ, " ")):
+        await chat.send(search)
+        assert (name, f"ci:f:{facility.id}") in chat.buttons(), search
 
 
 # Admins' names and titles --------------------------------------------------------------------
