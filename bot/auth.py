@@ -13,6 +13,7 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from bot.domain import Person, Role
 from bot.i18n import t
+from bot.text import as_typed
 
 R = TypeVar("R")
 SEEN_EVERY = timedelta(hours=1)
@@ -31,7 +32,7 @@ async def current_person(update: Update, context: BotContext) -> Person | None:
         if user.id in context.platform_config.admin_ids and (
                 person is None or person.role != Role.ADMIN):
             person = await context.repos.people.ensure_bootstrap_admin(
-                platform, user.id, user.full_name, context.now()
+                platform, user.id, as_typed(user.full_name), context.now()
             )
     if person is not None and (person.last_seen_at is None
                                or context.now() - person.last_seen_at >= SEEN_EVERY):

@@ -21,6 +21,7 @@ from bot.i18n import t, t_plain
 from bot.platforms import file_field
 from bot.services.notify import inline_keyboard
 from bot.steps import SUMMARY, Outcome, Refuse
+from bot.text import as_typed
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -76,9 +77,11 @@ def as_broadcast(draft: Draft) -> Broadcast:
 
 
 def set_text(draft: Draft, html: str, length: int) -> Outcome:
-    """Keeps the text (the admin's own formatting as Telegram HTML, what they typed escaped);
-    refused when empty or longer than a message."""
-    if not 0 < length <= MAX_TEXT or not html.strip():
+    """Keeps the text as typed (bot/text.py: Arabic yeh/kaf Persian, no direction controls;
+    the admin's own formatting as Telegram HTML, what they typed escaped); refused when empty
+    or longer than a message."""
+    html = as_typed(html)  # tags and entities are ASCII: as_typed leaves them alone
+    if not 0 < length <= MAX_TEXT or not html:
         return Refuse("broadcast.text_invalid")
     draft.data.update(text_html=html, text_length=length, media_kind=None, media_file_id=None)
     return "attachment"

@@ -41,6 +41,7 @@ from bot.services.facility_coords import tell_admins_disputed
 from bot.services.notify import queue_text
 from bot.services.photo_evidence import assess_draft
 from bot.steps import SUMMARY, Outcome, Refuse
+from bot.text import match_key
 
 MAX_PHOTOS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the Bot API's getFile download limit
@@ -49,6 +50,8 @@ FOLLOW_UP_DAYS = 7
 MAX_NAME = 120
 MAX_TEXT = 3000
 ALERT_FINDINGS = 3000  # of the findings in the admins' alert (all of them are in the record)
+CHOICES = 30  # facilities offered at once
+SEARCHED = 5000  # a county's facilities of one type a search looks through (tens in practice)
 
 
 class Step(StrEnum):
@@ -184,11 +187,16 @@ async def pick_type(repos: Repos, draft: Draft, type_id: int) -> Outcome:
 async def facility_choices(
     repos: Repos, person: Person, draft: Draft, search: str | None = None
 ) -> list[Facility]:
-    """The deputy's county's facilities of the chosen type (names matching search)."""
+    """The deputy's county's facilities of the chosen type (names matching search by
+    bot.text.match_key: any digit script, the ZWNJ or a space, Arabic or Persian letters)."""
     type_id = draft.data.get("type_id")
     if person.county_id is None or not type_id:
         return []
-    return await repos.facilities.of_county(person.county_id, [type_id], search, limit=30)
+    if not search:
+        return await repos.facilities.of_county(person.county_id, [type_id], limit=CHOICES)
+    key = match_key(search)
+    every = await repos.facilities.of_county(person.county_id, [type_id], limit=SEARCHED)
+    return [f for f in every if key in match_key(f.name)][:CHOICES]
 
 
 async def pick_facility(repos: Repos, person: Person, draft: Draft, facility_id: int) -> Outcome:

@@ -25,6 +25,7 @@ from bot.services.imports import (
 )
 from bot.services.people import deputies_in_the_way, invite_used
 from bot.tabular import read_table
+from bot.text import as_typed
 
 # 32 url-safe characters = 192 random bits; Telegram allows 64 in a /start parameter.
 TOKEN_BYTES = 24
@@ -153,7 +154,7 @@ async def redeem_invite(
     try:
         async with repos.db.transaction():
             person_id = await repos.people.upsert_registered(
-                now, platform=platform, tg_user_id=tg_user_id, name=invite.name or tg_name,
+                now, platform=platform, tg_user_id=tg_user_id, name=invite.name or as_typed(tg_name),
                 role=invite.role,
                 county_id=invite.county_id, organisation_id=invite.organisation_id,
             )
