@@ -47,18 +47,15 @@ class FacilityRepo:
         return _facility(row) if row else None
 
     async def of_county(
-        self, county_id: int, type_ids: list[int] | None = None, search: str | None = None,
-        limit: int = 200,
+        self, county_id: int, type_ids: list[int] | None = None, limit: int = 200,
     ) -> list[Facility]:
-        """A county's active facilities (of some types, names containing search), by name."""
+        """A county's active facilities (of some types), by name; a search by name matches
+        in Python by bot.text.match_key (services/inspections.facility_choices)."""
         sql = f"SELECT {_COLUMNS} FROM facilities WHERE active = 1 AND county_id = ?"
         params: list[object] = [county_id]
         if type_ids is not None:
             sql += f" AND facility_type_id IN ({','.join('?' * len(type_ids)) or 'NULL'})"
             params.extend(type_ids)
-        if search:
-            sql += " AND instr(name, ?) > 0"
-            params.append(search)
         rows = await self.db.fetchall(sql + " ORDER BY name LIMIT ?", [*params, limit])
         return [_facility(r) for r in rows]
 
