@@ -94,6 +94,11 @@ def parser() -> argparse.ArgumentParser:
     box.add_argument("--county", help=helptext("sandbox_county"))
     box.add_argument("--platform", choices=["telegram", "bale"], default="telegram",
                      help=helptext("sandbox_platform"))
+    flo = sub.add_parser("flow-diagrams", help=helptext("flow_diagrams"),
+                         description=helptext("flow_diagrams"))
+    flo.add_argument("--check", action="store_true", help=helptext("flow_diagrams_check"))
+    flo.add_argument("--dir", type=Path, default=Path("docs/flows"),
+                     help=helptext("flow_diagrams_dir"))
     chk = sub.add_parser("bale-check", help=helptext("bale_check"),
                          description=helptext("bale_check"))
     chk.add_argument("--chat", type=int, help=helptext("bale_check_chat"))
@@ -125,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "sandbox":
         return run_sandbox(args)
+    if args.command == "flow-diagrams":  # reads the code only: no settings, no database
+        from bot.flow_diagrams import run  # noqa: PLC0415
+
+        return run(args.dir, check=args.check)
     webhook = args.webhook or getattr(args, "run_webhook", False)
     if webhook and args.command not in (None, "run"):
         return fail("cli.webhook_only_run")

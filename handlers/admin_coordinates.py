@@ -175,8 +175,10 @@ FLOW = Flow(
     gone="coords.gone", entry_points=[CallbackQueryHandler(begin, pattern=CB.FIX.pattern)],
     steps=[
         Step("point", ask_point, [message(LOCATION, point_sent), text(point_typed),
-                                  press(CB.USE, use_reported)], other="coords.expected"),
-        Step(SUMMARY, show_summary, [press(CB.CONFIRM, confirm), press(CB.AGAIN, again)]),
+                                  press(CB.USE, use_reported)], other="coords.expected",
+             moves=(SUMMARY,)),
+        Step(SUMMARY, show_summary, [press(CB.CONFIRM, confirm), press(CB.AGAIN, again)],
+             moves=("point", END)),
     ],
 )
 

@@ -111,14 +111,16 @@ async def cancelled(turn: Turn) -> None:
 
 FLOW = Flow(
     FLOW_NAME, prefix=CB.PREFIX, roles=[Role.ADMIN], on_cancel=cancelled,
-    gone="counties.gone_flow", stale="report.stale",
+    gone="counties.gone_flow", stale="report.stale", starts=("new_name", "county"),
     entry_points=[CommandHandler("counties", show), MessageHandler(menu_button("menu.counties"), show),
                   CallbackQueryHandler(start_add, pattern=CB.ADD.pattern),
                   CallbackQueryHandler(start_rename, pattern=CB.RENAME.pattern)],
     steps=[
-        Step("new_name", ask_new_name, [text(new_name_typed)], other="counties.bad_name"),
-        Step("county", ask_county, [press(CB.PICK, county_picked)]),
-        Step("rename", ask_rename, [text(rename_typed)], other="counties.bad_name"),
+        Step("new_name", ask_new_name, [text(new_name_typed)], other="counties.bad_name",
+             moves=(END,)),
+        Step("county", ask_county, [press(CB.PICK, county_picked)], moves=("rename",)),
+        Step("rename", ask_rename, [text(rename_typed)], other="counties.bad_name",
+             moves=(END,)),
     ],
 )
 

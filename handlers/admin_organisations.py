@@ -122,14 +122,14 @@ FLOW = Flow(
     entry_points=[CommandHandler("add_organisation", start),
                   MessageHandler(menu_button("menu.add_organisation"), start)],
     steps=[
-        Step("name", ask_name, [text(name_typed)], other="flow.expect_text"),
-        Step("kind", ask_kind, [press(CB.KIND, kind_chosen)]),
-        Step("county", ask_county, [press(CB.COUNTY, county_chosen)]),
+        Step("name", ask_name, [text(name_typed)], other="flow.expect_text", moves=("kind",)),
+        Step("kind", ask_kind, [press(CB.KIND, kind_chosen)], moves=("county",)),
+        Step("county", ask_county, [press(CB.COUNTY, county_chosen)], moves=("registration",)),
         Step("registration", ask_registration, [text(registration_given),
                                                 press(CB.SKIP, registration_given)],
-             other="flow.expect_text"),
+             other="flow.expect_text", moves=("contact",)),
         Step("contact", ask_contact, [text(contact_given), press(CB.SKIP, contact_given)],
-             other="flow.expect_text"),
+             other="flow.expect_text", moves=(END,)),
     ],
 )
 

@@ -105,12 +105,14 @@ def message(kind: filters.BaseFilter, callback: Callback) -> Accept:
 
 @dataclass(frozen=True)
 class Step:
-    """A named step: how it is asked, what it takes, what anything else is told."""
+    """A named step: how it is asked, what it takes, what anything else is told, and the
+    steps its answers may lead to (handlers/flow_moves.py checks them; docs/flows/ draws them)."""
 
     name: str
     ask: Prompt
     accepts: Sequence[Accept]
     other: str = "flow.use_buttons"  # catalogue key said to any other input
+    moves: Sequence[str | int] = ()  # step names, SUMMARY or END (bot/steps.py)
 
     @property
     def typed(self) -> bool:

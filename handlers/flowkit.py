@@ -20,6 +20,8 @@ What no flow writes again:
   (handlers/flow_resume.py), even when the bot was killed before PTB stored the step.
 The parts a flow is made of (Turn, Step, and the inputs text/press/message) are in
 handlers/flow_turn.py.
+Each step declares the steps its answers may lead to (`moves=`): checked as the flow runs
+(handlers/flow_moves.py), drawn in docs/flows/ (`python -m bot flow-diagrams`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from bot.domain import Person, Role
 from bot.i18n import t, t_plain
 from bot.steps import END, SUMMARY, Outcome, Refuse, _Stay
 from handlers.common import end_every_flow
+from handlers.flow_moves import check_move, check_start
 from handlers.flow_turn import Accept, Step, Turn, message, press, text
 
 __all__ = ["FLOWS", "Flow", "Step", "Turn", "message", "press", "text"]
@@ -56,15 +59,18 @@ class Flow:
     def __init__(self, name: str, *, prefix: str, roles: Sequence[Role], steps: Sequence[Step],
                  entry_points: Sequence[BaseHandler], on_cancel: Callable[[Turn], Awaitable[None]],
                  gone: str = "flow.gone", stale: str = "flow.stale",
-                 settle: Callable[[Draft, str], str] | None = None) -> None:
+                 settle: Callable[[Draft, str], str] | None = None,
+                 starts: Sequence[str] = ()) -> None:
         self.name, self.prefix, self.roles = name, prefix, tuple(roles)
         self.steps = {s.name: s for s in steps}
+        self.starts = tuple(starts) or (steps[0].name,)  # where begin() may open a draft
         self.entry_points, self.on_cancel = list(entry_points), on_cancel
         self.gone, self.stale = gone, stale
         self.cancel_button: Button | None = None
         # A flow whose steps follow from its answers names the step a draft can really be at
         # (a step asked for a draft without the answers before it is the first one missing).
         self.settle = settle or (lambda _draft, step: step)
+        self.settles = settle is not None  # said under its diagram (docs/flows/)
         FLOWS[name] = self
 
     # Entering ------------------------------------------------------------------------------
@@ -79,6 +85,7 @@ class Flow:
     async def begin(self, update: Update, context: BotContext, person: Person,
                     data: dict[str, Any], step: str) -> str:
         """Starts a fresh draft at step (leaving any other flow) and asks it."""
+        check_start(self, step)
         await self.leave_others(update, context, person)
         draft = await context.repos.drafts.start(person.id, self.name, data, step,
                                                  context.clock.now())
@@ -135,8 +142,11 @@ class Flow:
         return turn if draft is not None else None
 
     async def follow(self, turn: Turn, outcome: Outcome, current: str | None) -> Any:
-        """Writes the draft once and asks the step the outcome names."""
+        """Writes the draft once and asks the step the outcome names (a move the current
+        step does not declare is logged: handlers/flow_moves.py)."""
         target: str | None
+        if current is not None:
+            check_move(self, current, outcome, turn.draft)
         if outcome is END or outcome is None:
             await turn.answer()
             return END

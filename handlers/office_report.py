@@ -147,10 +147,13 @@ FLOW = Flow(
                   CallbackQueryHandler(start, pattern=CB.START.pattern),
                   CallbackQueryHandler(month_chosen, pattern=CB.MONTH.pattern)],
     steps=[
-        Step("count", ask_count, [text(count_typed)], other="flow.expect_text"),
-        Step("narrative", ask_narrative, [text(narrative_typed)], other="flow.expect_text"),
+        Step("count", ask_count, [text(count_typed)], other="flow.expect_text",
+             moves=("count", "narrative", SUMMARY)),
+        Step("narrative", ask_narrative, [text(narrative_typed)], other="flow.expect_text",
+             moves=(SUMMARY,)),
         Step(SUMMARY, show_summary, [press(CB.CONFIRM, confirmed), press(CB.CHANGE, change),
-                                     press(CB.GO, step_chosen)]),
+                                     press(CB.GO, step_chosen)],
+             moves=("count", "narrative", END)),
     ],
 )
 

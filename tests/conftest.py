@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -99,6 +100,8 @@ PLATFORMS = [Platform.TELEGRAM.value, Platform.BALE.value]
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "both_platforms: run the test once on Telegram and once on Bale")
+    config.addinivalue_line(
+        "markers", "undeclared_moves: the test makes the kit log undeclared moves on purpose")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -170,3 +173,27 @@ async def both(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
     if harness.app is not None:
         await harness.stop()
     assert harness.violations() == []
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def declared_moves_only(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test fails when a step flow moved where its step does not declare (the kit
+    logs it, handlers/flow_moves.py): the diagrams in docs/flows/ are drawn from those
+    declarations, so they cannot drift from what the tests see the bot do."""
+    collect = _Collect()
+    logger = logging.getLogger("nazer.flows")
+    logger.addHandler(collect)
+    yield
+    logger.removeHandler(collect)
+    if collect.lines and not request.node.get_closest_marker("undeclared_moves"):
+        pytest.fail("undeclared step-flow moves (add them to the Step's moves=, then run "
+                    "`python -m bot flow-diagrams`):\n" + "\n".join(collect.lines))
