@@ -41,7 +41,7 @@ from bot.db.repos.drafts import Draft
 from bot.domain import Person, Role
 from bot.i18n import t, t_plain
 from bot.steps import END, SUMMARY, Outcome, Refuse, _Stay
-from handlers.common import end_every_flow
+from handlers.common import end_every_flow, flow_state
 from handlers.flow_turn import Accept, Step, Turn, message, press, text
 
 __all__ = ["FLOWS", "Flow", "Step", "Turn", "message", "press", "text"]
@@ -86,6 +86,16 @@ class Flow:
         await turn.answer()
         await self.steps[step].ask(turn)
         return step
+
+    async def reopen(self, update: Update, context: BotContext, person: Person,
+                     data: dict[str, Any], step: str) -> str:
+        """The flow's own command or menu label: at one of its steps already, that step is
+        asked again with the answers kept (a second tap is no «start over»); else begin."""
+        draft = await context.repos.drafts.get(person.id, self.name)
+        if (draft is not None and draft.step in self.steps
+                and flow_state(update, context, self.name) == draft.step):
+            return await self.enter(update, context, person, draft, draft.step)
+        return await self.begin(update, context, person, data, step)
 
     async def enter(self, update: Update, context: BotContext, person: Person,
                     draft: Draft, step: str) -> str:
