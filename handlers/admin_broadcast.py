@@ -37,7 +37,7 @@ async def start(update: Update, context: BotContext) -> object:
     """Opens a draft and asks for the text."""
     if (person := await FLOW.person(update, context)) is None:
         return END
-    return await FLOW.begin(update, context, person, {}, "text")
+    return await FLOW.reopen(update, context, person, {}, "text")
 
 
 # Prompts ---------------------------------------------------------------------------------------

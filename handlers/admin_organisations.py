@@ -34,7 +34,7 @@ async def start(update: Update, context: BotContext) -> object:
     """Opens a draft and asks the organisation's name."""
     if (person := await FLOW.person(update, context)) is None:
         return END
-    return await FLOW.begin(update, context, person, {}, "name")
+    return await FLOW.reopen(update, context, person, {}, "name")
 
 
 async def ask_name(turn: Turn) -> None:

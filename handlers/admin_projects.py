@@ -38,7 +38,7 @@ async def start(update: Update, context: BotContext) -> object:
     if not await context.repos.organisations.all():
         await update.effective_message.reply_text(t("admin_projects.no_orgs"))
         return END
-    return await FLOW.begin(update, context, person, {}, "organisation")
+    return await FLOW.reopen(update, context, person, {}, "organisation")
 
 
 async def ask_organisation(turn: Turn) -> None:

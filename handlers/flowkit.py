@@ -1,13 +1,12 @@
 """The step-flow kit: one way to hold a multi-step conversation.
 
-A flow is a list of named steps. A step has one prompt (how it is asked) and the inputs it
-takes: typed text, a press of one of its buttons, a photo, a location. The person's draft in
-the database (bot/db/repos/drafts.py) is the one source of truth: it holds the answers and
-the name of the step being asked, written before the question goes out; the conversation
-state python-telegram-bot stores is that same name. An input is handled in three moves: the
-step's callback parses it and calls the flow's service, which stores the answer in the draft
-and says what comes next (a step's name, or a refusal); the kit then writes the draft once
-and asks that step.
+A flow is a list of named steps; a step has one prompt and the inputs it takes (text, a
+press of its buttons, a photo, a location). The person's draft in the database
+(bot/db/repos/drafts.py) is the one source of truth: the answers and the name of the step
+being asked, written before the question goes out; PTB's stored conversation state is that
+same name. An input takes three moves: the step's callback parses it and calls the flow's
+service, which stores the answer in the draft and says what comes next (a step's name, or a
+refusal); the kit writes the draft once and asks that step.
 
 What no flow writes again:
 - the sender's role is checked on every update, and the draft loaded (gone: said, flow ends);
@@ -18,10 +17,9 @@ What no flow writes again:
 - a button of another step, or of an ended flow, gets the stale answer;
 - resume after a restart: a person's first update since the start follows the draft's step
   (handlers/flow_resume.py), even when the bot was killed before PTB stored the step.
-The parts a flow is made of (Turn, Step, and the inputs text/press/message) are in
-handlers/flow_turn.py.
-Each step declares the steps its answers may lead to (`moves=`): checked as the flow runs
-(handlers/flow_moves.py), drawn in docs/flows/ (`python -m bot flow-diagrams`).
+Turn, Step and the inputs are in handlers/flow_turn.py. Each step declares the steps its
+answers may lead to (`moves=`): checked as the flow runs (handlers/flow_moves.py), drawn in
+docs/flows/ (`python -m bot flow-diagrams`).
 """
 
 from __future__ import annotations
@@ -43,7 +41,7 @@ from bot.db.repos.drafts import Draft
 from bot.domain import Person, Role
 from bot.i18n import t, t_plain
 from bot.steps import END, SUMMARY, Outcome, Refuse, _Stay
-from handlers.common import end_every_flow
+from handlers.common import end_every_flow, flow_state
 from handlers.flow_moves import check_move, check_start
 from handlers.flow_turn import Accept, Step, Turn, message, press, text
 
@@ -67,8 +65,7 @@ class Flow:
         self.entry_points, self.on_cancel = list(entry_points), on_cancel
         self.gone, self.stale = gone, stale
         self.cancel_button: Button | None = None
-        # A flow whose steps follow from its answers names the step a draft can really be at
-        # (a step asked for a draft without the answers before it is the first one missing).
+        # A flow whose steps follow from its answers names the step a draft can really be at.
         self.settle = settle or (lambda _draft, step: step)
         self.settles = settle is not None  # said under its diagram (docs/flows/)
         FLOWS[name] = self
@@ -87,12 +84,21 @@ class Flow:
         """Starts a fresh draft at step (leaving any other flow) and asks it."""
         check_start(self, step)
         await self.leave_others(update, context, person)
-        draft = await context.repos.drafts.start(person.id, self.name, data, step,
-                                                 context.clock.now())
+        now = context.clock.now()
+        draft = await context.repos.drafts.start(person.id, self.name, data, step, now)
         turn = Turn(self, update, context, person, draft)
         await turn.answer()
         await self.steps[step].ask(turn)
         return step
+
+    async def reopen(self, update: Update, context: BotContext, person: Person,
+                     data: dict[str, Any], step: str) -> str:
+        """The flow's own command or menu label at one of its steps: asked again, answers kept."""
+        draft = await context.repos.drafts.get(person.id, self.name)
+        if (draft is not None and draft.step in self.steps
+                and flow_state(update, context, self.name) == draft.step):
+            return await self.enter(update, context, person, draft, draft.step)
+        return await self.begin(update, context, person, data, step)
 
     async def enter(self, update: Update, context: BotContext, person: Person,
                     draft: Draft, step: str) -> str:

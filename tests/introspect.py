@@ -93,6 +93,12 @@ def text_states(conv: ConversationHandler) -> list[object]:
     return [k for k, hs in conv.states.items() if any(isinstance(h, MessageHandler) for h in hs)]
 
 
+def own_commands(conv: ConversationHandler, state: object) -> frozenset[str]:
+    """The /commands a step of a conversation takes as its own input (not as a fallback)."""
+    return frozenset(c for h in conv.states.get(state, []) if isinstance(h, CommandHandler)
+                     for c in h.commands)
+
+
 @dataclass(frozen=True)
 class CallbackKind:
     """One shape of callback data: a template with SLOT where ids go, and where it is handled."""
@@ -201,6 +207,13 @@ async def dump(db: Database, skip: frozenset[str] = BOOKKEEPING) -> dict[str, li
         hidden = BOOKKEEPING_COLUMNS.get(name, frozenset())
         out[name] = sorted((tuple(r[k] for k in r.keys() if k not in hidden) for r in rows), key=repr)
     return out
+
+
+async def visible_columns(db: Database, table: str) -> list[str]:
+    """The columns of a table as dump() gives its rows (bookkeeping columns left out)."""
+    hidden = BOOKKEEPING_COLUMNS.get(table, frozenset())
+    return [r["name"] for r in await db.fetchall(f'PRAGMA table_info("{table}")')
+            if r["name"] not in hidden]
 
 
 def diff(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> dict[str, Any]:

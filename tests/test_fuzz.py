@@ -9,8 +9,16 @@ buttons on screen, forged from the handlers' patterns, or random. Flows, command
 patterns are read from the Application, so new flows are fuzzed without changes here.
 
 After every update: the error handler was not reached, Telegram would have accepted every
-reply (tests/strict_api.py), no reply shows a traceback, and input that was refused (from
-a stranger, an edit, a group, or answered only with a refusal) changed no table.
+reply (tests/strict_api.py), no reply shows a traceback, input that was refused (from
+a stranger, an edit, a group, or answered only with a refusal) changed no table, and a
+button press was answered exactly once (answerCallbackQuery with its id, and no other id).
+
+Free text is not a button: at every step that takes a typed message (introspect.text_states),
+each menu label of every role, each /command and each reply-keyboard label other steps show
+is sent once, and the data tables (introspect.dump: all but the bookkeeping ones, the
+person's draft included) must be as before; cancel (its label and /cancel) must instead take
+the person out of every flow. The random run checks the same whenever it sends one of them
+at such a step.
 
 Every step of every conversation is a starting point: tests/world.py explore() finds a way
 to each (up to NAZER_FUZZ_DEPTH actions, default 14; a few seconds), the fuzz puts the person
@@ -46,17 +54,34 @@ from bot.domain import Role
 from bot.i18n import t_plain
 from handlers.menus import MENU_ROWS
 from tests.conftest import ADMIN_ID, START, TOKEN, Harness
-from tests.fakes import BOT_USER, ChatSim
+from tests.fakes import BOT_USER, Call, ChatSim
 from tests.introspect import (
     SLOT,
     callback_kinds,
     commands,
     conversations,
+    diff,
+    dump,
     entry_commands,
+    own_commands,
     sample_ids,
+    text_states,
+    visible_columns,
 )
 from tests.strict_api import StrictBotAPI
-from tests.world import ROLES, USER_IDS, World, build_world, explore, is_refusal, replay, shown
+from tests.world import (
+    ROLES,
+    USER_IDS,
+    Screen,
+    World,
+    build_world,
+    explore,
+    is_refusal,
+    replay,
+    reply_labels,
+    screen_after,
+    shown,
+)
 
 UPDATES = int(os.environ.get("NAZER_FUZZ_UPDATES", "10000"))
 SEED = int(os.environ.get("NAZER_FUZZ_SEED", "0"))
@@ -104,6 +129,16 @@ class Fuzzer:
     refusals: int = 0
     groups: dict[str, ChatSim] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    # Free text is not a button: what each word sent as text is (a menu label, a command,
+    # another step's reply-keyboard label, cancel), the steps that take typed messages and the
+    # commands each step takes itself, and the reply keyboard each person has on screen.
+    words: dict[str, str] = field(default_factory=dict)
+    cancels: frozenset[str] = frozenset()
+    text_steps: set[tuple[str, object]] = field(default_factory=set)
+    step_commands: dict[tuple[str, object], frozenset[str]] = field(default_factory=dict)
+    screens: dict[str, Screen] = field(default_factory=dict)
+    words_checked: int = 0
+    answers_checked: int = 0
 
     def run(self, coro: Any) -> Any:
         return self.loop.run_until_complete(coro)
@@ -125,8 +160,11 @@ class Fuzzer:
             self.failures.append(f"{type(exc).__name__}: {exc}")
             raise
 
-    async def _feed(self, role: str, kind: str, update: dict[str, Any], group: bool) -> None:
+    async def _feed(self, role: str, kind: str, update: dict[str, Any], group: bool) -> list[str]:
+        """Feeds one update and checks the invariants; returns the data tables written."""
         chat = self.chat(role, group)
+        word = None if group else self.word_at_text_step(role, update)
+        before = await dump(self.bot.repos.db) if word is not None else None
         await self.world.changes.mark()
         errors, refused = len(self.world.errors), len(self.api.refused)
         calls = await chat.feed(copy.deepcopy(update))  # PTB's de_json changes its input
@@ -141,13 +179,90 @@ class Fuzzer:
         if refused_input:
             self.refusals += 1
             assert not changed, f"refused input changed data on {where}: {changed}"
+        if "callback_query" in update:
+            self.check_answered(str(update["callback_query"]["id"]), calls, where)
+        if not group:
+            self.screens[role] = screen_after(chat, calls, self.screens.get(role, ((), ())))
+        if word is not None and before is not None:
+            await self.check_word(role, word, before, changed, where)
         self.steps.update(self.world.steps(role).items())
+        return changed
+
+    def check_answered(self, query_id: str, calls: list[Call], where: str) -> None:
+        """A button press gets exactly one answer, for its own id (Telegram refuses a second
+        one, and the phone keeps spinning without any)."""
+        answered = Counter(str(c.params.get("callback_query_id"))
+                           for c in calls if c.endpoint == "answerCallbackQuery")
+        self.answers_checked += 1
+        assert answered == Counter({query_id: 1}), (
+            f"callback query {query_id} answered {answered[query_id]} times"
+            f" (answers by id: {dict(answered)}) on {where}")
+
+    def word_at_text_step(self, role: str, update: dict[str, Any]) -> tuple[str, set] | None:
+        """(the text, the text steps the person is at) when an update is a menu label, a
+        command or another step's reply-keyboard label sent where typed text is taken."""
+        text = (update.get("message") or {}).get("text")
+        if text not in self.words or role == "stranger":
+            return None
+        here = {step for step in self.world.steps(role).items() if step in self.text_steps}
+        own = set(self.screens.get(role, ((), ()))[1])
+        if self.words[text] == "reply label" and text in own and text not in self.cancels:
+            return None  # the step's own button (a location step's «skip»)
+        if any(text.lstrip("/") in self.step_commands.get(step, ()) for step in here):
+            return None  # a command the step takes itself
+        return (text, here) if here else None
+
+    async def check_word(self, role: str, word: tuple[str, set], before: dict[str, list[tuple]],
+                         changed: list[str], where: str) -> None:
+        """A label or command at a text step changed no data table; cancel left every flow."""
+        text, here = word
+        self.words_checked += 1
+        if text in self.cancels:
+            left = self.world.steps(role)
+            assert not left, f"cancel at {sorted(here, key=str)} left the person in {left} on {where}"
+            return
+        if not changed:
+            return
+        # A label or command that opens another flow starts that flow's draft (the menu keeps
+        # working); the drafts of the flows the person was in, and every other row, stay.
+        person = await self.bot.repos.people.by_tg(self.bot.platform, USER_IDS[role])
+        flows = {name for name, _ in here}
+        columns = await visible_columns(self.bot.repos.db, "flow_drafts")
+        who, flow = columns.index("person_id"), columns.index("flow")
+
+        def opened(dumped: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+            rows = [r for r in dumped.get("flow_drafts", [])
+                    if person is None or r[who] != person.id or r[flow] in flows]
+            return {**dumped, "flow_drafts": rows}
+
+        changes = diff(opened(before), opened(await dump(self.bot.repos.db)))
+        assert not changes, (f"{self.words[text]} {text!r} at text step {sorted(here, key=str)}"
+                             f" changed data on {where}: {changes}")
 
     async def start_at(self, target: tuple[str, object]) -> None:
         """Puts the target step's person at that step the way the explorer got there."""
         role, path = self.paths[target]
+        seen = len(self.api.calls)
         await replay(self.world, role, path)
+        self.screens[role] = screen_after(self.world.chats[role], self.api.calls[seen:], ((), ()))
         self.steps.update(self.world.steps(role).items())
+
+    async def word_sweep(self, target: tuple[str, object]) -> None:
+        """Sends every menu label, command and other reply-keyboard label once at a text step
+        (check_word runs on each), going back to the step whenever one moved the person."""
+        role = self.paths[target][0]
+        chat = self.world.chats[role]
+        away = True
+        for text in sorted(self.words):
+            if away:
+                await self.start_at(target)
+                assert self.world.steps(role).get(target[0]) == target[1], f"replay missed {target}"
+            steps, scratch = self.world.steps(role), copy.deepcopy(self.bot.app.user_data.get(chat.user_id))
+            if self.word_at_text_step(role, {"message": {"text": text}}) is None:
+                continue
+            changed = await self.feed(role, "word", message(chat, text_content(text)))
+            away = (bool(changed) or self.world.steps(role) != steps
+                    or self.bot.app.user_data.get(chat.user_id) != scratch)
 
     async def deliver(self) -> None:
         """Runs the periodic jobs and drains the outbox (queued texts must be acceptable too)."""
@@ -380,8 +495,20 @@ async def start_fuzzer(loop: asyncio.AbstractEventLoop, tmp_path: Path) -> Fuzze
         ids.update(await sample_ids(bot.repos.db, table))
     entries = sorted({c for conv in conversations(bot.app) for c in entry_commands(conv)})
     paths = await explore(world, max_depth=DEPTH)
-    return Fuzzer(loop, bot, world, api, labels, sorted(commands(bot.app)), entries,
-                  sorted({k.template for k in kinds}), sorted(ids), paths)
+    fz = Fuzzer(loop, bot, world, api, labels, sorted(commands(bot.app)), entries,
+                sorted({k.template for k in kinds}), sorted(ids), paths)
+    # Free text is not a button: every step that takes typed messages gets each of these
+    # (the reply-keyboard labels are those the explorer saw on any step's keyboard).
+    fz.words = {**{f"/{c}": "command" for c in fz.commands},
+                **{label: "reply label" for label in reply_labels(api.calls)},
+                **{label: "menu label" for label in labels}}
+    fz.cancels = frozenset({"/cancel", t_plain("menu.cancel")})
+    fz.words.update(dict.fromkeys(fz.cancels, "cancel"))
+    for conv in conversations(bot.app):
+        for state in text_states(conv):
+            fz.text_steps.add((conv.name, state))
+            fz.step_commands[(conv.name, state)] = own_commands(conv, state)
+    return fz
 
 
 def test_fuzz_every_flow_as_every_role(tmp_path):
@@ -426,10 +553,13 @@ def test_fuzz_every_flow_as_every_role(tmp_path):
             for make in SWEEP:
                 kind, update, group = make(fz, fz.world.chats[role])
                 fz.run(fz.feed(role, kind, update, group))
+            if target in fz.text_steps:
+                fz.run(fz.word_sweep(target))
+        words = fz.kinds["word"]  # the labels and commands of the sweep come on top
         rounds = 0
-        while fz.count < UPDATES:
+        while fz.count - words < UPDATES:
             run = seed(SEED * 1000 + rounds)(settings(
-                max_examples=max(1, (UPDATES - fz.count) // 12), deadline=None, database=None,
+                max_examples=max(1, (UPDATES + words - fz.count) // 12), deadline=None, database=None,
                 suppress_health_check=list(HealthCheck), print_blob=False,
                 # The bot's state carries over between examples, so shrinking would replay
                 # against a different bot; the failing draws are printed as they happened.
@@ -451,13 +581,18 @@ def test_fuzz_every_flow_as_every_role(tmp_path):
     every_step = {(conv.name, state) for conv in conversations(fz.bot.app)
                   for state in conv.states if state != ConversationHandler.TIMEOUT}
     print(f"\nfuzz: {fz.count} updates, {fz.refusals} refused, kinds {dict(fz.kinds)}")
+    print(f"fuzz: {fz.words_checked} labels and commands checked at text steps"
+          f" ({len(fz.text_steps)} steps, {len(fz.words)} words: {dict(Counter(fz.words.values()))}),"
+          f" {fz.answers_checked} button presses answered once")
     print(f"fuzz: steps reached {len(fz.steps & every_step)} of {len(every_step)}; "
           f"missed {sorted(map(str, every_step - fz.steps))}; "
           f"explorer found no way to {sorted(map(str, every_step - set(fz.paths)))}")
-    assert fz.count >= UPDATES
+    assert fz.count - fz.kinds["word"] >= UPDATES
     assert set(fz.kinds) >= {"text", "callback", "photo", "edited", "group", "entry"}
     # The explorer found a way to every step of every flow (no step is out of reach of a
     # person today), and the fuzz started from each of them.
     assert set(fz.paths) == every_step
     assert set(fz.paths) <= fz.steps
     assert fz.refusals > 0
+    assert fz.words_checked > 0
+    assert fz.answers_checked > 0

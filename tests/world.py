@@ -421,6 +421,23 @@ def _screen(chat: ChatSim, calls: list[Call], before: Screen) -> Screen:
     return buttons, keyboard
 
 
+def screen_after(chat: ChatSim, calls: list[Call], before: Screen) -> Screen:
+    """The person's screen after some calls (inline buttons, reply keyboard without the menu)."""
+    return _screen(chat, calls, before)
+
+
+def reply_labels(calls: list[Call]) -> set[str]:
+    """The labels of every reply-keyboard button shown in some calls (the menus' aside)."""
+    menu = _menu_labels()
+    found: set[str] = set()
+    for call in calls:
+        markup = call.params.get("reply_markup")
+        if isinstance(markup, dict) and "keyboard" in markup:
+            found.update(b.get("text", "") if isinstance(b, dict) else str(b)
+                         for row in markup["keyboard"] for b in row)
+    return found - menu - {""}
+
+
 def _form(value: object) -> object:
     """What a value looks like, not what it says: numbers and texts become '#' and 's', JSON
     in a text is opened up, and mappings keep how many entries they have."""
