@@ -27,7 +27,6 @@ import multiprocessing
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -61,8 +60,11 @@ def _init_worker(parent: int) -> None:
 
 
 def _watch_parent(parent: int) -> None:
+    # Event.wait, not time.sleep: under libfaketime (the shifted-dates run) time.sleep fails
+    # with EINVAL and would end the watch with a traceback.
+    never = threading.Event()
     while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
+        never.wait(PARENT_CHECK_SECONDS)
     os._exit(0)
 
 
