@@ -3,10 +3,15 @@ against a bare python-telegram-bot echo bot, both through the same fake Bot API 
 in the same process. Target: Nazer at least 0.7 of the echo bot.
 
     python -m bench.updates [--flow NAME] [--iterations N] [--rounds R] [--free-database]
+                            [--direct]
 
 It also times, for scale, a bare PTB bot that only answers a button press and edits the
 message with a checklist-sized keyboard: what Telegram's UI costs in PTB before any of
 Nazer's work.
+
+--direct hands each update straight to Application.process_update instead of through
+getUpdates and the platform's request layers (as the test chat does since the Bale round):
+the path code before that round was measured on, for comparing old and new in one sitting.
 
 --free-database is a diagnostic, not a result: every aiosqlite call runs inline on the event
 loop instead of in aiosqlite's thread, so a database round trip costs only the query. The
@@ -42,6 +47,7 @@ from telegram.ext import (
 from bench.common import ADMIN_ID, START, TOKEN, best_of, settings_for, stopwatch
 from bot.app import build_application
 from bot.clock import FixedClock
+from bot.sandbox import fake_api
 from tests.fakes import ChatSim, FakeBotAPI
 
 # A flow: (set-up returning the per-iteration driver, updates per iteration, description).
@@ -190,6 +196,11 @@ async def measure_nazer(flow: str, iterations: int, directory: Path) -> tuple[fl
     return iterations * per_iteration / elapsed, per_iteration, what
 
 
+async def straight_to_process_update(app, _api, update: dict) -> None:  # noqa: ANN001
+    """--direct: the update as the old test chat handed it, without getUpdates."""
+    await app.process_update(Update.de_json(update, app.bot))
+
+
 @contextlib.contextmanager
 def database_free() -> Iterator[None]:
     """Runs aiosqlite's calls inline on the loop (see --free-database)."""
@@ -247,6 +258,10 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--free-database", action="store_true",
                         help="diagnostic: database calls cost only the query")
+    parser.add_argument("--direct", action="store_true",
+                        help="updates straight to process_update, not through getUpdates")
     args = parser.parse_args()
+    if args.direct:
+        fake_api.through_api = straight_to_process_update
     with database_free() if args.free_database else contextlib.nullcontext():
         asyncio.run(main(args.flow, args.iterations, args.rounds))
