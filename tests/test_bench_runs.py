@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,14 @@ TINY = {
 def test_bench_runs_at_a_tiny_size(name):
     bench = subprocess.Popen([sys.executable, "-m", f"bench.{name}", *TINY[name]], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # No timeout= for subprocess: its timed waits poll with time.sleep, which fails under
+    # libfaketime (.ci/shifted-dates). A timer ends a bench that hangs instead.
+    stop = threading.Timer(240, bench.kill)
+    stop.start()
     try:
-        out, err = bench.communicate(timeout=240)  # reads until the bench closes its output
-    except subprocess.TimeoutExpired:
-        bench.kill()
-        raise
-    # wait() without a timeout: with one, subprocess polls with time.sleep, which fails under
-    # libfaketime (.ci/shifted-dates); the output is closed, so the bench has ended.
-    assert bench.wait() == 0, err[-2000:]
+        out, err = bench.communicate()
+    finally:
+        stop.cancel()
+    assert bench.returncode == 0, err[-2000:]
     assert "Traceback" not in err
     assert out.strip(), "the bench printed no figures"
