@@ -4,12 +4,13 @@ round). The figures themselves are measured by hand (docs/performance.md), never
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+
+from tests.processes import clock_env, run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,16 +23,9 @@ TINY = {
 
 @pytest.mark.parametrize("name", sorted(TINY))
 def test_bench_runs_at_a_tiny_size(name):
-    bench = subprocess.Popen([sys.executable, "-m", f"bench.{name}", *TINY[name]], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # No timeout= for subprocess: its timed waits poll with time.sleep, which fails under
-    # libfaketime (.ci/shifted-dates). A timer ends a bench that hangs instead.
-    stop = threading.Timer(240, bench.kill)
-    stop.start()
-    try:
-        out, err = bench.communicate()
-    finally:
-        stop.cancel()
-    assert bench.returncode == 0, err[-2000:]
+    done = run([sys.executable, "-m", f"bench.{name}", *TINY[name]], cwd=ROOT,
+               env={**os.environ, **clock_env()}, timeout=240)
+    out, err = done.stdout, done.stderr
+    assert done.returncode == 0, err[-2000:]
     assert "Traceback" not in err
     assert out.strip(), "the bench printed no figures"

@@ -8,8 +8,9 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
+
+from tests.processes import clock_env, pause
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,17 +41,16 @@ def test_a_worker_ends_when_the_bot_is_killed(tmp_path):
     script.write_text(BOT)
     bot = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+                           env={**os.environ, **clock_env(), "PYTHONPATH": str(ROOT)})
     try:
         worker = int(bot.stdout.readline())
         assert _running(worker)
         os.kill(bot.pid, signal.SIGKILL)
         bot.wait()  # after SIGKILL; no timeout: subprocess times it with time.sleep
-        waited = threading.Event()
         for _ in range(100):  # the worker checks its parent every second
             if not _running(worker):
                 break
-            waited.wait(0.1)
+            pause(0.1)
         assert not _running(worker), "the worker outlived the killed bot"
         assert "Traceback" not in bot.stderr.read()
     finally:
