@@ -9,6 +9,7 @@ server cannot be reached at start) runs the periodic jobs and the outbox for all
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -146,6 +147,10 @@ async def post_init(app: Application) -> None:
         if requeued:
             log.info("requeued %d outbox rows that were in flight at the last stop", requeued)
         schedule_jobs(app)
+    # What start-up built (modules, handlers, catalogue, settings) lives as long as the
+    # process: out of the garbage collector's sight, each collection has only the objects
+    # of updates to look through. Without it, collections took 10 % of a check-in's time.
+    gc.freeze()
     if not config.has_command_lists:
         return  # every command is reachable from the menus and /help (docs/bale.md)
     try:
