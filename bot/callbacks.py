@@ -12,6 +12,7 @@ Pure Python, no Telegram import: services may use it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ class Button:
         self.fields = fields
         parts = [re.escape(prefix), *(f"({f.regex})" for f in fields)]
         self._regex = re.compile("^" + ":".join(parts) + "$")
+        # A checklist redraws the same buttons on every answer: each data is checked once.
+        self._built = functools.lru_cache(maxsize=1024, typed=True)(self._build)
 
     @property
     def pattern(self) -> str:
@@ -65,6 +68,9 @@ class Button:
 
     def __call__(self, *values: Any) -> str:
         """The callback data for these field values."""
+        return self._built(*values)
+
+    def _build(self, *values: Any) -> str:
         if len(values) != len(self.fields):
             raise TypeError(f"{self.prefix} takes {len(self.fields)} values, got {len(values)}")
         data = ":".join([self.prefix, *(str(v.value if isinstance(v, Enum) else v)

@@ -118,6 +118,17 @@ def test_building_refuses_what_the_family_cannot_read() -> None:
     assert callbacks.Review.ACCEPT.parse(None) is None
 
 
+def test_data_built_before_does_not_let_a_wrong_value_through() -> None:
+    """Built data is remembered (a checklist redraws the same buttons on every answer); a
+    value equal to one built before but of another type is still checked: True == 1."""
+    family = Button("zz", Field(r"\d{1,2}", int))
+    assert family(1) == family(1) == "zz:1"
+    with pytest.raises(ValueError, match="does not fit"):
+        family(True)
+    with pytest.raises(ValueError, match="does not fit"):
+        family(100)
+
+
 # The real bot --------------------------------------------------------------------------------
 def answers(calls: list[Call]) -> list[Call]:
     return [c for c in calls if c.endpoint == "answerCallbackQuery"]

@@ -129,6 +129,24 @@ async def test_ordinary_writes_join_the_open_transaction(tmp_path: Path):
         await db.close()
 
 
+async def test_executemany_joins_the_open_transaction(tmp_path: Path):
+    """Inside a transaction, executemany is part of it (no savepoint of its own: two round
+    trips fewer per call on a confirm); a failure later in the transaction undoes its rows."""
+    db = await Database(tmp_path / "t.db").open()
+    try:
+        await db.execute("CREATE TABLE t (v TEXT)")
+        with pytest.raises(RuntimeError):
+            async with db.transaction():
+                await db.executemany("INSERT INTO t VALUES (?)", [("a",), ("b",)])
+                assert await db.scalar("SELECT count(*) FROM t") == 2
+                raise RuntimeError("undo")
+        assert await db.fetchall("SELECT v FROM t") == []
+        await db.executemany("INSERT INTO t VALUES (?)", [("c",), ("d",)])  # on its own
+        assert [r[0] for r in await db.fetchall("SELECT v FROM t ORDER BY rowid")] == ["c", "d"]
+    finally:
+        await db.close()
+
+
 async def test_another_tasks_write_waits_for_the_open_transaction(tmp_path: Path):
     db = await Database(tmp_path / "t.db").open()
     try:
@@ -151,5 +169,39 @@ async def test_another_tasks_write_waits_for_the_open_transaction(tmp_path: Path
         await task
         assert order == ["mine", "other"]
         assert not db.in_transaction
+    finally:
+        await db.close()
+
+
+async def test_a_draft_is_written_only_when_it_changed(tmp_path: Path):
+    """The draft's JSON is encoded once per save and compared with what the row holds: an
+    unchanged draft costs no write, a changed answer is written, and a row kept in another
+    key order (by an older version) is rewritten once and then left alone."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from bot.db.repos.drafts import DraftRepo  # noqa: PLC0415
+
+    db = await Database(tmp_path / "t.db").open()
+    try:
+        now = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+        person = await db.execute(
+            "INSERT INTO people (tg_user_id, name, role, created_at, updated_at, platform)"
+            " VALUES (1, 'x', 'admin', ?, ?, 'telegram')", (now.isoformat(), now.isoformat()))
+        drafts = DraftRepo(db)
+        draft = await drafts.start(person, "f", {"b": 1, "a": {"z": [1, 2]}}, "one", now)
+        writes = await db.scalar("SELECT total_changes()")
+        assert await drafts.save(draft, now)
+        assert await db.scalar("SELECT total_changes()") == writes  # nothing changed
+        draft.data["a"]["z"].append(3)
+        assert await drafts.save(draft, now)
+        assert (await drafts.get(person, "f")).data == {"b": 1, "a": {"z": [1, 2, 3]}}
+        await db.execute("UPDATE flow_drafts SET data = ? WHERE id = ?",
+                         ('{"b": 1, "a": {"z": [1, 2, 3]}}', draft.id))  # keys unsorted
+        older = await drafts.get(person, "f")
+        writes = await db.scalar("SELECT total_changes()")
+        assert await drafts.save(older, now)
+        assert await db.scalar("SELECT total_changes()") == writes + 1
+        assert await drafts.save(older, now)
+        assert await db.scalar("SELECT total_changes()") == writes + 1
     finally:
         await db.close()

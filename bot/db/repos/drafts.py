@@ -35,25 +35,28 @@ class Draft:
                                                  compare=False)
 
     def data_json(self) -> str:
-        return json.dumps(self.data, ensure_ascii=False, sort_keys=True)
+        return _data(self.data)
 
     @property
     def changed(self) -> bool:
         return (self.step, self.editing) != self.stored_step or self.data_json() != self.stored_data
 
-    def mark_stored(self) -> None:
-        self.stored_data, self.stored_step = self.data_json(), (self.step, self.editing)
+    def mark_stored(self, data_json: str | None = None) -> None:
+        self.stored_data = self.data_json() if data_json is None else data_json
+        self.stored_step = (self.step, self.editing)
 
 
 def _draft(r: aiosqlite.Row) -> Draft:
     draft = Draft(r["id"], r["person_id"], r["flow"], r["step"], bool(r["editing"]),
                   json.loads(r["data"]), from_db(r["started_at"]), from_db(r["updated_at"]))
-    draft.mark_stored()
+    # The text as stored: written by _data it is what data_json() gives back (an older
+    # row in another key order only costs one rewrite at its next save).
+    draft.mark_stored(r["data"])
     return draft
 
 
 def _data(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 class DraftRepo:
@@ -98,17 +101,19 @@ class DraftRepo:
         """Writes what changed of the draft (its step and editing flag, and its data only when
         the answers changed) in one statement; False when the draft is gone (confirmed,
         cancelled or replaced meanwhile)."""
-        if not draft.changed:
+        data = draft.data_json()  # encoded once: compared, written and remembered
+        new_data = data != draft.stored_data
+        if not new_data and (draft.step, draft.editing) == draft.stored_step:
             return True
         sets, params = "step = ?, editing = ?, updated_at = ?", [draft.step, int(draft.editing),
                                                                   to_db(now)]
-        if draft.data_json() != draft.stored_data:
-            sets, params = sets + ", data = ?", [*params, _data(draft.data)]
+        if new_data:
+            sets, params = sets + ", data = ?", [*params, data]
         saved = await self.db.changes(f"UPDATE flow_drafts SET {sets} WHERE id = ?",
                                       [*params, draft.id]) == 1
         if saved:
             draft.updated_at = now
-            draft.mark_stored()
+            draft.mark_stored(data)
         return saved
 
     async def set_step(self, person_id: int, flow: str, step: str | None, now: datetime) -> None:
