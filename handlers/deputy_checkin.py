@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.callbacks import Checkin as CB
 from bot.context import BotContext
+from bot.db.repos.drafts import Draft
 from bot.domain import Role
 from bot.i18n import t, t_plain
 from bot.jalali import format_datetime
@@ -140,17 +141,17 @@ async def redo(turn: Turn, step: str) -> Outcome:
 
 async def confirm(turn: Turn, draft_id: int) -> Outcome:
     """Stores the visit once and shows its tracking number."""
-    await confirmed(turn.update, turn.context)
+    await confirmed(turn.update, turn.context, turn.draft)
     return END
 
 
-async def confirmed(update: Update, context: BotContext) -> object:
+async def confirmed(update: Update, context: BotContext, draft: Draft | None = None) -> object:
     """Stores the visit (a second tap, even after the flow ended, changes nothing)."""
     if (person := await FLOW.person(update, context)) is None:
         return END
     query = update.callback_query
     (draft_id,) = CB.CONFIRM.parse(query.data)
-    result = await svc.confirm(context.repos, context.clock, person, draft_id)
+    result = await svc.confirm(context.repos, context.clock, person, draft_id, draft)
     await query.answer()
     reply = update.effective_message.reply_text
     if result is None:

@@ -155,6 +155,11 @@ class Database:
             return await self.conn.execute(sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        """Runs one statement for many rows in a single transaction (or the current one)."""
+        """Runs one statement for many rows in a single transaction (or the current one,
+        without a savepoint of its own: if it fails, the exception undoes the whole
+        transaction it joined)."""
+        if self.in_transaction:
+            await self.conn.executemany(sql, rows)
+            return
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)

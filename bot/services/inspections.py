@@ -323,10 +323,13 @@ class Confirmed:
     new: bool  # False when this was a second tap on confirm
 
 
-async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> Confirmed | None:
-    """Stores the visit once (a second tap returns the first); None when nothing can be stored."""
+async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int,
+                  draft: Draft | None = None) -> Confirmed | None:
+    """Stores the visit once (a second tap returns the first); None when nothing can be stored.
+    `draft`: the person's draft as the flow just loaded it (read here when not given)."""
     now, tz = clock.now(), clock.tz
-    draft = await repos.drafts.get(person.id, FLOW)
+    if draft is None:
+        draft = await repos.drafts.get(person.id, FLOW)
     if draft is None or draft.id != draft_id:
         done = await repos.inspections.by_draft(draft_id)
         if done is not None and done.deputy_id == person.id:
@@ -350,7 +353,7 @@ async def confirm(repos: Repos, clock: Clock, person: Person, draft_id: int) -> 
         findings = findings_text(d, items)
         tracking = tracking_code(month, await repos.inspections.next_sequence(month.key()))
         # Checked again here: another visit may have stored the same picture meanwhile.
-        assessment = await assess_draft(repos, d)
+        assessment = await assess_draft(repos, d, facility=facility)
         inspection_id = await repos.inspections.insert(
             tracking=tracking, draft_id=taken.id, period=month.key(),
             deputy_id=person.id, county_id=person.county_id, programme_id=d["programme_id"],

@@ -99,11 +99,13 @@ def location_fact(location: dict[str, Any]) -> LocationFact:
     )
 
 
-async def assess_draft(repos: Repos, data: dict[str, Any], *, recheck: bool = True) -> Assessment:
+async def assess_draft(repos: Repos, data: dict[str, Any], *, recheck: bool = True,
+                       facility: Facility | None = None) -> Assessment:
     """The evidence level and reasons the draft would get now; with recheck, each photo is
     looked up again (another visit may have stored the same picture since it was sent) and
-    its "used_before" set in the draft's dict."""
-    facility = await repos.facilities.get(int(data.get("facility_id") or 0))
+    its "used_before" set in the draft's dict. `facility`: the draft's, if already read."""
+    if facility is None:
+        facility = await repos.facilities.get(int(data.get("facility_id") or 0))
     photos = data.get("photos", [])
     if recheck:
         for photo in photos:

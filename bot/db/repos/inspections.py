@@ -60,24 +60,19 @@ class InspectionRepo:
     # Confirmed visits ------------------------------------------------------------------
     async def next_sequence(
         self, period: str) -> int:
-        """The next number of the month's province-wide sequence."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT count(*) FROM inspections WHERE period = ?", (period,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            return int(row[0]) + 1 if row else 1
+        """The next number of the month's province-wide sequence (read inside the transaction
+        that inserts it, so two confirms never take the same number)."""
+        count = await self.db.scalar("SELECT count(*) FROM inspections WHERE period = ?",
+                                     (period,))
+        return int(count or 0) + 1
 
     async def insert(
         self, **fields: Any) -> int:
         """Stores a confirmed inspection; fields are the inspections columns."""
-        async with self.db.transaction() as conn:
-            names = ", ".join(fields)
-            marks = ", ".join("?" * len(fields))
-            cursor = await conn.execute(
-                f"INSERT INTO inspections ({names}) VALUES ({marks})", list(fields.values())
-            )
-            return int(cursor.lastrowid or 0)
+        names = ", ".join(fields)
+        marks = ", ".join("?" * len(fields))
+        return await self.db.execute(f"INSERT INTO inspections ({names}) VALUES ({marks})",
+                                     list(fields.values()))
 
     async def add_photos(
         self, inspection_id: int, photos: list[dict[str, Any]]
