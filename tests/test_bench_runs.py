@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,21 @@ def test_bench_runs_at_a_tiny_size(name):
     assert done.returncode == 0, err[-2000:]
     assert "Traceback" not in err
     assert out.strip(), "the bench printed no figures"
+
+
+def test_old_against_new_runs_at_a_tiny_size():
+    """bench.old_vs_new builds a worktree of the code before the kit and runs both benches
+    (updates and step times) in it and here; skipped in a clone without that commit."""
+    from bench.old_vs_new import BEFORE_THE_KIT  # noqa: PLC0415
+
+    if run(["git", "cat-file", "-e", f"{BEFORE_THE_KIT}^{{commit}}"], cwd=ROOT,
+           env=dict(os.environ), timeout=60).returncode != 0:
+        pytest.skip(f"this clone does not hold {BEFORE_THE_KIT}")
+    done = run([sys.executable, "-m", "bench.old_vs_new", "--pairs", "1", "--iterations", "2"],
+               cwd=ROOT, env={**os.environ, **clock_env()}, timeout=400)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert "a whole check-in: old" in done.stdout and "new/old per pair" in done.stdout
+    trees = run(["git", "worktree", "list", "--porcelain"], cwd=ROOT, env=dict(os.environ),
+                timeout=60).stdout
+    assert tempfile.gettempdir() + "/" not in trees, "the scratch worktree was left behind"
