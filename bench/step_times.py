@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))  # the checkout being measured, not this file's
 
-import bench.updates as updates  # noqa: E402
-from tests import fakes  # noqa: E402
+import bench.updates as updates
+from tests import fakes
 
 times: defaultdict[str, list[float]] = defaultdict(list)
 measuring = False

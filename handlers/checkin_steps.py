@@ -13,9 +13,7 @@ from bot.callbacks import Checkin as CB
 from bot.i18n import t, t_plain
 from bot.inspection_domain import Answer, ChecklistItem
 from bot.services import inspections as svc
-from bot.services.evidence_views import assessment_text
-from bot.services.inspection_views import checklist_text, summary_text
-from bot.services.photo_evidence import assess_draft
+from bot.services.inspection_views import checklist_text, summary_with_evidence
 from handlers.flowkit import Turn
 from handlers.keyboards import grid, rows_keyboard
 
@@ -103,8 +101,7 @@ async def show_checklist(turn: Turn) -> None:
 async def show_summary(turn: Turn) -> None:
     """Everything the deputy is about to confirm, the evidence strength it will get and why,
     with confirm, change and cancel."""
-    evidence = assessment_text(await assess_draft(turn.repos, turn.data, recheck=False))
-    await turn.say(await summary_text(turn.repos, turn.draft, turn.clock.tz, evidence), grid(
+    await turn.say(await summary_with_evidence(turn.repos, turn.draft, turn.clock.tz), grid(
         [(t_plain("inspections.confirm_button"), CB.CONFIRM(turn.draft.id)),
          (t_plain("inspections.change_button"), CB.CHANGE())], extra=cancel_row()))
 

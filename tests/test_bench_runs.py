@@ -35,7 +35,7 @@ def test_bench_runs_at_a_tiny_size(name):
 def test_old_against_new_runs_at_a_tiny_size():
     """bench.old_vs_new builds a worktree of the code before the kit and runs both benches
     (updates and step times) in it and here; skipped in a clone without that commit."""
-    from bench.old_vs_new import BEFORE_THE_KIT  # noqa: PLC0415
+    from bench.old_vs_new import BEFORE_THE_KIT
 
     if run(["git", "cat-file", "-e", f"{BEFORE_THE_KIT}^{{commit}}"], cwd=ROOT,
            env=dict(os.environ), timeout=60).returncode != 0:
@@ -44,7 +44,8 @@ def test_old_against_new_runs_at_a_tiny_size():
                cwd=ROOT, env={**os.environ, **clock_env()}, timeout=400)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
-    assert "a whole check-in: old" in done.stdout and "new/old per pair" in done.stdout
+    assert "a whole check-in: old" in done.stdout
+    assert "new/old per pair" in done.stdout
     trees = run(["git", "worktree", "list", "--porcelain"], cwd=ROOT, env=dict(os.environ),
                 timeout=60).stdout
     assert tempfile.gettempdir() + "/" not in trees, "the scratch worktree was left behind"

@@ -177,9 +177,9 @@ async def test_a_draft_is_written_only_when_it_changed(tmp_path: Path):
     """The draft's JSON is encoded once per save and compared with what the row holds: an
     unchanged draft costs no write, a changed answer is written, and a row kept in another
     key order (by an older version) is rewritten once and then left alone."""
-    from datetime import UTC, datetime  # noqa: PLC0415
+    from datetime import UTC, datetime
 
-    from bot.db.repos.drafts import DraftRepo  # noqa: PLC0415
+    from bot.db.repos.drafts import DraftRepo
 
     db = await Database(tmp_path / "t.db").open()
     try:

@@ -13,13 +13,14 @@ from bot.db.repos import Repos
 from bot.db.repos.drafts import Draft
 from bot.domain import Person
 from bot.i18n import Safe, fa_digits, t, t_plain
-from bot.inspection_domain import ChecklistItem, FollowUp
+from bot.inspection_domain import ChecklistItem, Facility, FollowUp
 from bot.jalali import JalaliMonth, format_date, format_datetime, local_date
 from bot.paging import Entry, Section, View
 from bot.services.checkin_rules import line_text, lines
-from bot.services.evidence_views import distance_text
+from bot.services.evidence_views import assessment_text, distance_text
 from bot.services.follow_ups import overdue_days
 from bot.services.inspection_reminders import programme_lines, statuses
+from bot.services.photo_evidence import assess_draft
 
 ANSWER_MARKS = {"yes": "inspections.mark_yes", "no": "inspections.mark_no",
                 "na": "inspections.mark_na"}
@@ -51,14 +52,24 @@ def location_text(location: dict) -> str:
 FAILED_ITEM = 300  # characters of one failed checklist item (with its line) in the summary
 
 
-async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo, evidence: str = "") -> str:
+async def summary_with_evidence(repos: Repos, draft: Draft, tz: ZoneInfo) -> str:
+    """The summary with the evidence strength the visit would get now and why (the facility
+    read once for both)."""
+    facility = await repos.facilities.get(int(draft.data["facility_id"]))
+    assessment = await assess_draft(repos, draft.data, recheck=False, facility=facility)
+    return await summary_text(repos, draft, tz, assessment_text(assessment), facility=facility)
+
+
+async def summary_text(repos: Repos, draft: Draft, tz: ZoneInfo, evidence: str = "",
+                       facility: Facility | None = None) -> str:
     """Everything the deputy is about to confirm, with Persian date and time, each «no» item
     with its finding line, and the evidence (Telegram HTML) the visit will get; long texts are
     cut to fit one message (the whole text is what is stored)."""
     d = draft.data
     programme = await repos.programmes.programme(int(d["programme_id"]))
     kind = await repos.programmes.facility_type(int(d["type_id"]))
-    facility = await repos.facilities.get(int(d["facility_id"]))
+    if facility is None:
+        facility = await repos.facilities.get(int(d["facility_id"]))
     items = await repos.programmes.checklist(int(d["type_id"]))
     answers = d.get("answers", {})
     counts = {v: sum(1 for i in items if answers.get(str(i.id)) == v) for v in ANSWER_MARKS}

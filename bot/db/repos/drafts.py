@@ -37,10 +37,6 @@ class Draft:
     def data_json(self) -> str:
         return _data(self.data)
 
-    @property
-    def changed(self) -> bool:
-        return (self.step, self.editing) != self.stored_step or self.data_json() != self.stored_data
-
     def mark_stored(self, data_json: str | None = None) -> None:
         self.stored_data = self.data_json() if data_json is None else data_json
         self.stored_step = (self.step, self.editing)
