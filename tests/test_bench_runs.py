@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,15 +36,19 @@ def test_old_against_new_runs_at_a_tiny_size():
     (updates and step times) in it and here; skipped in a clone without that commit."""
     from bench.old_vs_new import BEFORE_THE_KIT
 
+    def worktrees() -> set[str]:
+        listing = run(["git", "worktree", "list", "--porcelain"], cwd=ROOT,
+                      env=dict(os.environ), timeout=60).stdout
+        return {line for line in listing.splitlines() if line.startswith("worktree ")}
+
     if run(["git", "cat-file", "-e", f"{BEFORE_THE_KIT}^{{commit}}"], cwd=ROOT,
            env=dict(os.environ), timeout=60).returncode != 0:
         pytest.skip(f"this clone does not hold {BEFORE_THE_KIT}")
+    before = worktrees()
     done = run([sys.executable, "-m", "bench.old_vs_new", "--pairs", "1", "--iterations", "2"],
                cwd=ROOT, env={**os.environ, **clock_env()}, timeout=400)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert "a whole check-in: old" in done.stdout
     assert "new/old per pair" in done.stdout
-    trees = run(["git", "worktree", "list", "--porcelain"], cwd=ROOT, env=dict(os.environ),
-                timeout=60).stdout
-    assert tempfile.gettempdir() + "/" not in trees, "the scratch worktree was left behind"
+    assert worktrees() == before, "the scratch worktree was left behind"
