@@ -420,6 +420,20 @@ def edited(chat: ChatSim, text: str) -> dict[str, Any]:
     return {"edited_message": msg}
 
 
+def edited_location(chat: ChatSim, lat: float, lon: float, message_id: int | None) -> dict[str, Any]:
+    """A live location's update: Telegram edits the live message (an earlier one of this
+    person, or an id the bot never saw) with a new position, valid or not."""
+    msg = chat.message(location={"latitude": lat, "longitude": lon, "live_period": 900})
+    if message_id is not None:
+        msg["message_id"] = message_id
+    msg["edit_date"] = msg["date"]
+    msg["date"] -= 60
+    return {"edited_message": msg}
+
+
+EDITED_COORDS = st.one_of(st.floats(-90, 90), st.floats(allow_nan=False, allow_infinity=False))
+
+
 def member(chat: ChatSim, status: str) -> dict[str, Any]:
     return {"my_chat_member": {
         "chat": chat._chat(), "from": chat._user(), "date": 1_790_000_000,
@@ -450,6 +464,9 @@ def one_update(fz: Fuzzer) -> st.SearchStrategy[Maker]:
         press.map(lambda d: lambda chat: ("callback", click(chat, d(chat)), False)),
         media(fz).map(lambda kc: lambda chat: (kc[0], message(chat, kc[1]), False)),
         text.map(lambda s: lambda chat: ("edited", edited(chat, s), False)),
+        st.builds(lambda lat, lon, mid: lambda chat: (
+            "edited_location", edited_location(chat, lat, lon, mid), False),
+            EDITED_COORDS, EDITED_COORDS, st.one_of(st.none(), st.integers(1, 60))),
         st.sampled_from(["kicked", "member"]).map(
             lambda s: lambda chat: ("my_chat_member", member(chat, s), False)),
         text.map(lambda s: lambda chat: ("inline", inline(chat, s), False)),
@@ -588,7 +605,8 @@ def test_fuzz_every_flow_as_every_role(tmp_path):
           f"missed {sorted(map(str, every_step - fz.steps))}; "
           f"explorer found no way to {sorted(map(str, every_step - set(fz.paths)))}")
     assert fz.count - fz.kinds["word"] >= UPDATES
-    assert set(fz.kinds) >= {"text", "callback", "photo", "edited", "group", "entry"}
+    assert set(fz.kinds) >= {"text", "callback", "photo", "edited", "edited_location", "group",
+                             "entry"}
     # The explorer found a way to every step of every flow (no step is out of reach of a
     # person today), and the fuzz started from each of them.
     assert set(fz.paths) == every_step
