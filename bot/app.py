@@ -9,6 +9,7 @@ server cannot be reached at start) runs the periodic jobs and the outbox for all
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 from collections import OrderedDict
@@ -127,6 +128,17 @@ class NazerApplication(Application):
             log.info("could not answer callback query %s", query.id)
 
 
+@functools.cache
+def freeze_start_up() -> None:
+    """Once per process: what start-up built (modules, handlers, catalogue, settings) lives as
+    long as the process, so it goes out of the garbage collector's sight and each collection
+    has only the objects of updates to look through (without it, collections took 10 % of a
+    check-in's time). Start-up's garbage is collected first, or it would be kept for good;
+    once only, or every Application a test builds would be kept for good too."""
+    gc.collect()
+    gc.freeze()
+
+
 async def post_init(app: Application) -> None:
     """Opens and migrates the database; the first platform's app to come up also seeds
     counties, requeues in-flight sends and schedules the jobs (the scheduler and the outbox
@@ -147,12 +159,7 @@ async def post_init(app: Application) -> None:
         if requeued:
             log.info("requeued %d outbox rows that were in flight at the last stop", requeued)
         schedule_jobs(app)
-    # What start-up built (modules, handlers, catalogue, settings) lives as long as the
-    # process: out of the garbage collector's sight, each collection has only the objects
-    # of updates to look through. Without it, collections took 10 % of a check-in's time.
-    # (Start-up's garbage is collected first, or it would be kept for good.)
-    gc.collect()
-    gc.freeze()
+    freeze_start_up()
     if not config.has_command_lists:
         return  # every command is reachable from the menus and /help (docs/bale.md)
     try:
