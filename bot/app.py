@@ -129,14 +129,24 @@ class NazerApplication(Application):
 
 
 @functools.cache
-def freeze_start_up() -> None:
-    """Once per process: what start-up built (modules, handlers, catalogue, settings) lives as
-    long as the process, so it goes out of the garbage collector's sight and each collection
-    has only the objects of updates to look through (without it, collections took 10 % of a
-    check-in's time). Start-up's garbage is collected first, or it would be kept for good;
-    once only, or every Application a test builds would be kept for good too."""
+def _collect_import_garbage() -> None:
     gc.collect()
+
+
+def freeze_start_up() -> None:
+    """What start-up built (modules, handlers, catalogue, settings) lives as long as the
+    Application, so it goes out of the garbage collector's sight and each collection has only
+    the objects of updates to look through (without it, collections took 10 % of a check-in's
+    time). The imports' garbage is collected first, once, or it would be kept for good; each
+    start-up freezes again (a second platform's, or the next Application a process builds)
+    and the last shutdown gives everything back to the collector (thaw_at_shutdown)."""
+    _collect_import_garbage()
     gc.freeze()
+
+
+def thaw_at_shutdown() -> None:
+    """Back into the collector's sight: an Application shut down is garbage like any other."""
+    gc.unfreeze()
 
 
 async def post_init(app: Application) -> None:
@@ -181,6 +191,7 @@ async def post_shutdown(app: Application) -> None:
     running.discard(app.bot_data["platform"])
     if not running:
         await app.bot_data["repos"].db.close()
+        thaw_at_shutdown()
 
 
 def applications(app: Application) -> list[Application]:
