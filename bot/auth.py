@@ -28,12 +28,14 @@ async def current_person(update: Update, context: BotContext) -> Person | None:
     user = update.effective_user
     platform = context.platform
     if user is not None:
-        person = await context.repos.people.by_tg(platform, user.id)
+        person, context.flow_draft = await context.repos.people.by_tg_with_draft(
+            platform, user.id)
         if user.id in context.platform_config.admin_ids and (
                 person is None or person.role != Role.ADMIN):
             person = await context.repos.people.ensure_bootstrap_admin(
                 platform, user.id, as_typed(user.full_name), context.now()
             )
+            context.flow_draft = None  # read again by the flow, for the person as now stored
     if person is not None and (person.last_seen_at is None
                                or context.now() - person.last_seen_at >= SEEN_EVERY):
         # Last activity for /people, written at most hourly (not on every update).

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.db import Database
     from bot.db.repos import Repos
+    from bot.db.repos.drafts import Draft
     from bot.domain import Person
     from bot.platforms import Platform, PlatformConfig
 
@@ -23,6 +24,9 @@ class BotContext(CallbackContext[ExtBot, dict[str, Any], dict[str, Any], dict[st
     # Filled by bot.auth.current_person for the length of one update.
     person: Person | None
     person_loaded: bool = False
+    # The draft the person was in the middle of when the update came (read with the person,
+    # for the flow's turn: handlers/flowkit.py); taken once, so that nothing reads it stale.
+    flow_draft: Draft | None = None
     # Set once a callback query of this update was answered (Telegram takes one answer).
     answered: bool = False
 

@@ -73,6 +73,15 @@ class Turn:
             await self.update.callback_query.edit_message_reply_markup(markup)
 
 
+async def draft_of(context: BotContext, person: Person, flow: str) -> Draft | None:
+    """The person's draft in the flow: the one read with the person for this update
+    (bot.auth.current_person) when it is this flow's, else read now."""
+    draft, context.flow_draft = context.flow_draft, None
+    if draft is not None and draft.person_id == person.id and draft.flow == flow:
+        return draft
+    return await context.repos.drafts.get(person.id, flow)
+
+
 Prompt = Callable[[Turn], Awaitable[None]]
 Callback = Callable[..., Awaitable[Outcome]]
 

@@ -43,7 +43,7 @@ from bot.i18n import t, t_plain
 from bot.steps import END, SUMMARY, Outcome, Refuse, _Stay
 from handlers.common import end_every_flow, flow_state
 from handlers.flow_moves import check_move, check_start
-from handlers.flow_turn import Accept, Step, Turn, message, press, text
+from handlers.flow_turn import Accept, Step, Turn, draft_of, message, press, text
 
 __all__ = ["FLOWS", "Flow", "Step", "Turn", "message", "press", "text"]
 
@@ -140,7 +140,7 @@ class Flow:
         person = await self.person(update, context)
         if person is None:
             return None
-        draft = await context.repos.drafts.get(person.id, self.name)
+        draft = await draft_of(context, person, self.name)
         turn = Turn(self, update, context, person, draft)
         if draft is None:
             await turn.answer()

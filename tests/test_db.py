@@ -205,3 +205,46 @@ async def test_a_draft_is_written_only_when_it_changed(tmp_path: Path):
         assert await db.scalar("SELECT total_changes()") == writes + 1
     finally:
         await db.close()
+
+
+async def test_the_person_comes_with_the_draft_they_are_in(tmp_path: Path):
+    """by_tg_with_draft: the person and, in the same statement, the draft at a step (a draft
+    left to continue later, another person's, or an inactive person's never comes with it)."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.db.repos.drafts import DraftRepo
+    from bot.db.repos.people import PeopleRepo
+
+    db = await Database(tmp_path / "t.db").open()
+    try:
+        now = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+        people, drafts = PeopleRepo(db), DraftRepo(db)
+        ids = [await db.execute(
+            "INSERT INTO people (tg_user_id, name, role, created_at, updated_at, platform)"
+            " VALUES (?, 'x', 'admin', ?, ?, 'telegram')", (tg, now.isoformat(), now.isoformat()))
+            for tg in (1, 2)]
+        assert await people.by_tg_with_draft("telegram", 1) == (await people.by_tg("telegram", 1),
+                                                               None)
+        await drafts.start(ids[1], "inspect", {"other": True}, "photos", now)
+        left = await drafts.start(ids[0], "report", {"a": 1}, None, now)
+        assert (await people.by_tg_with_draft("telegram", 1))[1] is None
+        calls = 0
+        real = db.fetchone
+
+        async def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            nonlocal calls
+            calls += 1
+            return await real(*args, **kwargs)
+
+        db.fetchone = counted
+        current = await drafts.start(ids[0], "inspect", {"b": [1]}, "checklist",
+                                     now + timedelta(minutes=1))
+        person, draft = await people.by_tg_with_draft("telegram", 1)
+        assert calls == 1
+        assert person.id == ids[0] and draft == current and draft.stored_data == '{"b": [1]}'
+        assert draft != left
+        await db.execute("UPDATE people SET active = 0 WHERE id = ?", (ids[0],))
+        assert await people.by_tg_with_draft("telegram", 1) == (None, None)
+        assert await people.by_tg_with_draft("bale", 2) == (None, None)
+    finally:
+        await db.close()

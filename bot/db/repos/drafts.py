@@ -42,13 +42,26 @@ class Draft:
         self.stored_step = (self.step, self.editing)
 
 
-def _draft(r: aiosqlite.Row) -> Draft:
-    draft = Draft(r["id"], r["person_id"], r["flow"], r["step"], bool(r["editing"]),
-                  json.loads(r["data"]), from_db(r["started_at"]), from_db(r["updated_at"]))
+# The draft's columns under other names, for a query that selects them beside another
+# table's (PeopleRepo.by_tg_with_draft): d_id, d_person_id, ...
+PREFIXED = ", ".join(f"d.{c} AS d_{c}" for c in _COLUMNS.split(", "))
+
+
+def _draft(r: aiosqlite.Row, prefix: str = "") -> Draft:
+    def col(name: str) -> Any:
+        return r[prefix + name]
+
+    draft = Draft(col("id"), col("person_id"), col("flow"), col("step"), bool(col("editing")),
+                  json.loads(col("data")), from_db(col("started_at")), from_db(col("updated_at")))
     # The text as stored: written by _data it is what data_json() gives back (an older
     # row in another key order only costs one rewrite at its next save).
-    draft.mark_stored(r["data"])
+    draft.mark_stored(col("data"))
     return draft
+
+
+def draft_from_prefixed(r: aiosqlite.Row) -> Draft | None:
+    """The draft of a row selected with PREFIXED (None when the join found none)."""
+    return _draft(r, "d_") if r["d_id"] is not None else None
 
 
 def _data(data: dict[str, Any]) -> str:

@@ -8,12 +8,14 @@ import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.db.connection import Database
+from bot.db.repos.drafts import PREFIXED, Draft, draft_from_prefixed
 from bot.domain import Person, Role
 
 _COLUMNS = (
     "id, tg_user_id, name, role, county_id, organisation_id, phone, active, reachable,"
     " last_seen_at, platform"
 )
+_PREFIXED_PEOPLE = ", ".join(f"p.{c}" for c in _COLUMNS.split(", "))
 
 
 def person_from_row(r: aiosqlite.Row) -> Person:
@@ -44,6 +46,19 @@ class PeopleRepo:
             (platform, tg_user_id),
         )
         return person_from_row(row) if row else None
+
+    async def by_tg_with_draft(self, platform: str,
+                               tg_user_id: int) -> tuple[Person | None, Draft | None]:
+        """by_tg, and in the same round trip the draft the person is in the middle of (a step
+        set; the latest if ever more than one), which nearly every update of theirs reads next."""
+        row = await self.db.fetchone(
+            f"SELECT {_PREFIXED_PEOPLE}, {PREFIXED} FROM people p"
+            " LEFT JOIN flow_drafts d ON d.person_id = p.id AND d.step IS NOT NULL"
+            " WHERE p.platform = ? AND p.tg_user_id = ? AND p.active = 1"
+            " ORDER BY d.updated_at DESC LIMIT 1",
+            (platform, tg_user_id),
+        )
+        return (person_from_row(row), draft_from_prefixed(row)) if row else (None, None)
 
     async def get(self, person_id: int) -> Person | None:
         """One person by id, active or not."""
