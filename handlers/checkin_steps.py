@@ -7,6 +7,8 @@ handlers/checkin_findings.py.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import Checkin as CB
@@ -69,6 +71,13 @@ async def ask_photos(turn: Turn) -> None:
                    grid([], extra=[*extra, *cancel_row()]))
 
 
+@lru_cache(maxsize=512)
+def answer_label(code: str, n: int, chosen: bool) -> str:
+    """«۳ بله ✅»: item n's button for an answer (rendered once, then shown at every press)."""
+    return t_plain(f"inspections.answer_{code}_button", n=n,
+                   mark=t_plain("inspections.chosen_mark") if chosen else "")
+
+
 def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> InlineKeyboardMarkup:
     """«All yes» first while an item is open, then three buttons per item (yes / no / n.a.,
     the chosen one marked), then «continue»."""
@@ -76,20 +85,19 @@ def checklist_markup(items: list[ChecklistItem], answers: dict[str, str]) -> Inl
             if any(str(i.id) not in answers for i in items) else []]
     for n, item in enumerate(items, start=1):
         chosen = answers.get(str(item.id))
-        rows.append([
-            (t_plain(f"inspections.answer_{code}_button", n=n,
-                     mark=t_plain("inspections.chosen_mark") if chosen == ANSWERS[code] else ""),
-             CB.ANSWER(item.id, code)) for code in ANSWERS
-        ])
+        rows.append([(answer_label(code, n, chosen == ANSWERS[code]), CB.ANSWER(item.id, code))
+                     for code in ANSWERS])
     rows += [[(t_plain("inspections.checklist_done_button"), CB.CHECKLIST_DONE())], cancel_row()]
     return rows_keyboard(rows)
 
 
 async def checklist_view(turn: Turn, items: list[ChecklistItem]) -> tuple[str, InlineKeyboardMarkup]:
     """The checklist's text with the answers so far, and its buttons."""
-    facility = await turn.repos.facilities.get(int(turn.data["facility_id"]))
+    if (name := turn.data.get("facility_name")) is None:  # a draft from before it was kept
+        facility = await turn.repos.facilities.get(int(turn.data["facility_id"]))
+        name = facility.name if facility else ""
     answers = turn.data.get("answers", {})
-    return (checklist_text(items, answers, facility.name if facility else ""),
+    return (checklist_text(items, answers, name),
             checklist_markup(items, answers))
 
 

@@ -92,9 +92,8 @@ async def facility_chosen(turn: Turn, facility_id: int) -> Outcome:
     """Keeps the facility (own county only) and moves on."""
     outcome = await svc.pick_facility(turn.repos, turn.person, turn.draft, facility_id)
     if not isinstance(outcome, Refuse):
-        facility = await turn.repos.facilities.get(facility_id)
         await turn.answer()
-        await turn.say(t("inspections.facility_chosen", facility=facility.name))
+        await turn.say(t("inspections.facility_chosen", facility=turn.data["facility_name"]))
     return outcome
 
 

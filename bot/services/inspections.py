@@ -145,7 +145,7 @@ def reopen(draft: Draft, step: Step) -> str:
     """Undoes one part so the person does it again (the others are kept); the step to ask."""
     d = draft.data
     if step is Step.FACILITY:
-        for key in ("programme_id", "type_id", "facility_id"):
+        for key in ("programme_id", "type_id", "facility_id", "facility_name"):
             d.pop(key, None)
     elif step is Step.LOCATION:
         d.pop("location", None)
@@ -208,6 +208,8 @@ async def pick_facility(repos: Repos, person: Person, draft: Draft, facility_id:
     if draft.data.get("facility_id") != facility.id and draft.data.get("location"):
         draft.data.pop("location")  # a distance to another facility means nothing
     draft.data["facility_id"] = facility.id
+    # Shown above the checklist at each answer: kept here, not read again at every press.
+    draft.data["facility_name"] = facility.name
     return next_step(draft)
 
 
