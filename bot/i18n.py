@@ -69,8 +69,17 @@ def flat_catalogue() -> dict[str, Any]:
     return out
 
 
+@cache
+def _leaves() -> dict[str, Any]:
+    return flat_catalogue()
+
+
 def raw(key: str) -> Any:
     """Returns the catalogue value for a dotted key; a missing key raises KeyError."""
+    # A message's key is one lookup (every button label of every keyboard comes through
+    # here); a table's key walks the tree.
+    if (found := _leaves().get(key)) is not None:
+        return found
     node: Any = catalogue()
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
