@@ -35,6 +35,10 @@ WORK_SUFFIX = ".w.jpg"
 # refuses above it before Pillow is ever asked to decode.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
+# The only decoders untrusted bytes reach: the kinds phones and messengers send. Pillow would
+# otherwise try each of its ~40 formats on bytes it cannot place (EPS hands them to Ghostscript).
+READ_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
 DATETIME_ORIGINAL, DATETIME_DIGITIZED, OFFSET_ORIGINAL = 0x9003, 0x9004, 0x9011
 
@@ -44,7 +48,7 @@ def pixel_count(data: bytes) -> int | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data), formats=READ_FORMATS) as image:
                 width, height = image.size
                 return width * height
     except Image.DecompressionBombError:
@@ -99,19 +103,26 @@ def analyse(media_dir: str, relative: str, tz_key: str) -> ImageFacts:
         data = path.read_bytes()
     except OSError:
         return ImageFacts()
-    count = pixel_count(data)
-    if count is None or count > MAX_PIXELS:
-        return ImageFacts()
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            # Opened once: the header's size is checked here, before anything is decoded
+            # (over twice the limit Pillow itself refuses while opening).
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=READ_FORMATS)
+    except Exception:  # untrusted bytes: anything Pillow cannot parse has nothing to read
+        return ImageFacts()
+    with image:
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            return ImageFacts()
+        try:
             exif = image.getexif()
             taken = _taken_at(exif, ZoneInfo(tz_key))
             lat, lon = _gps(exif)
             image.draft("RGB", (WORK_SIDE, WORK_SIDE))  # JPEG: decode at a reduced scale
             work = ImageOps.exif_transpose(image).convert("RGB")
-    except Exception:  # a truncated or odd file: kept, but nothing can be read from it
-        return ImageFacts()
+        except Exception:  # a truncated or odd file: kept, but nothing can be read from it
+            return ImageFacts()
     work.thumbnail((WORK_SIDE, WORK_SIDE))
     work_relative = Path(relative).with_name(Path(relative).name.split(".")[0] + WORK_SUFFIX)
     _write_atomic(Path(media_dir) / work_relative, work)
