@@ -73,7 +73,8 @@ async def ask_photos(turn: Turn) -> None:
 
 @lru_cache(maxsize=512)
 def answer_label(code: str, n: int, chosen: bool) -> str:
-    """«۳ بله ✅»: item n's button for an answer (rendered once, then shown at every press)."""
+    """Item n's button for an answer, marked when chosen (rendered once, then shown at every
+    press)."""
     return t_plain(f"inspections.answer_{code}_button", n=n,
                    mark=t_plain("inspections.chosen_mark") if chosen else "")
 

@@ -173,6 +173,13 @@ async def test_another_tasks_write_waits_for_the_open_transaction(tmp_path: Path
         await db.close()
 
 
+async def add_person(db: Database, tg_id: int, now) -> int:  # noqa: ANN001
+    """An active Telegram admin with the given id, for the draft tests."""
+    return await db.execute(
+        "INSERT INTO people (tg_user_id, name, role, created_at, updated_at, platform)"
+        " VALUES (?, 'x', 'admin', ?, ?, 'telegram')", (tg_id, now.isoformat(), now.isoformat()))
+
+
 async def test_a_draft_is_written_only_when_it_changed(tmp_path: Path):
     """The draft's JSON is encoded once per save and compared with what the row holds: an
     unchanged draft costs no write, a changed answer is written, and a row kept in another
@@ -184,9 +191,7 @@ async def test_a_draft_is_written_only_when_it_changed(tmp_path: Path):
     db = await Database(tmp_path / "t.db").open()
     try:
         now = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
-        person = await db.execute(
-            "INSERT INTO people (tg_user_id, name, role, created_at, updated_at, platform)"
-            " VALUES (1, 'x', 'admin', ?, ?, 'telegram')", (now.isoformat(), now.isoformat()))
+        person = await add_person(db, 1, now)
         drafts = DraftRepo(db)
         draft = await drafts.start(person, "f", {"b": 1, "a": {"z": [1, 2]}}, "one", now)
         writes = await db.scalar("SELECT total_changes()")
@@ -219,10 +224,7 @@ async def test_the_person_comes_with_the_draft_they_are_in(tmp_path: Path):
     try:
         now = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
         people, drafts = PeopleRepo(db), DraftRepo(db)
-        ids = [await db.execute(
-            "INSERT INTO people (tg_user_id, name, role, created_at, updated_at, platform)"
-            " VALUES (?, 'x', 'admin', ?, ?, 'telegram')", (tg, now.isoformat(), now.isoformat()))
-            for tg in (1, 2)]
+        ids = [await add_person(db, tg, now) for tg in (1, 2)]
         assert await people.by_tg_with_draft("telegram", 1) == (await people.by_tg("telegram", 1),
                                                                None)
         await drafts.start(ids[1], "inspect", {"other": True}, "photos", now)
@@ -246,5 +248,32 @@ async def test_the_person_comes_with_the_draft_they_are_in(tmp_path: Path):
         await db.execute("UPDATE people SET active = 0 WHERE id = ?", (ids[0],))
         assert await people.by_tg_with_draft("telegram", 1) == (None, None)
         assert await people.by_tg_with_draft("bale", 2) == (None, None)
+    finally:
+        await db.close()
+
+
+async def test_a_new_draft_replaces_the_old_one_with_a_new_id(tmp_path: Path):
+    """Starting a flow again replaces the person's draft in one statement; the id is never
+    one used before (an old confirm button must not find the new draft)."""
+    from datetime import UTC, datetime
+
+    from bot.db.repos.drafts import DraftRepo
+
+    db = await Database(tmp_path / "t.db").open()
+    try:
+        now = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+        person = await add_person(db, 1, now)
+        drafts = DraftRepo(db)
+        first = await drafts.start(person, "inspect", {"a": 1}, "programme", now)
+        other = await drafts.start(person, "report", {}, "project", now)
+        second = await drafts.start(person, "inspect", {"b": 2}, "programme", now)
+        assert second.id > other.id > first.id
+        assert await drafts.by_id(first.id) is None
+        assert (await drafts.get(person, "inspect")).data == {"b": 2}
+        assert await drafts.by_id(other.id) == other
+        assert await db.scalar("SELECT count(*) FROM flow_drafts") == 2
+        assert await drafts.take(second.id, person) is not None
+        third = await drafts.start(person, "inspect", {}, "programme", now)
+        assert third.id > second.id  # AUTOINCREMENT: not reused after a delete either
     finally:
         await db.close()

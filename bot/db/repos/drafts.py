@@ -97,13 +97,13 @@ class DraftRepo:
                     now: datetime) -> Draft:
         """A new draft (an earlier one of the person in the flow is replaced, and its id is
         never reused), at step."""
-        async with self.db.transaction():
-            await self.drop(person_id, flow)
-            rows = await self.db.write_returning(
-                "INSERT INTO flow_drafts (person_id, flow, step, data, started_at, updated_at)"
-                f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
-                (person_id, flow, step, _data(data), to_db(now), to_db(now)),
-            )
+        # One statement: REPLACE deletes the earlier row (UNIQUE person and flow) and the new
+        # row takes the next AUTOINCREMENT id, as a delete and an insert in a transaction would.
+        rows = await self.db.write_returning(
+            "INSERT OR REPLACE INTO flow_drafts (person_id, flow, step, data, started_at,"
+            f" updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+            (person_id, flow, step, _data(data), to_db(now), to_db(now)),
+        )
         return _draft(rows[0])
 
     async def save(self, draft: Draft, now: datetime) -> bool:
